@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# i2c-atomic-guard: the one entry point.
+#
+#   make            BPF objects, skeletons, the command (dynamic and static)
+#   make deps       install the Debian packages (as root)
+#   make kernel     build (or reuse from the cache) the patched test kernel
+#   make check      unit tests, fuzz smoke, VM scenarios; ends "N passed, N failed"
+#   make demo       boot the VM and show the tool on a scenario
+#   make bench      benchmarks into tests/bench/RESULTS.md
+#   make fuzz       libFuzzer harnesses for FUZZ_SECONDS each
+
+BUILD      ?= build
+CC         ?= gcc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+ARCH_INC   := /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
+KERNEL_FLAVOR ?= test
+FUZZ_SECONDS  ?= 60
+
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
+	      -Wformat=2 -D_GNU_SOURCE -Iinclude -I$(BUILD) -Iuserspace
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+	      -I$(ARCH_INC) -Iinclude -Ibpf
+LIBS       := -lbpf -lelf -lz -lzstd -lyaml -ljansson
+STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -lz -lzstd -lyaml -ljansson
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+US_SRCS    := $(wildcard userspace/*.c)
+US_OBJS    := $(patsubst userspace/%.c,$(BUILD)/us/%.o,$(US_SRCS))
+LIB_OBJS   := $(filter-out $(BUILD)/us/main.o,$(US_OBJS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+TOOL       := $(BUILD)/i2c-atomic-guard
+TOOL_STATIC := $(BUILD)/i2c-atomic-guard.static
+
+.PHONY: all deps kernel kmod check check-unit check-vm check-debug demo bench fuzz clean
+
+all: $(TOOL) $(TOOL_STATIC)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/.deps-ok: scripts/deps.sh
+	@mkdir -p $(BUILD)
+	@scripts/deps.sh --check || scripts/deps.sh
+	@touch $@
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/i2c_atomic_guard.h $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/us/%.o: userspace/%.c $(wildcard userspace/*.h) include/i2c_atomic_guard.h $(SKELS) $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(TOOL): $(US_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+# The VM has no shared libraries: one static binary goes into the initramfs.
+$(TOOL_STATIC): $(US_OBJS)
+	$(CC) $(CFLAGS) -static -o $@ $^ $(STATIC_LIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $^ $(LIBS) -lcmocka
+
+kernel: $(BUILD)/.deps-ok
+	@kernel-patch/build-kernel.sh $(KERNEL_FLAVOR)
+
+kmod: kernel
+	@tests/kmod/build.sh $(KERNEL_FLAVOR)
+
+check: all $(UNIT_BINS) kernel
+	@tests/run-all.sh --flavor $(KERNEL_FLAVOR) $(UNIT_BINS)
+
+check-unit: $(UNIT_BINS)
+	@tests/run-all.sh --unit-only $(UNIT_BINS)
+
+check-vm: all kernel
+	@tests/run-all.sh --vm-only --flavor $(KERNEL_FLAVOR)
+
+check-debug:
+	@$(MAKE) check KERNEL_FLAVOR=debug
+
+demo: all kernel
+	@tests/vm/demo.sh
+
+bench: all
+	@$(MAKE) kernel KERNEL_FLAVOR=bench
+	@tests/bench/run.sh
+
+fuzz: $(BUILD)/.deps-ok
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * i2c-atomic-guard: the ABI shared by the BPF programs and the command.
+ *
+ * Fixed-size types only, no logic. Bump IAG_ABI_VERSION on any change to a
+ * structure or an enum below: the BPF object carries the version in its
+ * .rodata and the command refuses an object built for another one.
+ */
+#ifndef I2C_ATOMIC_GUARD_H
+#define I2C_ATOMIC_GUARD_H
+
+#define IAG_ABI_VERSION		1
+
+#define IAG_MAX_STACK		32	/* kernel frames kept per violation */
+#define IAG_MAX_PATH		8	/* adapters from the leaf to the root */
+#define IAG_COMM_LEN		16
+#define IAG_ADDR_ANY		0xffff	/* adapter-wide allowlist key */
+#define IAG_NO_RULE		0xffffffffu
+
+/* What happened; the JSON "kind". */
+enum iag_kind {
+	IAG_KIND_ATOMIC_XFER = 1,	/* transfer in atomic mode */
+	IAG_KIND_ATOMIC_CONTEXT_XFER,	/* atomic context, system running */
+	IAG_KIND_LOCK_BUSY,		/* atomic mode, bus lock held: -EAGAIN */
+	IAG_KIND_NO_ATOMIC_HANDLER,	/* atomic mode, adapter cannot */
+	IAG_KIND_DENIED,		/* refused by the enforce program */
+	IAG_KIND_MAX,
+};
+
+/* The JSON "verdict". */
+enum iag_verdict {
+	IAG_VERDICT_ALLOWED = 1,
+	IAG_VERDICT_VIOLATION,
+	IAG_VERDICT_DENIED,
+	IAG_VERDICT_MAX,
+};
+
+/* Which adapter callback serves the transfer; the JSON "callback". */
+enum iag_callback {
+	IAG_CB_NONE = 0,		/* the sleeping handler runs */
+	IAG_CB_XFER_ATOMIC,
+	IAG_CB_SMBUS_XFER_ATOMIC,
+	IAG_CB_SMBUS_EMULATED,		/* SMBus over master_xfer_atomic */
+	IAG_CB_UNKNOWN,			/* stock kernel: not visible */
+	IAG_CB_MAX,
+};
+
+/* enum system_states of include/linux/kernel.h, 6.12 order. */
+enum iag_system_state {
+	IAG_STATE_BOOTING = 0,
+	IAG_STATE_SCHEDULING,
+	IAG_STATE_FREEING_INITMEM,
+	IAG_STATE_RUNNING,
+	IAG_STATE_HALT,
+	IAG_STATE_POWER_OFF,
+	IAG_STATE_RESTART,
+	IAG_STATE_SUSPEND,
+	IAG_STATE_MAX,
+};
+
+/* Per-CPU counters, an array map indexed by these. */
+enum iag_counter {
+	IAG_CNT_SEEN = 0,	/* outermost transfers and failure events seen */
+	IAG_CNT_ALLOWED,
+	IAG_CNT_VIOLATIONS,
+	IAG_CNT_DENIED,
+	IAG_CNT_DROPPED,	/* ring buffer full: record lost, counted */
+	IAG_CNT_NESTED,		/* inner levels of mux / emulated transfers */
+	IAG_CNT_MAX,
+};
+
+/* Ring buffer record. */
+struct iag_event {
+	__u32 abi_version;
+	__u8 kind;		/* enum iag_kind */
+	__u8 verdict;		/* enum iag_verdict */
+	__u8 callback;		/* enum iag_callback */
+	__u8 system_state;	/* enum iag_system_state */
+	__u64 ts_ns;		/* bpf_ktime_get_boot_ns() */
+	__s32 adapter;		/* leaf adapter number */
+	__u16 addr;
+	__u16 flags;		/* first message's flags, or SMBus flags */
+	__s32 ret;		/* result of the transfer, or the errno */
+	__u32 pid;
+	__u32 preempt_count;	/* as the caller had it */
+	__u32 rule_id;		/* allowlist value, or IAG_NO_RULE */
+	__u8 irqs_disabled;	/* 0, 1, or 2 = unknown */
+	__u8 path_len;		/* entries used in adapter_path */
+	__u8 is_smbus;
+	__u8 smbus_protocol;
+	__u8 smbus_command;
+	__u8 smbus_read;
+	__u16 msg_count;
+	__s32 adapter_path[IAG_MAX_PATH];	/* leaf first, root last */
+	__u32 stack_len;	/* entries used in stack */
+	__u32 pad;
+	__u64 stack[IAG_MAX_STACK];
+	char comm[IAG_COMM_LEN];
+};
+
+/* Allowlist hash map key: one client address, or IAG_ADDR_ANY. */
+struct iag_allow_key {
+	__s32 adapter;
+	__u16 addr;
+	__u16 pad;		/* always 0 */
+};
+
+struct iag_allow_val {
+	__u32 rule_id;		/* index of the policy rule, for reports */
+};
+
+#endif /* I2C_ATOMIC_GUARD_H */

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for VM scenarios (busybox sh, inside the guest). Sourced by each
+# scenario script. Results are KTAP lines written to the second serial port
+# (/dev/ttyS1), which only userspace writes to: a kernel message cannot
+# fake a result. Diagnostics go to the console (ttyS0) as usual.
+
+RESULTS=${RESULTS:-/dev/ttyS1}
+IAG=/bin/i2c-atomic-guard
+KMOD=/lib/modules/iag
+_n=0
+
+out() { echo "$*" >>"$RESULTS"; }
+diag() { echo "# $*" | tee -a "$RESULTS"; }
+
+# plan N: the number of results this scenario will produce.
+plan() { out "KTAP version 1"; out "1..$1"; }
+
+ok() { _n=$((_n + 1)); out "ok $_n $1"; echo "iag-result: ok $1"; }
+not_ok() {
+	_n=$((_n + 1))
+	out "not ok $_n $1"
+	[ -n "${2:-}" ] && echo "$2" | sed 's/^/# /' | head -40 >>"$RESULTS"
+	echo "iag-result: not ok $1 ${2:-}"
+}
+skip() { _n=$((_n + 1)); out "ok $_n $1 # SKIP $2"; }
+
+# check DESC CMD...: ok if CMD succeeds.
+check() {
+	local d=$1
+	shift
+	if "$@" >/tmp/check.out 2>&1; then ok "$d"; else not_ok "$d" "$(tail -20 /tmp/check.out)"; fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected '$2', got '$3'"; fi
+}
+
+# adapter_nr NAME-PREFIX: number of the first adapter whose name starts so.
+adapter_nr() {
+	local a
+	for a in /sys/bus/i2c/devices/i2c-*; do
+		case $(cat "$a/name") in "$1"*) echo "${a##*/i2c-}"; return 0 ;; esac
+	done
+	return 1
+}
+
+# load_stub [CHIP_ADDRS]: insmod i2c-stub; prints its adapter number.
+load_stub() {
+	insmod "$KMOD/i2c-stub.ko" chip_addr="${1:-0x50,0x51,0x52,0x70}" || return 1
+	adapter_nr "SMBus stub driver"
+}
+
+# load_iag_test ARGS: insmod the test module.
+load_iag_test() { insmod "$KMOD/iag_test.ko" "$@"; }
+
+# topo KEY: a value from the test module's topology file.
+topo() { sed -n "s/^$1=//p" /sys/kernel/debug/iag_test/topology; }
+
+# dmesg_mark: remember where the kernel log is; dmesg_since: what came after.
+dmesg_mark() {
+	_mark="iag-mark-$$-$(cat /proc/uptime | tr -d ' .')"
+	echo "$_mark" >/dev/kmsg
+}
+dmesg_since() { dmesg | sed -n "/$_mark/,\$p"; }
+
+# suspend_core: one pm_test=core suspend/resume cycle: syscore callbacks run
+# in atomic mode with system_state SUSPEND, and the machine comes back.
+suspend_core() {
+	echo 0 >/sys/module/suspend/parameters/pm_test_delay 2>/dev/null
+	echo core >/sys/power/pm_test
+	echo mem >/sys/power/state
+}
+
+# wait_for FILE PATTERN [TENTHS]: poll a file until a line matches.
+wait_for() {
+	local i=0
+	while [ $i -lt "${3:-100}" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# tracing helpers (ftrace only, no BPF)
+TR=/sys/kernel/tracing
+trace_reset() { echo 0 >$TR/tracing_on; echo >$TR/trace; echo >$TR/set_event; }
+trace_on() { trace_reset; for e in "$@"; do echo "$e" >>$TR/set_event; done; echo 1 >$TR/tracing_on; }
+trace_dump() { echo 0 >$TR/tracing_on; cat $TR/trace | grep -v '^#'; }

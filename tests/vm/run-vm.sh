@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot the test VM for one scenario and judge it.
+#
+#   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] SCENARIO
+#
+# SCENARIO is tests/vm/scenarios/SCENARIO.sh (run inside the guest) and,
+# optionally, SCENARIO.host.sh (run here afterwards on the console log, for
+# what only the console can show: the last phase of power-off).
+#
+# Header lines of SCENARIO.sh tune the boot:
+#   # timeout: SECONDS        hard limit for the whole boot (default 150)
+#   # append: ARGS            extra kernel command line
+#   # allow-kernel: REGEX     kernel splats this scenario provokes on purpose
+#
+# The verdict comes from KTAP on the guest's second serial port, which only
+# userspace writes to; a hang (timeout), a panic, a missing "# iag-done"
+# marker, fewer results than planned, or a kernel splat not allowed by the
+# scenario each fail it. Prints KTAP (one subtest per scenario) on stdout;
+# exits 0 when every result passed or was skipped.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+flavor=test initrd= logdir=$top/build/vm-logs
+while [ $# -gt 1 ]; do
+	case $1 in
+	--flavor) flavor=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--logdir) logdir=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+name=${1:?usage: run-vm.sh [--flavor F] [--initrd FILE] SCENARIO}
+script=$top/tests/vm/scenarios/$name.sh
+[ -f "$script" ] || { echo "run-vm: no scenario $script" >&2; exit 2; }
+
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
+ktree=${KDIR:-$cache/kernel-$flavor-current}
+kernel=$ktree/arch/x86/boot/bzImage
+[ -f "$kernel" ] || { echo "run-vm: no kernel at $kernel: run 'make kernel'" >&2; exit 2; }
+if [ -z "$initrd" ]; then
+	initrd=$top/build/initramfs-$flavor.cpio.gz
+	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" || exit 2
+fi
+
+hdr() { sed -n "s/^# $1: //p" "$script" | head -1; }
+timeout_s=$(hdr timeout)
+timeout_s=${timeout_s:-150}
+append=$(hdr append)
+allow=$(hdr allow-kernel)
+
+mkdir -p "$logdir"
+console=$logdir/$name.console.log
+results=$logdir/$name.results.log
+rm -f "$console" "$results"
+
+accel=tcg
+[ "$("$top/tests/vm/probe-kvm.sh" "$kernel" 2>/dev/null)" = kvm ] && accel=kvm
+
+start=$(date +%s.%N)
+timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
+	-machine q35,accel=$accel -m 1024 -smp 2 \
+	-display none -monitor none -no-reboot \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 iag_scenarios=$name $append" \
+	-serial "file:$console" -serial "file:$results" >/dev/null 2>"$logdir/$name.qemu.err"
+qrc=$?
+secs=$(echo "$(date +%s.%N) - $start" | bc | cut -d. -f1)
+
+# --- the verdict ---
+n=0 failed=0
+emit() { # emit ok|not-ok DESC [DETAIL]
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "    ok $n $2"
+	else
+		failed=$((failed + 1))
+		echo "    not ok $n $2"
+		[ -n "${3:-}" ] && echo "$3" | sed 's/^/    # /'
+	fi
+}
+
+echo "    KTAP version 1"
+echo "    # $name: accel=$accel, ${secs}s, console log: $console"
+# Results the guest reported, renumbered into this subtest.
+planned=$(grep -m1 -E '^1\.\.[0-9]+$' "$results" 2>/dev/null | cut -d. -f3)
+got=0 in_fail=0
+while IFS= read -r line; do
+	case $line in
+	"ok "* | "not ok "*)
+		got=$((got + 1))
+		desc=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ //')
+		case $line in
+		"ok "*) emit ok "$desc"; in_fail=0 ;;
+		*) emit not-ok "$desc"; in_fail=1 ;;
+		esac
+		;;
+	"#"*) [ "$in_fail" = 1 ] && echo "    $line" ;;
+	*) in_fail=0 ;;
+	esac
+done < <(cat "$results" 2>/dev/null)
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	emit not-ok "$name: VM finished by itself" "QEMU was killed after ${timeout_s}s (hang); last console lines:
+$(tail -15 "$console")"
+elif grep -q "Kernel panic" "$console"; then
+	emit not-ok "$name: no kernel panic" "$(grep -A15 'Kernel panic' "$console" | head -20)"
+elif ! grep -q "^# iag-done" "$results" 2>/dev/null; then
+	emit not-ok "$name: guest reached the end marker" "no '# iag-done' on the results port (qemu rc $qrc); see $console"
+else
+	emit ok "$name: VM booted, ran and powered off"
+fi
+if [ -z "$planned" ] || [ "$got" != "$planned" ]; then
+	emit not-ok "$name: guest reported all planned results" "planned ${planned:-nothing}, got $got"
+fi
+
+splat_re='(WARNING:|BUG:|Oops|UBSAN:|INFO: task|Invalid wait context|possible circular locking|inconsistent lock state)'
+splats=$(grep -E "$splat_re" "$console" | { if [ -n "$allow" ]; then grep -Ev "$allow"; else cat; fi; })
+if [ -n "$splats" ]; then
+	emit not-ok "$name: no unexpected kernel warnings" "$(echo "$splats" | head -10)"
+else
+	emit ok "$name: no unexpected kernel warnings"
+fi
+
+host=$top/tests/vm/scenarios/$name.host.sh
+if [ -f "$host" ]; then
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) emit ok "${line#ok }" ;;
+		"not ok "*) emit not-ok "${line#not ok }" ;;
+		"skip "*) n=$((n + 1)); echo "    ok $n ${line#skip } # SKIP" ;;
+		"#"*) echo "    $line" ;;
+		esac
+	done < <(CONSOLE=$console RESULTS_LOG=$results bash "$host" 2>&1)
+fi
+echo "    1..$n"
+[ "$failed" = 0 ]

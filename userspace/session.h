@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The BPF session: probe the kernel, open, load, attach, poll, detach. */
+#ifndef IAG_SESSION_H
+#define IAG_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "../include/i2c_atomic_guard.h"
+
+struct iag_keyset;		/* resolve.h */
+
+enum iag_mode {
+	IAG_MODE_AUTO = 0,	/* tracepoint if the kernel has them, else kprobe */
+	IAG_MODE_TRACEPOINT,	/* patched kernel: tp_btf on i2c_atomic events */
+	IAG_MODE_KPROBE,	/* stock kernel: kprobes on __i2c_transfer & co */
+};
+
+struct iag_session_opts {
+	enum iag_mode mode;
+	bool enforce;		/* attach the fmod_ret program on the hook */
+	bool report_all;	/* --all: records for allowed transfers too */
+	unsigned int stack_depth;	/* frames per violation, <= IAG_MAX_STACK */
+	unsigned int ringbuf_kb;	/* ring buffer size, power of two */
+};
+
+struct iag_counters {
+	__u64 v[IAG_CNT_MAX];	/* summed over CPUs */
+};
+
+struct iag_session;
+
+typedef int (*iag_event_fn)(const struct iag_event *ev, void *ctx);
+
+/*
+ * Open, load and attach. On failure returns NULL, sets *exit_code to
+ * IAG_EXIT_UNSUPPORTED (kernel lacks it, message says what) or
+ * IAG_EXIT_INTERNAL, and has reported the error through iag_err().
+ */
+struct iag_session *iag_session_open(const struct iag_session_opts *opts,
+				     int *exit_code);
+/* Replace the whole allowlist (keys not in @ks are removed). */
+int iag_session_set_keys(struct iag_session *s, const struct iag_keyset *ks);
+/* Poll the ring buffer; calls @fn per record. Returns records or -errno. */
+int iag_session_poll(struct iag_session *s, int timeout_ms,
+		     iag_event_fn fn, void *ctx);
+int iag_session_counters(struct iag_session *s, struct iag_counters *c);
+enum iag_mode iag_session_mode(const struct iag_session *s);
+/* Pin maps and links under /sys/fs/bpf/i2c-atomic-guard/ (0600). */
+int iag_session_pin(struct iag_session *s);
+void iag_session_close(struct iag_session *s);
+
+const char *iag_mode_name(enum iag_mode m);
+
+#endif
