@@ -9,8 +9,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 tool=$top/build/i2c-atomic-guard.static
 
 [ -x /bin/busybox ] || { echo "mkinitramfs: /bin/busybox missing (package busybox-static)" >&2; exit 1; }
-ldd /bin/busybox 2>&1 | grep -q "not a dynamic" ||
-	{ echo "mkinitramfs: /bin/busybox is not static (install busybox-static)" >&2; exit 1; }
+case $(ldd /bin/busybox 2>&1) in *"not a dynamic"*) ;; *)
+	echo "mkinitramfs: /bin/busybox is not static (install busybox-static)" >&2; exit 1 ;; esac
 [ -x "$tool" ] || { echo "mkinitramfs: $tool missing: run make" >&2; exit 1; }
 
 root=$(mktemp -d)

@@ -66,6 +66,8 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 iag_scenarios=$name $append" \
 	-serial "file:$console" -serial "file:$results" >/dev/null 2>"$logdir/$name.qemu.err"
 qrc=$?
+# Serial lines end in CR LF.
+sed -i 's/\r$//' "$console" "$results" 2>/dev/null
 secs=$(echo "$(date +%s.%N) - $start" | bc | cut -d. -f1)
 
 # --- the verdict ---
