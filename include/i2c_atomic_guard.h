@@ -9,6 +9,8 @@
 #ifndef I2C_ATOMIC_GUARD_H
 #define I2C_ATOMIC_GUARD_H
 
+#include <linux/types.h>
+
 #define IAG_ABI_VERSION		1
 
 #define IAG_MAX_STACK		32	/* kernel frames kept per violation */

@@ -51,5 +51,22 @@ int iag_session_pin(struct iag_session *s);
 void iag_session_close(struct iag_session *s);
 
 const char *iag_mode_name(enum iag_mode m);
+/* "auto", "tracepoint", "kprobe" -> mode; -1 if unknown. */
+int iag_mode_parse(const char *s);
+/* Defaults: auto mode, audit, stack 16 frames, 256 KiB ring buffer. */
+void iag_session_opts_default(struct iag_session_opts *o);
+/* Records lost by userspace (short or foreign records), not by the kernel. */
+unsigned long iag_session_bad_records(const struct iag_session *s);
+
+/*
+ * Load the policy at @path and resolve it against the live sysfs: the keys
+ * for iag_session_set_keys(). Returns an enum iag_exit code (errors
+ * reported); *pol may be NULL (pass it to iag_policy_free() when done).
+ */
+struct iag_policy;
+int iag_load_policy_keys(const char *path, struct iag_policy **pol,
+			 struct iag_keyset *ks);
+/* Free what iag_load_policy_keys() gave (either may be empty/NULL). */
+void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks);
 
 #endif

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* audit: attach, report atomic-mode transfers live, summarize. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "ksyms.h"
+#include "live.h"
+#include "policy.h"
+#include "resolve.h"
+#include "session.h"
+#include "util.h"
+
+static void audit_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s audit [--policy FILE] [--duration SEC] [--all] [--json]\n"
+		"                 [--output FILE] [--fail-on-violation]\n"
+		"                 [--mode auto|tracepoint|kprobe] [--stack-depth N]\n"
+		"                 [--ringbuf-kb N]\n"
+		"\n"
+		"Attach to the running kernel and report I2C/SMBus transfers made in\n"
+		"atomic mode that the policy does not allow, and transfers made from\n"
+		"atomic context while the system runs. Ends after --duration, or on\n"
+		"SIGINT/SIGTERM, with a summary of the kernel-side counters.\n"
+		"Prints \"%s: audit: attached (mode MODE)\" on stderr once attached.\n"
+		"\n"
+		"Options:\n"
+		"  -p, --policy FILE        allowlist (YAML); without it every atomic-mode\n"
+		"                           transfer is a violation\n"
+		"  -d, --duration SEC       stop after SEC seconds (12, 12s, 1m); default: until a signal\n"
+		"  -a, --all                report allowed transfers too\n"
+		"  -j, --json               JSON Lines, one record per event, then a summary\n"
+		"  -o, --output FILE        write the records to FILE (JSON Lines) instead of stdout\n"
+		"      --fail-on-violation  exit 1 if any violation or denial was seen\n"
+		"  -m, --mode MODE          auto (default), tracepoint (patched kernel), kprobe\n"
+		"      --stack-depth N      kernel frames per violation, 0..%d (default 16)\n"
+		"      --ringbuf-kb N       ring buffer size in KiB, a power of two (default 256)\n"
+		"  -h, --help               this help\n"
+		"\n"
+		"Example:\n"
+		"  %s audit --policy board.yaml --duration 30 --json --output events.jsonl\n",
+		iag_prog, iag_prog, IAG_MAX_STACK, iag_prog);
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int do_audit(int argc, char **argv)
+{
+	enum { OPT_FAIL = 256, OPT_STACK, OPT_RB };
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "fail-on-violation", no_argument, NULL, OPT_FAIL },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "stack-depth", required_argument, NULL, OPT_STACK },
+		{ "ringbuf-kb", required_argument, NULL, OPT_RB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *policy = NULL, *output = NULL;
+	struct iag_session_opts so;
+	struct iag_session *s = NULL;
+	struct iag_policy *pol = NULL;
+	struct iag_keyset ks = { 0 };
+	struct iag_live live;
+	struct sigaction sa;
+	long duration = -1;
+	bool fail_on_violation = false;
+	unsigned long v;
+	double deadline = 0;
+	int c, rc = IAG_EXIT_OK, m;
+
+	iag_session_opts_default(&so);
+	while ((c = getopt_long(argc, argv, "p:d:ajo:m:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy = optarg;
+			break;
+		case 'd':
+			duration = iag_parse_duration(optarg);
+			if (duration < 0) {
+				iag_err("audit: bad --duration '%s' (seconds, e.g. 30, 30s, 2m)", optarg);
+				return IAG_EXIT_USAGE;
+			}
+			break;
+		case 'a':
+			so.report_all = true;
+			break;
+		case 'j':
+			iag_json = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_FAIL:
+			fail_on_violation = true;
+			break;
+		case 'm':
+			m = iag_mode_parse(optarg);
+			if (m < 0) {
+				iag_err("audit: bad --mode '%s' (auto, tracepoint or kprobe)", optarg);
+				return IAG_EXIT_USAGE;
+			}
+			so.mode = m;
+			break;
+		case OPT_STACK:
+			if (parse_uint(optarg, IAG_MAX_STACK, &v)) {
+				iag_err("audit: bad --stack-depth '%s' (0..%d)", optarg, IAG_MAX_STACK);
+				return IAG_EXIT_USAGE;
+			}
+			so.stack_depth = v;
+			break;
+		case OPT_RB:
+			if (parse_uint(optarg, 1UL << 20, &v) || v < 4 || (v & (v - 1))) {
+				iag_err("audit: bad --ringbuf-kb '%s' (a power of two, 4..1048576)", optarg);
+				return IAG_EXIT_USAGE;
+			}
+			so.ringbuf_kb = v;
+			break;
+		case 'h':
+			audit_usage(stdout);
+			return IAG_EXIT_OK;
+		default:
+			audit_usage(stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		iag_err("audit: unexpected argument '%s'", argv[optind]);
+		return IAG_EXIT_USAGE;
+	}
+
+	if (policy) {
+		rc = iag_load_policy_keys(policy, &pol, &ks);
+		if (rc)
+			goto out;
+	}
+	rc = iag_live_init(&live, output, iag_json, pol);
+	if (rc)
+		goto out;
+
+	s = iag_session_open(&so, &rc);
+	if (!s)
+		goto out_live;
+	if (policy) {
+		int err = iag_session_set_keys(s, &ks);
+
+		if (err) {
+			rc = IAG_EXIT_INTERNAL;
+			goto out_live;
+		}
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	fprintf(stderr, "%s: audit: attached (mode %s)\n", iag_prog,
+		iag_mode_name(iag_session_mode(s)));
+	fflush(stderr);
+
+	live.t0 = now_s();
+	if (duration >= 0)
+		deadline = live.t0 + duration;
+	while (!stop_signal) {
+		int timeout = 200, n;
+
+		if (duration >= 0) {
+			double left = deadline - now_s();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		n = iag_session_poll(s, timeout, iag_live_event, &live);
+		if (n < 0 && n != -EINTR) {
+			iag_err("audit: reading events: %s", strerror(-n));
+			rc = IAG_EXIT_INTERNAL;
+			break;
+		}
+	}
+	/* Drain what is already in the ring buffer. */
+	iag_session_poll(s, 0, iag_live_event, &live);
+
+	{
+		int r = iag_live_summary(&live, s);
+
+		if (!rc)
+			rc = r;
+	}
+	if (!rc && fail_on_violation && iag_live_bad(&live, s))
+		rc = IAG_EXIT_VIOLATION;
+out_live:
+	iag_session_close(s);
+	iag_live_fini(&live);
+out:
+	iag_policy_keys_free(pol, &ks);
+	return rc;
+}

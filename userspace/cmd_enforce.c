@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* enforce: refuse atomic-mode transfers the policy does not allow. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "live.h"
+#include "policy.h"
+#include "probe.h"
+#include "resolve.h"
+#include "session.h"
+#include "util.h"
+
+static void enforce_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s enforce --policy FILE [--pin] [--json] [--output FILE]\n"
+		"                   [--duration SEC] [--stack-depth N] [--ringbuf-kb N]\n"
+		"       %s enforce --unpin\n"
+		"\n"
+		"Refuse (with -EPERM) I2C/SMBus transfers made in atomic mode by devices\n"
+		"the policy does not allow, through the patched kernel's\n"
+		"i2c_atomic_xfer_check() hook, and report them like audit does.\n"
+		"Where the kernel cannot enforce (no hook, no fmod_ret, lockdown) it\n"
+		"exits 3 and says why; it never falls back to audit.\n"
+		"Prints \"%s: enforce: attached (mode tracepoint)\" on stderr once\n"
+		"enforcing.\n"
+		"\n"
+		"Options:\n"
+		"  -p, --policy FILE    allowlist (YAML), required\n"
+		"      --pin            pin the maps and links under " IAG_PIN_DIR "/\n"
+		"                       (mode 0600) and exit: enforcement stays\n"
+		"      --unpin          remove what --pin left: enforcement stops\n"
+		"  -d, --duration SEC   stop after SEC seconds; default: until a signal\n"
+		"  -j, --json           JSON Lines records, then a summary\n"
+		"  -o, --output FILE    write the records to FILE (JSON Lines)\n"
+		"      --stack-depth N  kernel frames per violation, 0..%d (default 16)\n"
+		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 256)\n"
+		"  -h, --help           this help\n"
+		"\n"
+		"Examples:\n"
+		"  %s enforce --policy board.yaml --json\n"
+		"  %s enforce --policy board.yaml --pin && systemctl poweroff\n",
+		iag_prog, iag_prog, iag_prog, IAG_MAX_STACK, iag_prog, iag_prog);
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int unpin(void)
+{
+	struct dirent *de;
+	DIR *d = opendir(IAG_PIN_DIR);
+	int n = 0, rc = IAG_EXIT_OK;
+	char path[512];
+
+	if (!d) {
+		if (errno == ENOENT) {
+			fprintf(stderr, "%s: enforce: nothing pinned under %s\n",
+				iag_prog, IAG_PIN_DIR);
+			return IAG_EXIT_OK;
+		}
+		iag_err("enforce: %s: %s", IAG_PIN_DIR, strerror(errno));
+		return IAG_EXIT_INTERNAL;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", IAG_PIN_DIR, de->d_name);
+		if (unlink(path)) {
+			iag_err("enforce: unlink %s: %s", path, strerror(errno));
+			rc = IAG_EXIT_INTERNAL;
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rmdir(IAG_PIN_DIR) && errno != ENOENT) {
+		iag_err("enforce: rmdir %s: %s", IAG_PIN_DIR, strerror(errno));
+		rc = IAG_EXIT_INTERNAL;
+	}
+	if (!rc)
+		fprintf(stderr, "%s: enforce: unpinned %d object%s from %s: enforcement stopped\n",
+			iag_prog, n, n == 1 ? "" : "s", IAG_PIN_DIR);
+	return rc;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int do_enforce(int argc, char **argv)
+{
+	enum { OPT_PIN = 256, OPT_UNPIN, OPT_STACK, OPT_RB };
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "pin", no_argument, NULL, OPT_PIN },
+		{ "unpin", no_argument, NULL, OPT_UNPIN },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "stack-depth", required_argument, NULL, OPT_STACK },
+		{ "ringbuf-kb", required_argument, NULL, OPT_RB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *policy = NULL, *output = NULL;
+	bool pin = false, do_unpin = false;
+	struct iag_session_opts so;
+	struct iag_session *s = NULL;
+	struct iag_policy *pol = NULL;
+	struct iag_keyset ks = { 0 };
+	struct iag_live live;
+	struct sigaction sa;
+	long duration = -1;
+	double deadline = 0;
+	unsigned long v;
+	int c, rc;
+
+	iag_session_opts_default(&so);
+	so.enforce = true;
+	so.mode = IAG_MODE_TRACEPOINT;
+	while ((c = getopt_long(argc, argv, "p:d:jo:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy = optarg;
+			break;
+		case OPT_PIN:
+			pin = true;
+			break;
+		case OPT_UNPIN:
+			do_unpin = true;
+			break;
+		case 'd':
+			duration = iag_parse_duration(optarg);
+			if (duration < 0) {
+				iag_err("enforce: bad --duration '%s'", optarg);
+				return IAG_EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			iag_json = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_STACK:
+			if (parse_uint(optarg, IAG_MAX_STACK, &v)) {
+				iag_err("enforce: bad --stack-depth '%s' (0..%d)", optarg, IAG_MAX_STACK);
+				return IAG_EXIT_USAGE;
+			}
+			so.stack_depth = v;
+			break;
+		case OPT_RB:
+			if (parse_uint(optarg, 1UL << 20, &v) || v < 4 || (v & (v - 1))) {
+				iag_err("enforce: bad --ringbuf-kb '%s' (a power of two, 4..1048576)", optarg);
+				return IAG_EXIT_USAGE;
+			}
+			so.ringbuf_kb = v;
+			break;
+		case 'h':
+			enforce_usage(stdout);
+			return IAG_EXIT_OK;
+		default:
+			enforce_usage(stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		iag_err("enforce: unexpected argument '%s'", argv[optind]);
+		return IAG_EXIT_USAGE;
+	}
+	if (do_unpin) {
+		if (policy || pin) {
+			iag_err("enforce: --unpin takes no --policy or --pin");
+			return IAG_EXIT_USAGE;
+		}
+		return unpin();
+	}
+	if (!policy) {
+		iag_err("enforce: --policy FILE is required (try 'enforce --help')");
+		return IAG_EXIT_USAGE;
+	}
+
+	rc = iag_load_policy_keys(policy, &pol, &ks);
+	if (rc)
+		goto out;
+	if (!ks.n)
+		iag_warn("enforce: the policy allows no device: every atomic-mode transfer will be refused");
+	if (pin) {
+		struct iag_probe pr;
+
+		iag_probe_kernel(&pr, false);
+		if (!pr.bpffs) {
+			iag_err("enforce: --pin needs bpffs mounted at /sys/fs/bpf "
+				"(mount -t bpf bpf /sys/fs/bpf)");
+			rc = IAG_EXIT_UNSUPPORTED;
+			goto out;
+		}
+	}
+	rc = iag_live_init(&live, output, iag_json, pol);
+	if (rc)
+		goto out;
+	s = iag_session_open(&so, &rc);
+	if (!s)
+		goto out_live;
+	if (iag_session_set_keys(s, &ks)) {
+		rc = IAG_EXIT_INTERNAL;
+		goto out_live;
+	}
+	if (pin) {
+		if (iag_session_pin(s)) {
+			rc = IAG_EXIT_INTERNAL;
+			goto out_live;
+		}
+		fprintf(stderr, "%s: enforce: pinned under %s (%zu allowlist keys): "
+			"enforcement stays until 'enforce --unpin'\n",
+			iag_prog, IAG_PIN_DIR, ks.n);
+		rc = IAG_EXIT_OK;
+		goto out_live;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fprintf(stderr, "%s: enforce: attached (mode %s)\n", iag_prog,
+		iag_mode_name(iag_session_mode(s)));
+	fflush(stderr);
+
+	live.t0 = now_s();
+	if (duration >= 0)
+		deadline = live.t0 + duration;
+	while (!stop_signal) {
+		int timeout = 200, n;
+
+		if (duration >= 0) {
+			double left = deadline - now_s();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		n = iag_session_poll(s, timeout, iag_live_event, &live);
+		if (n < 0 && n != -EINTR) {
+			iag_err("enforce: reading events: %s", strerror(-n));
+			rc = IAG_EXIT_INTERNAL;
+			break;
+		}
+	}
+	iag_session_poll(s, 0, iag_live_event, &live);
+	{
+		int r = iag_live_summary(&live, s);
+
+		if (!rc)
+			rc = r;
+	}
+out_live:
+	iag_session_close(s);
+	iag_live_fini(&live);
+out:
+	iag_policy_keys_free(pol, &ks);
+	return rc;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* status: what the running kernel supports, what is pinned. */
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "probe.h"
+#include "session.h"
+#include "util.h"
+
+static void status_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s status [--json]\n"
+		"\n"
+		"Show what the running kernel supports (BTF, the i2c_atomic tracepoints\n"
+		"of the patch series, the enforcement hook, the kprobe fallback, bpffs,\n"
+		"lockdown), the mode audit would use, and what is pinned under\n"
+		IAG_PIN_DIR "/.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json   one JSON object\n"
+		"  -h, --help   this help\n"
+		"\n"
+		"Example:\n"
+		"  %s status --json\n", iag_prog, iag_prog);
+}
+
+static const char *yesno(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static const char *tri(int v)
+{
+	return v > 0 ? "yes" : v == 0 ? "no" : "unknown";
+}
+
+static json_t *tri_json(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v > 0);
+}
+
+/* Names pinned under the pin directory. */
+static json_t *pinned_list(void)
+{
+	json_t *arr = json_array();
+	struct dirent *de;
+	DIR *d = opendir(IAG_PIN_DIR);
+
+	if (!d)
+		return arr;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		json_array_append_new(arr, json_string(de->d_name));
+	}
+	closedir(d);
+	return arr;
+}
+
+int do_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *mode_why, *enf_why;
+	struct iag_probe p;
+	enum iag_mode mode;
+	json_t *pinned;
+	size_t i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			iag_json = true;
+			break;
+		case 'h':
+			status_usage(stdout);
+			return IAG_EXIT_OK;
+		default:
+			status_usage(stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		iag_err("status: unexpected argument '%s'", argv[optind]);
+		return IAG_EXIT_USAGE;
+	}
+
+	iag_probe_kernel(&p, true);
+	mode = iag_probe_pick_mode(&p, IAG_MODE_AUTO, &mode_why);
+	enf_why = iag_probe_enforce_blocker(&p);
+	pinned = pinned_list();
+
+	if (iag_json) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "kernel", json_string(p.release));
+		json_object_set_new(o, "btf", json_boolean(p.btf));
+		json_object_set_new(o, "i2c_core", json_boolean(p.i2c_core));
+		json_object_set_new(o, "tracepoints", json_boolean(p.tracepoints));
+		json_object_set_new(o, "tracepoints_found", json_integer(p.n_tracepoints));
+		json_object_set_new(o, "enforce_hook", json_boolean(p.hook));
+		json_object_set_new(o, "error_injection", tri_json(p.hook_errinj));
+		json_object_set_new(o, "fmod_ret", tri_json(p.fmod_ret));
+		json_object_set_new(o, "kprobe", json_boolean(p.kprobe));
+		json_object_set_new(o, "bpffs", json_boolean(p.bpffs));
+		json_object_set_new(o, "lockdown", p.lockdown[0] ? json_string(p.lockdown) : json_null());
+		json_object_set_new(o, "cap_sys_admin", json_boolean(p.cap_sys_admin));
+		json_object_set_new(o, "cap_bpf", json_boolean(p.cap_bpf));
+		json_object_set_new(o, "cap_perfmon", json_boolean(p.cap_perfmon));
+		json_object_set_new(o, "atomic_log_switch", json_boolean(p.atomic_log));
+		json_object_set_new(o, "audit_mode", mode_why ? json_null() : json_string(iag_mode_name(mode)));
+		json_object_set_new(o, "audit_unavailable", mode_why ? json_string(mode_why) : json_null());
+		json_object_set_new(o, "callback_kind", json_boolean(!mode_why && mode == IAG_MODE_TRACEPOINT));
+		json_object_set_new(o, "enforce", json_boolean(!enf_why));
+		json_object_set_new(o, "enforce_unavailable", enf_why ? json_string(enf_why) : json_null());
+		json_object_set_new(o, "pin_dir", json_string(IAG_PIN_DIR));
+		json_object_set_new(o, "pinned", pinned);
+		s = json_dumps(o, JSON_COMPACT);
+		if (s)
+			printf("%s\n", s);
+		free(s);
+		json_decref(o);
+		return IAG_EXIT_OK;
+	}
+
+	printf("kernel:        %s\n", p.release);
+	printf("btf:           %s\n", p.btf ? "yes (/sys/kernel/btf/vmlinux)" : "no");
+	printf("i2c core:      %s\n", yesno(p.i2c_core));
+	printf("tracepoints:   %s (%d of 7 i2c_atomic events)\n",
+	       p.tracepoints ? "yes" : "no", p.n_tracepoints);
+	printf("enforce hook:  %s", p.hook ? "yes (i2c_atomic_xfer_check)" : "no");
+	if (p.hook)
+		printf(", error injection: %s, fmod_ret: %s%s%s", tri(p.hook_errinj),
+		       tri(p.fmod_ret), p.fmod_ret == 0 ? ": " : "",
+		       p.fmod_ret == 0 ? p.fmod_ret_err : "");
+	printf("\n");
+	printf("kprobe:        %s (__i2c_transfer, __i2c_smbus_xfer)\n", yesno(p.kprobe));
+	printf("bpffs:         %s\n", p.bpffs ? "mounted at /sys/fs/bpf" : "not mounted at /sys/fs/bpf");
+	printf("lockdown:      %s\n", p.lockdown[0] ? p.lockdown : "unknown (no securityfs)");
+	printf("capabilities:  %s%s%s\n", p.cap_sys_admin ? "CAP_SYS_ADMIN " : "",
+	       p.cap_bpf ? "CAP_BPF " : "", p.cap_perfmon ? "CAP_PERFMON" : "");
+	printf("log switch:    %s\n", p.atomic_log ?
+	       "yes (/sys/module/i2c_core/parameters/atomic_log)" : "no");
+	if (mode_why)
+		printf("audit:         unavailable: %s\n", mode_why);
+	else
+		printf("audit:         %s mode%s\n", iag_mode_name(mode),
+		       mode == IAG_MODE_KPROBE ?
+		       " (stock kernel: no callback kind, no lock_busy/no_handler events)" : "");
+	if (enf_why)
+		printf("enforce:       unavailable: %s\n", enf_why);
+	else
+		printf("enforce:       available\n");
+	if (!json_array_size(pinned)) {
+		printf("pinned:        nothing under %s\n", IAG_PIN_DIR);
+	} else {
+		printf("pinned:        %s/", IAG_PIN_DIR);
+		for (i = 0; i < json_array_size(pinned); i++)
+			printf("%s%s", i ? ", " : "",
+			       json_string_value(json_array_get(pinned, i)));
+		printf("\n");
+	}
+	json_decref(pinned);
+	return IAG_EXIT_OK;
+}

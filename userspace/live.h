@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Live event output shared by audit, enforce (and ci): a record from the
+ * ring buffer -> a JSON Lines record (DESIGN.md "Event record") or a row of
+ * the text table, and the closing summary record.
+ */
+#ifndef IAG_LIVE_H
+#define IAG_LIVE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "session.h"
+
+struct iag_policy;
+struct iag_ksyms;
+struct iag_devmodel;
+
+struct iag_live {
+	FILE *out;
+	bool own_out;		/* opened by us (--output) */
+	bool json;		/* JSON Lines; else the text table */
+	bool header_done;
+	const struct iag_policy *pol;	/* for rule names, or NULL */
+	struct iag_ksyms *ksyms;	/* loaded at the first stack */
+	bool ksyms_tried;
+	struct iag_devmodel *dm;	/* sysfs, for device names */
+	bool dm_tried;
+	double t0;		/* CLOCK_MONOTONIC at attach */
+	unsigned long records;
+	unsigned long violations;	/* records with verdict violation */
+	unsigned long denied;
+};
+
+/* @output NULL: stdout; JSON when @json or when writing to a file. */
+int iag_live_init(struct iag_live *l, const char *output, bool json,
+		  const struct iag_policy *pol);
+/* iag_event_fn: write one record. */
+int iag_live_event(const struct iag_event *ev, void *ctx);
+/* The JSON record of @ev (new reference). */
+json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev);
+/* Read the counters, write the summary. Returns an enum iag_exit code. */
+int iag_live_summary(struct iag_live *l, struct iag_session *s);
+/* Any violation or denial seen (records or kernel counters)? */
+bool iag_live_bad(struct iag_live *l, struct iag_session *s);
+void iag_live_fini(struct iag_live *l);
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * i2c-atomic-guard: see which devices make I2C transfers in atomic mode,
+ * and refuse the ones a policy does not allow.
+ *
+ * bpftool-style: global options, then a command with its own options.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include <linux/types.h>
+#include "../include/i2c_atomic_guard.h"
+#include "commands.h"
+#include "util.h"
+
+#ifndef IAG_VERSION
+#define IAG_VERSION "0.1.0"
+#endif
+
+/*
+ * Commands written in parallel by other files: a weak reference links even
+ * while one is missing, and the table then says it is not built in.
+ */
+#pragma weak do_policy
+#pragma weak do_report
+#pragma weak do_ci
+#pragma weak do_shutdown_audit
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "status", do_status, "what the running kernel supports, what is pinned" },
+	{ "policy", do_policy, "check | load | unload | show a policy file" },
+	{ "audit", do_audit, "report atomic-mode transfers live" },
+	{ "enforce", do_enforce, "refuse atomic-mode transfers the policy does not allow" },
+	{ "report", do_report, "offline report from recorded events or a console log" },
+	{ "ci", do_ci, "run a command under audit, fail on violations" },
+	{ "shutdown-audit", do_shutdown_audit, "arm | disarm | status the kernel's power-off log" },
+};
+
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: %s [OPTIONS] COMMAND [ARGS...]\n"
+		"       %s COMMAND --help\n"
+		"\n"
+		"Watch and police I2C/SMBus transfers made in atomic mode (power-off,\n"
+		"reboot, late suspend) and from atomic context while the system runs.\n"
+		"\n"
+		"Commands:\n", iag_prog, iag_prog);
+	for (i = 0; i < N_CMDS; i++)
+		fprintf(f, "  %-15s %s%s\n", cmds[i].name, cmds[i].summary,
+			cmds[i].fn ? "" : " (not built in)");
+	fprintf(f,
+		"\n"
+		"Options:\n"
+		"  -j, --json      machine-readable output (JSON)\n"
+		"  -v, --verbose   more detail; twice: libbpf debug log\n"
+		"  -V, --version   print the version\n"
+		"  -h, --help      this help\n"
+		"\n"
+		"Exit codes: 0 fine, 1 violations found, 2 bad usage or input,\n"
+		"3 the kernel lacks what was asked for, 4 internal or BPF error.\n"
+		"\n"
+		"Example:\n"
+		"  %s status\n"
+		"  %s audit --policy /etc/i2c-atomic-guard.yaml --duration 60 --json\n",
+		iag_prog, iag_prog);
+}
+
+static void version(void)
+{
+	if (iag_json) {
+		printf("{\"version\":\"%s\",\"abi_version\":%d,\"libbpf\":\"%s\"}\n",
+		       IAG_VERSION, IAG_ABI_VERSION, libbpf_version_string());
+		return;
+	}
+	printf("%s %s (ABI %d, libbpf %s)\n", iag_prog, IAG_VERSION, IAG_ABI_VERSION,
+	       libbpf_version_string());
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool want_version = false;
+	size_t i;
+	int c;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* '+': stop at the command; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+jvVh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			iag_json = true;
+			break;
+		case 'v':
+			iag_verbose++;
+			break;
+		case 'V':
+			want_version = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return IAG_EXIT_OK;
+		default:
+			usage(stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	if (want_version) {
+		version();
+		return IAG_EXIT_OK;
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return IAG_EXIT_USAGE;
+	}
+	if (!strcmp(argv[optind], "help")) {
+		usage(stdout);
+		return IAG_EXIT_OK;
+	}
+	if (!strcmp(argv[optind], "version")) {
+		version();
+		return IAG_EXIT_OK;
+	}
+	for (i = 0; i < N_CMDS; i++) {
+		if (strcmp(argv[optind], cmds[i].name))
+			continue;
+		if (!cmds[i].fn) {
+			iag_err("command '%s' is not built into this binary", cmds[i].name);
+			return IAG_EXIT_INTERNAL;
+		}
+		/* Each command parses from its own name with getopt. */
+		argv += optind;
+		argc -= optind;
+		optind = 0;
+		return cmds[i].fn(argc, argv);
+	}
+	iag_err("unknown command '%s' (try --help)", argv[optind]);
+	return IAG_EXIT_USAGE;
+}

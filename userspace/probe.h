@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the running kernel supports: BTF, the patch, hooks, kprobes, bpffs. */
+#ifndef IAG_PROBE_H
+#define IAG_PROBE_H
+
+#include <stdbool.h>
+#include "session.h"
+
+#define IAG_PIN_DIR	"/sys/fs/bpf/i2c-atomic-guard"
+
+struct iag_probe {
+	char release[128];	/* uname -r */
+	bool btf;		/* /sys/kernel/btf/vmlinux loads */
+	bool i2c_core;		/* __i2c_transfer in kallsyms or BTF */
+	int n_tracepoints;	/* btf_trace_i2c_atomic_* typedefs found (of 7) */
+	bool tracepoints;	/* all of them */
+	bool hook;		/* i2c_atomic_xfer_check in BTF */
+	int hook_errinj;	/* in error_injection/list: 1, 0, -1 unknown */
+	int fmod_ret;		/* an fmod_ret program loads on it: 1, 0, -1 not tried */
+	char fmod_ret_err[128];	/* why not */
+	bool kprobe;		/* __i2c_transfer and __i2c_smbus_xfer traceable */
+	bool bpffs;		/* bpffs mounted at /sys/fs/bpf */
+	char lockdown[32];	/* "none", "integrity", "confidentiality", "" */
+	bool cap_sys_admin, cap_bpf, cap_perfmon;
+	bool atomic_log;	/* /sys/module/i2c_core/parameters/atomic_log */
+};
+
+/* Fill @p; never fails (unknowns are reported as such). */
+void iag_probe_kernel(struct iag_probe *p, bool try_fmod_ret);
+
+/* The mode a session would use for @want; NULL *why if possible. */
+enum iag_mode iag_probe_pick_mode(const struct iag_probe *p, enum iag_mode want,
+				  const char **why);
+/* NULL if the kernel can watch at all, else the reason. */
+const char *iag_probe_watch_blocker(const struct iag_probe *p);
+/* NULL if the kernel can enforce, else the exact reason. */
+const char *iag_probe_enforce_blocker(const struct iag_probe *p);
+
+#endif

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Errors through one function, and small helpers shared by every command. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util.h"
+
+const char *iag_prog = "i2c-atomic-guard";
+bool iag_json;
+int iag_verbose;
+
+static void say(const char *level, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (iag_json) {
+		/* One JSON object per line on stderr: scripts parse both. */
+		json_t *o = json_pack("{s:s, s:s}", "level", level, "message", msg);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+		if (s)
+			fprintf(stderr, "%s\n", s);
+		else
+			fprintf(stderr, "%s: %s: %s\n", iag_prog, level, msg);
+		free(s);
+		json_decref(o);
+		return;
+	}
+	fprintf(stderr, "%s: %s: %s\n", iag_prog, level, msg);
+}
+
+void iag_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("error", fmt, ap);
+	va_end(ap);
+}
+
+void iag_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("warning", fmt, ap);
+	va_end(ap);
+}
+
+void iag_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+long iag_parse_duration(const char *s)
+{
+	char *end;
+	long v, mult = 1;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || v < 0)
+		return -1;
+	if (!strcmp(end, "") || !strcmp(end, "s"))
+		mult = 1;
+	else if (!strcmp(end, "m"))
+		mult = 60;
+	else if (!strcmp(end, "h"))
+		mult = 3600;
+	else
+		return -1;
+	if (v > 0x7fffffffL / mult)
+		return -1;
+	return v * mult;
+}
