@@ -7,6 +7,7 @@
 #ifndef IAG_RESOLVE_H
 #define IAG_RESOLVE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "../include/i2c_atomic_guard.h"
 
@@ -20,9 +21,27 @@ struct iag_key {
 	char *why;		/* human chain: "rule 2 -> supplier 0-0020 -> mux 3" */
 };
 
+/* What one rule covers (filled by iag_resolve, for `policy check`). */
+struct iag_rule_match {
+	unsigned int rule_id;
+	char **devices;		/* live sysfs paths of the covered devices */
+	char **device_why;	/* for each, the chain that covers it */
+	size_t n_devices;
+	struct iag_key *keys;	/* this rule's keys (may repeat other rules') */
+	size_t n_keys;
+	bool matched;		/* the selector named at least one device */
+	bool broad;		/* adapter-wide keys */
+};
+
 struct iag_keyset {
-	struct iag_key *keys;
+	struct iag_key *keys;	/* unique (adapter, addr); first rule wins */
 	size_t n;
+	/* Added by the resolver; zero when built by hand. */
+	struct iag_rule_match *rules;	/* one per policy rule */
+	size_t n_rules;
+	size_t n_unmatched;		/* rules that matched nothing */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /*
@@ -31,6 +50,18 @@ struct iag_keyset {
  */
 int iag_resolve(const struct iag_policy *pol, const char *sysfs_root,
 		struct iag_keyset *out);
+
+#define IAG_RESOLVE_QUIET	0x1	/* keep warnings in out->warnings only */
+/*
+ * iag_resolve() is iag_resolve_ex(..., 0): warnings (a rule that matches
+ * nothing, an adapter-wide rule) also go through iag_warn().
+ */
+int iag_resolve_ex(const struct iag_policy *pol, const char *sysfs_root,
+		   unsigned int flags, struct iag_keyset *out);
 void iag_keyset_free(struct iag_keyset *ks);
+
+/* The key that decides (adapter, addr): exact, else adapter-wide; NULL. */
+const struct iag_key *iag_keyset_lookup(const struct iag_keyset *ks,
+					int adapter, unsigned int addr);
 
 #endif
