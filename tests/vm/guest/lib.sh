@@ -88,3 +88,46 @@ TR=/sys/kernel/tracing
 trace_reset() { echo 0 >$TR/tracing_on; echo >$TR/trace; echo >$TR/set_event; }
 trace_on() { trace_reset; for e in "$@"; do echo "$e" >>$TR/set_event; done; echo 1 >$TR/tracing_on; }
 trace_dump() { echo 0 >$TR/tracing_on; cat $TR/trace | grep -v '^#'; }
+
+# jcount FILE PATTERN...: JSON Lines in FILE that contain every PATTERN,
+# written compactly ("key":value, no spaces after ':' or ',').
+jcount() {
+	local f=$1 out p
+	shift
+	out=$(sed 's/": /":/g; s/, /,/g' "$f" 2>/dev/null)
+	for p in "$@"; do out=$(echo "$out" | grep -F -- "$p"); done
+	echo "$out" | grep -c .
+}
+
+# jfield FILE KEY: the value of KEY in the summary record of FILE.
+jsummary() { sed 's/": /":/g; s/, /,/g' "$1" | grep -F '"kind":"summary"' | tail -1 | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
+
+# audit_start OUT ARGS...: run `audit --json --output OUT ARGS` in the
+# background and wait until it says it is attached.
+audit_start() {
+	local out=$1
+	shift
+	$IAG audit --json --output "$out" "$@" 2>/tmp/audit.err &
+	AUDIT_PID=$!
+	if ! wait_for /tmp/audit.err "attached" 600; then
+		cat /tmp/audit.err
+		return 1
+	fi
+}
+# audit_stop: SIGINT, wait; AUDIT_RC is its exit code.
+audit_stop() {
+	kill -INT "$AUDIT_PID" 2>/dev/null
+	wait "$AUDIT_PID"
+	AUDIT_RC=$?
+	cat /tmp/audit.err
+}
+
+# topology_setup: i2c-stub with the chips the topology needs, the test
+# module with the mux topology on it; sets STUB CH0 CH1 C_ROOT C_CH0 C_CH1.
+topology_setup() {
+	STUB=$(load_stub 0x50,0x51,0x52,0x53,0x70) || return 1
+	load_iag_test topology_adapter="$STUB" noatomic_adapter=1 "$@" || return 1
+	CH0=$(topo chan0) CH1=$(topo chan1) NOAT=$(topo noatomic)
+	C_ROOT=$(topo root_client) C_CH0=$(topo chan0_client) C_CH1=$(topo chan1_client)
+	diag "topology: stub=i2c-$STUB chan0=i2c-$CH0 chan1=i2c-$CH1 clients $C_ROOT $C_CH0 $C_CH1 consumer $(topo consumer)"
+}

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# status on the patched kernel: BTF, the tracepoints and the enforcement
+# hook are seen, and audit would use tracepoint mode.
+# timeout: 120
+. /lib/iag/lib.sh
+plan 5
+
+$IAG status --json >/tmp/status.json 2>&1
+cat /tmp/status.json
+check "status --json exits 0" $IAG status --json
+check_eq "BTF seen" 1 "$(jcount /tmp/status.json '"btf":true')"
+check_eq "tracepoints seen" 1 "$(jcount /tmp/status.json '"tracepoints":true')"
+check_eq "enforcement hook seen" 1 "$(jcount /tmp/status.json '"enforce_hook":true')"
+check_eq "audit would use tracepoint mode" 1 "$(jcount /tmp/status.json '"audit_mode":"tracepoint"')"
