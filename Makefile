@@ -76,13 +76,17 @@ kernel: $(BUILD)/.deps-ok
 kmod: kernel
 	@tests/kmod/build.sh $(KERNEL_FLAVOR)
 
+# The scenarios need the patched test kernel and, for the fallback on an
+# unpatched kernel, the same configuration without the series ("stock").
 check: all $(UNIT_BINS) kernel
+	@kernel-patch/build-kernel.sh stock >/dev/null
 	@tests/run-all.sh --flavor $(KERNEL_FLAVOR) $(UNIT_BINS)
 
 check-unit: $(UNIT_BINS)
 	@tests/run-all.sh --unit-only $(UNIT_BINS)
 
 check-vm: all kernel
+	@kernel-patch/build-kernel.sh stock >/dev/null
 	@tests/run-all.sh --vm-only --flavor $(KERNEL_FLAVOR)
 
 check-debug:

@@ -3,14 +3,18 @@
 #
 # Build the i2c-atomic-guard test kernel, or reuse it from the cache.
 #
-#   kernel-patch/build-kernel.sh [test|bench|debug]
+#   kernel-patch/build-kernel.sh [test|bench|debug|stock]
+#
+# test: the scenarios' kernel; bench: without debug options; debug: with
+# KASAN; stock: the test configuration WITHOUT the patch series, to prove the
+# tool's fallback on an unpatched kernel.
 #
 # Untars Debian's linux-source-6.12, applies kernel-patch/series with
 # patch -p1, merges config.fragment (and config-FLAVOR.fragment) on top of
 # tinyconfig, and builds bzImage and modules. The tree is kept in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-FLAVOR-HASH/
-# where HASH covers the source package version, the series, the patches,
-# the fragments and this script. A tree is complete only when its
+# where HASH covers the source package version, the patches of the series
+# and the fragments. A tree is complete only when its
 # ".complete" marker exists; that is written last, so an interrupted or
 # failed build is never taken for a finished one: it is built again.
 # On success the path of the tree is printed on the last line of stdout and
@@ -28,13 +32,14 @@ die() { echo "build-kernel: $*" >&2; exit 1; }
 case $flavor in
 test) fragments=("$here/config.fragment") ;;
 bench | debug) fragments=("$here/config.fragment" "$here/config-$flavor.fragment") ;;
-*) die "unknown flavor '$flavor' (test, bench or debug)" ;;
+stock) fragments=("$here/config.fragment") ;;
+*) die "unknown flavor '$flavor' (test, bench, debug or stock)" ;;
 esac
 
 [ -f "$tarball" ] || die "$tarball missing: run 'make deps' (package linux-source-6.12)"
 
 patches=()
-if [ -f "$here/series" ]; then
+if [ -f "$here/series" ] && [ "$flavor" != stock ]; then
 	while read -r p; do
 		case $p in '' | '#'*) continue ;; esac
 		[ -f "$here/$p" ] || die "series names $p, which is not in kernel-patch/"
@@ -45,8 +50,7 @@ fi
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || stat -c %s "$tarball")
 key=$({
 	echo "$srcver $flavor"
-	cat "$0" "${fragments[@]}"
-	[ -f "$here/series" ] && cat "$here/series"
+	cat "${fragments[@]}"
 	[ ${#patches[@]} -gt 0 ] && cat "${patches[@]}"
 	true
 } | sha256sum | cut -c1-16)

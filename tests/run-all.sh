@@ -72,17 +72,34 @@ if [ "$do_unit" = 1 ]; then
 	fi
 fi
 
+# vm_initrd FLAVOR: the test modules and the initramfs for FLAVOR's kernel,
+# built once per run; prints the initramfs path.
+vm_initrd() {
+	local f=$1 ktree initrd=$top/build/initramfs-$1.cpio.gz
+	ktree=${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$f-current}
+	if [ ! -f "$initrd.fresh" ]; then
+		"$top/tests/kmod/build.sh" "$f" >/dev/null 2>>"$log" || return 1
+		"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$f" "$initrd" 2>>"$log" || return 1
+		touch "$initrd.fresh"
+	fi
+	echo "$initrd"
+}
+
 if [ "$do_vm" = 1 ]; then
-	# One initramfs for all scenarios of this run.
-	ktree=${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$flavor-current}
-	"$top/tests/kmod/build.sh" "$flavor" >/dev/null || { echo "not ok - test modules build"; exit 1; }
-	initrd=$top/build/initramfs-$flavor.cpio.gz
-	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" || exit 1
+	rm -f "$top"/build/initramfs-*.fresh
 	for s in "$top"/tests/vm/scenarios/*.sh; do
 		case $s in *.host.sh) continue ;; esac
 		name=$(basename "$s" .sh)
 		if [ -n "$only" ] && ! echo ",$only," | grep -q ",$name,"; then continue; fi
-		section "vm/$name" "$top/tests/vm/run-vm.sh" --flavor "$flavor" --initrd "$initrd" "$name"
+		# "# kernel: stock" in a scenario picks the unpatched kernel.
+		f=$(sed -n 's/^# kernel: //p' "$s" | head -1)
+		[ "$f" = stock ] || f=$flavor
+		if ! initrd=$(vm_initrd "$f"); then
+			idx=$((idx + 1)) fail=$((fail + 1))
+			echo "not ok $idx vm/$name # the $f kernel's test modules or initramfs did not build (see $log)"
+			continue
+		fi
+		section "vm/$name" "$top/tests/vm/run-vm.sh" --flavor "$f" --initrd "$initrd" "$name"
 	done
 fi
 
