@@ -131,3 +131,11 @@ topology_setup() {
 	C_ROOT=$(topo root_client) C_CH0=$(topo chan0_client) C_CH1=$(topo chan1_client)
 	diag "topology: stub=i2c-$STUB chan0=i2c-$CH0 chan1=i2c-$CH1 clients $C_ROOT $C_CH0 $C_CH1 consumer $(topo consumer)"
 }
+
+# add_clients ADAPTER ADDR...: instantiate "iag-plain" clients (no driver),
+# so that transfers to these addresses have a struct device behind them.
+add_clients() {
+	local a=$1 x
+	shift
+	for x in "$@"; do echo "iag-plain $x" >/sys/bus/i2c/devices/i2c-$a/new_device || return 1; done
+}

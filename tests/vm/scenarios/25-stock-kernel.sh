@@ -16,6 +16,7 @@ check_eq "status: audit would use kprobe mode" 1 "$(jcount /tmp/status.json '"au
 check_eq "status: no enforcement hook" 1 "$(jcount /tmp/status.json '"enforce_hook":false')"
 stub=$(load_stub 0x50,0x52)
 load_iag_test || { not_ok "test module loads"; exit 1; }
+add_clients $stub 0x50 0x52
 printf 'mode: enforce\nallow:\n  - i2c: %d-0050\n' "$stub" >/tmp/policy.yaml
 chmod 600 /tmp/policy.yaml
 $IAG enforce --policy /tmp/policy.yaml >/tmp/enf.out 2>&1

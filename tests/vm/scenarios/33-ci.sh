@@ -8,6 +8,7 @@ plan 4
 
 stub=$(load_stub 0x50,0x52)
 load_iag_test || { not_ok "test module loads"; exit 1; }
+add_clients $stub 0x50 0x52
 printf 'mode: audit\nallow:\n  - i2c: %d-0050\n' "$stub" >/tmp/policy.yaml
 cat >/tmp/suspend.sh <<S
 echo 0 >/sys/module/suspend/parameters/pm_test_delay
