@@ -115,8 +115,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(buf, data, size);
 
-	if (size > 3 && !memcmp(buf, "mod", 3) && buf[3] == 0x7f) { char *x = malloc(4); x[size & 7 ? 5 : 4] = 0; free(x); }
-	if (size > 3 && !memcmp(buf, "all", 3)) { static char *volatile g; g = strdup(buf + 1); g = NULL; (void)g; }
 	rc = parse(buf, size, &pol, diag);
 	if (rc == 0) {
 		CHECK(pol);

@@ -162,7 +162,8 @@ sanitizer_summary() {
 	s=$(grep -a -m1 -E '^SUMMARY: ' "$1")
 	[ -n "$s" ] || s=$(grep -a -m1 -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:|check failed:' "$1")
 	[ -n "$s" ] || s=$(grep -a -m1 -E '==[0-9]+== ?ERROR' "$1")
-	echo "${s:-no sanitizer report in $1}" | cut -c1-300
+	echo "${s:-no sanitizer report in $1}" |
+		sed -E 's/ \(BuildId: [0-9a-f]+\)//g; s| \(/[^ ]*\+0x[0-9a-f]+\)||g' | cut -c1-300
 }
 
 # replay H: run every seed (and regression input) once. 0 if all pass.
@@ -268,10 +269,14 @@ for h in "${sel[@]}"; do
 	fi
 	if [ "$mode" = smoke ]; then
 		if ! replay "$h"; then
+			rlog=$out/logs/$h.replay.log
+			seed=$(sed -n 's/^Running: //p' "$rlog" | tail -1)
 			r_status[$h]=fail failed=1
-			echo "not ok $n $h: a seed fails when replayed: $(sanitizer_summary "$out/logs/$h.replay.log")"
-			grep -a -m1 -E '^Running: ' "$out/logs/$h.replay.log" | sed 's/^/# /'
-			tail -n 30 "$out/logs/$h.replay.log" | grep -a -E 'ERROR|SUMMARY|#[0-9]+ 0x|runtime error|check failed|Running' | head -12 | sed 's/^/# /'
+			r_detail[$h]="# $h: seed ${seed#"$top"/} fails: $(sanitizer_summary "$rlog")"$'\n'
+			echo "not ok $n $h: a seed fails when replayed (build/fuzz/logs/$h.replay.log)"
+			printf '%s' "${r_detail[$h]}"
+			grep -a -E 'ERROR|runtime error|check failed|^ +#[0-9]+ 0x' "$rlog" |
+				sed -E 's/ \(BuildId: [0-9a-f]+\)//g' | head -10 | sed 's/^/# /'
 			continue
 		fi
 		nseeds=$(find "$fz/corpus/$h" -maxdepth 1 -type f | wc -l)
