@@ -214,10 +214,19 @@ static __always_inline void pop(struct cpu_state *st, int ret)
 
 /* ---- tracepoint mode (patched kernel) -------------------------------- */
 
-/* In atomic mode a zero preempt count means interrupts are off. */
-static __always_inline __u8 irqs_from_count(__u32 pc)
+#define HARDIRQ_MASK	0x000f0000U
+#define NMI_MASK	0x00f00000U
+
+/*
+ * Interrupts, as far as the preempt count tells (a tracepoint cannot see
+ * the flags): a hard IRQ or NMI handler runs with them off, and in atomic
+ * mode ("not preemptible") a zero count means they are off. 2: unknown.
+ */
+static __always_inline __u8 irqs_from_count(__u32 pc, bool atomic_mode)
 {
-	return pc == 0 ? 1 : 2;
+	if (pc & (HARDIRQ_MASK | NMI_MASK))
+		return 1;
+	return pc == 0 && atomic_mode ? 1 : 2;
 }
 
 static __always_inline struct cpu_state *tp_push(void *ctx, struct i2c_adapter *adap,
@@ -237,7 +246,7 @@ static __always_inline struct cpu_state *tp_push(void *ctx, struct i2c_adapter *
 	}
 	pc = caller_preempt_count(tp_preempt_offset);
 	begin(&st->ev, IAG_KIND_ATOMIC_XFER, nr, addr, read_system_state(), pc,
-	      irqs_from_count(pc));
+	      irqs_from_count(pc, true));
 	st->ev.flags = flags;
 	st->ev.callback = cb >= 0 && cb < IAG_CB_MAX ? cb : IAG_CB_UNKNOWN;
 	st->pending = 1;
@@ -304,8 +313,11 @@ static __always_inline void tp_single(void *ctx, __u8 kind, struct i2c_adapter *
 	}
 	pc = caller_preempt_count(tp_preempt_offset);
 	begin(&st->ev, kind, BPF_CORE_READ(adap, nr), addr, read_system_state(), pc,
-	      irqs_from_count(pc));
+	      irqs_from_count(pc, kind != IAG_KIND_ATOMIC_CONTEXT_XFER));
 	st->ev.ret = ret;
+	/* Outside atomic mode, and without any atomic callback: the sleeping one. */
+	if (kind == IAG_KIND_ATOMIC_CONTEXT_XFER || kind == IAG_KIND_NO_ATOMIC_HANDLER)
+		st->ev.callback = IAG_CB_NONE;
 	decide(ctx, &st->ev);
 	finish(&st->ev);
 }
@@ -349,7 +361,7 @@ int BPF_PROG(tp_denied, struct i2c_adapter *adap, __u16 addr, int err)
 		return 0;
 	pc = caller_preempt_count(tp_preempt_offset);
 	begin(&st->ev, IAG_KIND_DENIED, BPF_CORE_READ(adap, nr), addr,
-	      read_system_state(), pc, irqs_from_count(pc));
+	      read_system_state(), pc, irqs_from_count(pc, true));
 	st->ev.verdict = IAG_VERDICT_DENIED;
 	st->ev.rule_id = IAG_NO_RULE;
 	st->ev.ret = err;

@@ -111,6 +111,14 @@ int do_status(int argc, char **argv)
 		json_object_set_new(o, "i2c_core", json_boolean(p.i2c_core));
 		json_object_set_new(o, "tracepoints", json_boolean(p.tracepoints));
 		json_object_set_new(o, "tracepoints_found", json_integer(p.n_tracepoints));
+		{
+			json_t *tps = json_array();
+
+			for (i = 0; i < IAG_PROBE_N_TRACEPOINTS; i++)
+				if (p.tp_mask & (1U << i))
+					json_array_append_new(tps, json_string(iag_probe_tracepoint_name(i)));
+			json_object_set_new(o, "tracepoint_events", tps);
+		}
 		json_object_set_new(o, "enforce_hook", json_boolean(p.hook));
 		json_object_set_new(o, "error_injection", tri_json(p.hook_errinj));
 		json_object_set_new(o, "fmod_ret", tri_json(p.fmod_ret));
@@ -139,8 +147,19 @@ int do_status(int argc, char **argv)
 	printf("kernel:        %s\n", p.release);
 	printf("btf:           %s\n", p.btf ? "yes (/sys/kernel/btf/vmlinux)" : "no");
 	printf("i2c core:      %s\n", yesno(p.i2c_core));
-	printf("tracepoints:   %s (%d of 7 i2c_atomic events)\n",
-	       p.tracepoints ? "yes" : "no", p.n_tracepoints);
+	printf("tracepoints:   %s (%d of %d i2c_atomic events", p.tracepoints ? "yes" :
+	       p.tp_core ? "partly" : "no", p.n_tracepoints, IAG_PROBE_N_TRACEPOINTS);
+	if (p.n_tracepoints && !p.tracepoints) {
+		const char *sep = "; missing: ";
+
+		for (i = 0; i < IAG_PROBE_N_TRACEPOINTS; i++) {
+			if (p.tp_mask & (1U << i))
+				continue;
+			printf("%s%s", sep, iag_probe_tracepoint_name(i));
+			sep = ", ";
+		}
+	}
+	printf(")\n");
 	printf("enforce hook:  %s", p.hook ? "yes (i2c_atomic_xfer_check)" : "no");
 	if (p.hook)
 		printf(", error injection: %s, fmod_ret: %s%s%s", tri(p.hook_errinj),

@@ -109,20 +109,54 @@ static void lookup_device(struct iag_live *l, int adapter, unsigned int addr,
 	json_object_set_new(o, "sysfs", json_null());
 }
 
+/* The BPF machinery's own frames at the top of a stack. */
+static bool is_probe_frame(const struct iag_ksyms *ks, unsigned long addr)
+{
+	static const char *const prefixes[] = {
+		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "trace_call_bpf",
+		"bpf_trampoline_", "kprobe_", "perf_trace_", "__traceiter_",
+	};
+	const struct iag_ksym *s = iag_ksyms_find(ks, addr);
+	size_t i;
+
+	if (!s)
+		return false;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(s->name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+static void load_ksyms(struct iag_live *l)
+{
+	if (l->ksyms_tried)
+		return;
+	l->ksyms_tried = true;
+	l->ksyms = iag_ksyms_load(NULL);
+	if (!l->ksyms)
+		iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
+			 strerror(errno));
+}
+
+/* Index of the first frame that is not the probe's own. */
+static __u32 first_frame(const struct iag_live *l, const struct iag_event *ev, __u32 n)
+{
+	__u32 i = 0;
+
+	while (i < n && is_probe_frame(l->ksyms, ev->stack[i]))
+		i++;
+	return i;
+}
+
 static json_t *stack_json(struct iag_live *l, const struct iag_event *ev)
 {
 	json_t *arr = json_array();
 	char buf[256];
 	__u32 i, n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
 
-	if (n && !l->ksyms_tried) {
-		l->ksyms_tried = true;
-		l->ksyms = iag_ksyms_load(NULL);
-		if (!l->ksyms)
-			iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
-				 strerror(errno));
-	}
-	for (i = 0; i < n; i++) {
+	if (n)
+		load_ksyms(l);
+	for (i = first_frame(l, ev, n); i < n; i++) {
 		if (iag_verbose)
 			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf));
 		else
@@ -205,11 +239,10 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 		ev->ts_ns / 1e9, NAME(kinds, ev->kind), NAME(verdicts, ev->verdict),
 		ev->adapter, ev->addr, path, NAME(callbacks, ev->callback),
 		NAME(states, ev->system_state), ev->ret, comm, ev->pid);
-	if (ev->stack_len && !l->ksyms_tried) {
-		l->ksyms_tried = true;
-		l->ksyms = iag_ksyms_load(NULL);
-	}
-	for (i = 0; i < ev->stack_len && i < IAG_MAX_STACK; i++)
+	if (ev->stack_len)
+		load_ksyms(l);
+	for (i = first_frame(l, ev, ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK);
+	     i < ev->stack_len && i < IAG_MAX_STACK; i++)
 		fprintf(l->out, "      %s\n",
 			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf)));
 }

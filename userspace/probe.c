@@ -25,6 +25,21 @@ static const char *const tracepoints[] = {
 
 #define HOOK "i2c_atomic_xfer_check"
 
+const char *iag_probe_tracepoint_name(unsigned int i)
+{
+	return i < sizeof(tracepoints) / sizeof(tracepoints[0]) ? tracepoints[i] : NULL;
+}
+
+bool iag_probe_has_tracepoint(const struct iag_probe *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++)
+		if (!strcmp(name, tracepoints[i]))
+			return p->tp_mask & (1U << i);
+	return false;
+}
+
 /* Does @path have a line whose first word is @word? 1, 0, -1 no file. */
 static int file_has_word(const char *path, const char *word)
 {
@@ -184,9 +199,13 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 
 		for (i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
 			snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
-			if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0)
+			if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0) {
 				p->n_tracepoints++;
+				p->tp_mask |= 1U << i;
+			}
 		}
+		/* xfer, smbus_xfer, result: enough to watch atomic mode. */
+		p->tp_core = (p->tp_mask & 7) == 7;
 		p->tracepoints = p->n_tracepoints ==
 				 (int)(sizeof(tracepoints) / sizeof(tracepoints[0]));
 		id = btf__find_by_name_kind(btf, HOOK, BTF_KIND_FUNC);
@@ -229,9 +248,9 @@ enum iag_mode iag_probe_pick_mode(const struct iag_probe *p, enum iag_mode want,
 		return want;
 	switch (want) {
 	case IAG_MODE_TRACEPOINT:
-		if (!p->tracepoints)
+		if (!p->tp_core)
 			*why = p->n_tracepoints ?
-				"kernel has only some i2c_atomic tracepoints (patch series incomplete)" :
+				"kernel lacks i2c_atomic_xfer, i2c_atomic_smbus_xfer or i2c_atomic_result (patch series incomplete)" :
 				"kernel has no i2c_atomic tracepoints (unpatched kernel)";
 		return want;
 	case IAG_MODE_KPROBE:
@@ -240,7 +259,7 @@ enum iag_mode iag_probe_pick_mode(const struct iag_probe *p, enum iag_mode want,
 		return want;
 	case IAG_MODE_AUTO:
 	default:
-		if (p->tracepoints)
+		if (p->tp_core)
 			return IAG_MODE_TRACEPOINT;
 		if (p->kprobe)
 			return IAG_MODE_KPROBE;
@@ -257,8 +276,8 @@ const char *iag_probe_enforce_blocker(const struct iag_probe *p)
 		return why;
 	if (!p->hook)
 		return "kernel has no i2c_atomic_xfer_check() policy hook (unpatched kernel): cannot enforce";
-	if (!p->tracepoints)
-		return "kernel has the policy hook but not the i2c_atomic tracepoints: cannot enforce";
+	if (!p->tp_core || !iag_probe_has_tracepoint(p, "i2c_atomic_denied"))
+		return "kernel has the policy hook but not the i2c_atomic tracepoints it needs (xfer, smbus_xfer, result, denied): cannot enforce";
 	if (p->hook_errinj == 0)
 		return "i2c_atomic_xfer_check is not on the error-injection list (CONFIG_FUNCTION_ERROR_INJECTION=y needed): cannot enforce";
 	if (p->fmod_ret == 0) {

@@ -13,7 +13,9 @@ struct iag_probe {
 	bool btf;		/* /sys/kernel/btf/vmlinux loads */
 	bool i2c_core;		/* __i2c_transfer in kallsyms or BTF */
 	int n_tracepoints;	/* btf_trace_i2c_atomic_* typedefs found (of 7) */
+	unsigned int tp_mask;	/* bit i: iag_probe_tracepoint_name(i) found */
 	bool tracepoints;	/* all of them */
+	bool tp_core;		/* at least xfer, smbus_xfer and result */
 	bool hook;		/* i2c_atomic_xfer_check in BTF */
 	int hook_errinj;	/* in error_injection/list: 1, 0, -1 unknown */
 	int fmod_ret;		/* an fmod_ret program loads on it: 1, 0, -1 not tried */
@@ -24,6 +26,12 @@ struct iag_probe {
 	bool cap_sys_admin, cap_bpf, cap_perfmon;
 	bool atomic_log;	/* /sys/module/i2c_core/parameters/atomic_log */
 };
+
+#define IAG_PROBE_N_TRACEPOINTS	7
+/* "i2c_atomic_xfer", ...: the i-th event of the patch series, or NULL. */
+const char *iag_probe_tracepoint_name(unsigned int i);
+/* Is the i2c_atomic event @name in the kernel's BTF? */
+bool iag_probe_has_tracepoint(const struct iag_probe *p, const char *name);
 
 /* Fill @p; never fails (unknowns are reported as such). */
 void iag_probe_kernel(struct iag_probe *p, bool try_fmod_ret);

@@ -181,10 +181,20 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 	}
 
 	bpf_object__for_each_program(prog, s->skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
 		bool on;
 
-		if (is_tp_prog(prog))
+		if (is_tp_prog(prog)) {
+			const char *tp = strchr(sec, '/');
+
 			on = mode == IAG_MODE_TRACEPOINT;
+			/* An older patch series: watch what it has. */
+			if (on && tp && !iag_probe_has_tracepoint(&pr, tp + 1)) {
+				on = false;
+				if (iag_verbose)
+					iag_warn("kernel has no %s tracepoint: not watched", tp + 1);
+			}
+		}
 		else if (is_kp_prog(prog))
 			on = mode == IAG_MODE_KPROBE;
 		else	/* enforce_check */
