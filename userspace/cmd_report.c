@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* report: offline reports from JSON Lines records or a kernel console log. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "devmodel.h"
+#include "policy.h"
+#include "report.h"
+#include "resolve.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: %s report [--policy FILE] [--format text|json|ktap|junit|dot]\n"
+		"                 [--sysfs-root DIR | --no-sysfs] [--output FILE]\n"
+		"                 (EVENTS.jsonl | --console LOG)\n"
+		"\n"
+		"Report atomic-mode I2C transfers recorded earlier: JSON Lines from\n"
+		"'audit --json', or a serial console log holding the i2c_atomic\n"
+		"tracepoints (tp_printk) or the atomic_log switch's lines (the last\n"
+		"phase of power-off and reboot, after userspace is gone). '-' reads\n"
+		"standard input.\n"
+		"\n"
+		"  -p, --policy FILE     verdicts from this policy, resolved against the\n"
+		"                        sysfs and, where that finds nothing, against the\n"
+		"                        devices the records name; without a policy every\n"
+		"                        atomic-mode transfer is a violation (recorded\n"
+		"                        verdicts in JSON Lines are kept)\n"
+		"  -f, --format FMT      text (default), json, ktap, junit or dot\n"
+		"  -c, --console LOG     read a console log instead of JSON Lines\n"
+		"  -r, --sysfs-root DIR  device names and hierarchy from DIR (default /sys)\n"
+		"  -n, --no-sysfs        use no sysfs (a log from another machine)\n"
+		"  -o, --output FILE     write the report to FILE\n"
+		"\n"
+		"Exit: 0 no violation, 1 violations or denied transfers, 2 bad input\n"
+		"(also when some lines could not be read and nothing was violated).\n",
+		iag_prog);
+}
+
+int do_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "console", required_argument, NULL, 'c' },
+		{ "sysfs-root", required_argument, NULL, 'r' },
+		{ "no-sysfs", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *policy = NULL, *console = NULL, *input, *root = "/sys";
+	const char *output = NULL;
+	int fmt = IAG_FMT_TEXT, c, rc = IAG_EXIT_OK;
+	bool no_sysfs = false;
+	struct iag_policy *pol = NULL;
+	struct iag_keyset ks = { 0 };
+	struct iag_devmodel *m = NULL;
+	struct iag_report rep;
+	FILE *in, *out = stdout;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:f:c:r:no:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			policy = optarg;
+			break;
+		case 'f':
+			fmt = iag_report_format_parse(optarg);
+			if (fmt < 0) {
+				iag_err("report: unknown format '%s' (text, json, ktap, junit, dot)",
+					optarg);
+				return IAG_EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			console = optarg;
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'n':
+			no_sysfs = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return IAG_EXIT_OK;
+		default:
+			usage(stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	if ((console && optind != argc) || (!console && optind != argc - 1)) {
+		iag_err("report: give one EVENTS.jsonl or --console LOG (try 'report --help')");
+		return IAG_EXIT_USAGE;
+	}
+	input = console ? console : argv[optind];
+	if (policy) {
+		struct iag_diag d;
+		int err = iag_policy_load(policy, &pol, &d);
+
+		if (err) {
+			iag_diag_print(&d, stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	in = strcmp(input, "-") ? fopen(input, "re") : stdin;
+	if (!in) {
+		iag_err("report: %s: %s", input, strerror(errno));
+		iag_policy_free(pol);
+		return IAG_EXIT_USAGE;
+	}
+	iag_report_init(&rep, input);
+	c = console ? iag_report_read_console(&rep, in) :
+		      iag_report_read_jsonl(&rep, in);
+	if (in != stdin)
+		fclose(in);
+	if (c) {
+		iag_err("report: reading %s: %s", input, strerror(-c));
+		rc = IAG_EXIT_USAGE;
+		goto out;
+	}
+	for (size_t i = 0; i < rep.n_bad; i++)
+		iag_warn("%s:%lu: %s", input, rep.bad[i].line, rep.bad[i].msg);
+	if (!no_sysfs)
+		m = iag_devmodel_open(root);
+	if (pol) {
+		int err = iag_resolve_ex(pol, root, iag_verbose ? 0 : IAG_RESOLVE_QUIET,
+					 &ks);
+
+		if (err && !no_sysfs)
+			iag_warn("report: cannot resolve %s against %s (%s): matching the devices the records name",
+				 policy, root, strerror(-err));
+		if (no_sysfs || err)
+			iag_keyset_free(&ks);
+	}
+	iag_report_decide(&rep, pol, policy && !no_sysfs ? &ks : NULL,
+			  m && iag_devmodel_has_i2c(m) ? m : NULL);
+	if (output) {
+		out = fopen(output, "we");
+		if (!out) {
+			iag_err("report: %s: %s", output, strerror(errno));
+			rc = IAG_EXIT_USAGE;
+			goto out;
+		}
+	}
+	c = iag_report_write(&rep, (enum iag_report_format)fmt, m, out);
+	if (out != stdout && fclose(out))
+		c = c ? c : -EIO;
+	if (c) {
+		iag_err("report: writing: %s", strerror(-c));
+		rc = IAG_EXIT_INTERNAL;
+		goto out;
+	}
+	if (rep.violations || rep.denied)
+		rc = IAG_EXIT_VIOLATION;
+	else if (rep.n_bad)
+		rc = IAG_EXIT_USAGE;
+out:
+	iag_report_free(&rep);
+	iag_keyset_free(&ks);
+	iag_devmodel_close(m);
+	iag_policy_free(pol);
+	return rc;
+}

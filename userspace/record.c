@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The JSON event record: struct iag_record <-> JSON, names of the enums. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devmodel.h"
+#include "record.h"
+
+static const char *const kind_names[IAG_KIND_MAX] = {
+	[IAG_KIND_ATOMIC_XFER] = "atomic_xfer",
+	[IAG_KIND_ATOMIC_CONTEXT_XFER] = "atomic_context_xfer",
+	[IAG_KIND_LOCK_BUSY] = "lock_busy",
+	[IAG_KIND_NO_ATOMIC_HANDLER] = "no_atomic_handler",
+	[IAG_KIND_DENIED] = "denied",
+};
+
+static const char *const verdict_names[IAG_VERDICT_MAX] = {
+	[IAG_VERDICT_ALLOWED] = "allowed",
+	[IAG_VERDICT_VIOLATION] = "violation",
+	[IAG_VERDICT_DENIED] = "denied",
+};
+
+static const char *const cb_names[IAG_CB_MAX] = {
+	[IAG_CB_NONE] = "none",
+	[IAG_CB_XFER_ATOMIC] = "xfer_atomic",
+	[IAG_CB_SMBUS_XFER_ATOMIC] = "smbus_xfer_atomic",
+	[IAG_CB_SMBUS_EMULATED] = "smbus_emulated",
+	[IAG_CB_UNKNOWN] = "unknown",
+};
+
+static const char *const state_names[IAG_STATE_MAX] = {
+	"booting", "scheduling", "freeing_initmem", "running",
+	"halt", "power_off", "restart", "suspend",
+};
+
+#define LOOKUP(tab, i) \
+	((i) >= 0 && (size_t)(i) < sizeof(tab) / sizeof(tab[0]) ? (tab)[i] : NULL)
+
+const char *iag_kind_name(int k) { return LOOKUP(kind_names, k); }
+const char *iag_verdict_name(int v) { return LOOKUP(verdict_names, v); }
+const char *iag_callback_name(int c) { return LOOKUP(cb_names, c); }
+const char *iag_state_name(int s) { return LOOKUP(state_names, s); }
+
+static int rev(const char *const *tab, size_t n, const char *s)
+{
+	if (!s)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (tab[i] && !strcmp(tab[i], s))
+			return (int)i;
+	return -1;
+}
+
+#define REV(tab, s) rev(tab, sizeof(tab) / sizeof(tab[0]), s)
+
+int iag_kind_from_name(const char *s) { return REV(kind_names, s); }
+int iag_verdict_from_name(const char *s) { return REV(verdict_names, s); }
+int iag_callback_from_name(const char *s) { return REV(cb_names, s); }
+int iag_state_from_name(const char *s) { return REV(state_names, s); }
+
+void iag_record_init(struct iag_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->adapter = -1;
+	r->addr = -1;
+	r->callback = IAG_CB_UNKNOWN;
+	r->system_state = -1;
+	r->irqs_disabled = -1;
+	r->preempt_count = -1;
+	r->rule = -1;
+	r->pid = -1;
+	r->flags = -1;
+	r->msg_count = -1;
+	r->smbus_protocol = -1;
+	r->smbus_command = -1;
+	r->smbus_read = -1;
+}
+
+void iag_record_free(struct iag_record *r)
+{
+	free(r->device);
+	free(r->driver);
+	free(r->sysfs);
+	free(r->rule_text);
+	free(r->comm);
+	for (size_t i = 0; i < r->n_stack; i++)
+		free(r->stack[i]);
+	free(r->stack);
+	iag_record_init(r);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+int iag_record_copy(struct iag_record *dst, const struct iag_record *src)
+{
+	*dst = *src;
+	dst->device = dup_or_null(src->device);
+	dst->driver = dup_or_null(src->driver);
+	dst->sysfs = dup_or_null(src->sysfs);
+	dst->rule_text = dup_or_null(src->rule_text);
+	dst->comm = dup_or_null(src->comm);
+	dst->stack = NULL;
+	dst->n_stack = 0;
+	if (src->n_stack) {
+		dst->stack = calloc(src->n_stack, sizeof(char *));
+		if (!dst->stack)
+			return -ENOMEM;
+		for (size_t i = 0; i < src->n_stack; i++)
+			dst->stack[i] = dup_or_null(src->stack[i]);
+		dst->n_stack = src->n_stack;
+	}
+	return 0;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at @s (max @n), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+size_t iag_utf8_seq(const unsigned char *s, size_t n)
+{
+	return n ? utf8_seq(s, n) : 0;
+}
+
+char *iag_utf8_sanitize(const char *s, size_t len)
+{
+	char *out = malloc(len * 4 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+
+		if (n == 0 || (n == 1 && s[i] == '\0')) {
+			o += sprintf(o, "\\x%02x", (unsigned char)s[i]);
+			i++;
+			continue;
+		}
+		memcpy(o, s + i, n);
+		o += n;
+		i += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+json_t *iag_json_strn(const char *s, size_t len)
+{
+	char *t;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	t = iag_utf8_sanitize(s, len);
+	if (!t)
+		return NULL;
+	j = json_string(t);
+	free(t);
+	return j;
+}
+
+json_t *iag_json_str(const char *s)
+{
+	return s ? iag_json_strn(s, strlen(s)) : json_null();
+}
+
+/* ---- from the ring buffer -------------------------------------------- */
+
+int iag_record_from_event(struct iag_record *r, const struct iag_event *ev)
+{
+	char comm[IAG_COMM_LEN + 1];
+	size_t n;
+
+	iag_record_init(r);
+	r->kind = ev->kind < IAG_KIND_MAX ? ev->kind : 0;
+	r->verdict = ev->verdict < IAG_VERDICT_MAX ? ev->verdict : 0;
+	r->has_ts = true;
+	r->ts_ns = ev->ts_ns;
+	r->adapter = ev->adapter;
+	r->path_len = ev->path_len < IAG_MAX_PATH ? ev->path_len : IAG_MAX_PATH;
+	memcpy(r->adapter_path, ev->adapter_path,
+	       r->path_len * sizeof(r->adapter_path[0]));
+	r->addr = ev->addr;
+	r->callback = ev->callback < IAG_CB_MAX ? ev->callback : IAG_CB_UNKNOWN;
+	r->system_state = ev->system_state < IAG_STATE_MAX ?
+			  ev->system_state : -1;
+	r->irqs_disabled = ev->irqs_disabled > 1 ? -1 : ev->irqs_disabled;
+	r->preempt_count = ev->preempt_count;
+	r->has_ret = true;
+	r->ret = ev->ret;
+	r->rule = ev->rule_id == IAG_NO_RULE ? -1 : (long)ev->rule_id;
+	r->pid = ev->pid;
+	r->flags = ev->flags;
+	if (ev->is_smbus) {
+		r->smbus_protocol = ev->smbus_protocol;
+		r->smbus_command = ev->smbus_command;
+		r->smbus_read = ev->smbus_read;
+	} else {
+		r->msg_count = ev->msg_count;
+	}
+	memcpy(comm, ev->comm, IAG_COMM_LEN);
+	comm[IAG_COMM_LEN] = '\0';
+	r->comm = strdup(comm);
+	n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
+	if (n) {
+		r->stack = calloc(n, sizeof(char *));
+		if (!r->stack)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			if (asprintf(&r->stack[i], "0x%llx",
+				     (unsigned long long)ev->stack[i]) < 0)
+				return -ENOMEM;
+			r->n_stack++;
+		}
+	}
+	return r->comm ? 0 : -ENOMEM;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void set(json_t *o, const char *k, json_t *v)
+{
+	json_object_set_new(o, k, v ? v : json_null());
+}
+
+static json_t *int_or_null(long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+json_t *iag_record_to_json(const struct iag_record *r)
+{
+	json_t *o = json_object(), *path, *st;
+
+	if (!o)
+		return NULL;
+	if (r->has_ts)
+		set(o, "ts_ns", json_integer((json_int_t)r->ts_ns));
+	set(o, "kind", iag_json_str(iag_kind_name(r->kind) ?
+				    iag_kind_name(r->kind) : "unknown"));
+	set(o, "verdict", iag_json_str(iag_verdict_name(r->verdict)));
+	set(o, "adapter", int_or_null(r->adapter));
+	path = json_array();
+	for (size_t i = 0; path && i < r->path_len; i++)
+		json_array_append_new(path, json_integer(r->adapter_path[i]));
+	set(o, "adapter_path", path);
+	set(o, "addr", int_or_null(r->addr));
+	set(o, "device", iag_json_str(r->device));
+	set(o, "driver", iag_json_str(r->driver));
+	set(o, "sysfs", iag_json_str(r->sysfs));
+	set(o, "callback", iag_json_str(iag_callback_name(r->callback) ?
+					iag_callback_name(r->callback) :
+					"unknown"));
+	set(o, "system_state", iag_json_str(iag_state_name(r->system_state)));
+	set(o, "irqs_disabled", r->irqs_disabled < 0 ? json_null() :
+			       json_boolean(r->irqs_disabled));
+	set(o, "preempt_count", int_or_null(r->preempt_count));
+	set(o, "ret", r->has_ret ? json_integer(r->ret) : json_null());
+	set(o, "rule", int_or_null(r->rule));
+	if (r->rule_text)
+		set(o, "rule_text", iag_json_str(r->rule_text));
+	st = json_array();
+	for (size_t i = 0; st && i < r->n_stack; i++)
+		json_array_append_new(st, iag_json_str(r->stack[i]));
+	set(o, "stack", st);
+	set(o, "comm", iag_json_str(r->comm));
+	set(o, "pid", int_or_null(r->pid));
+	if (r->flags >= 0)
+		set(o, "flags", json_integer(r->flags));
+	if (r->smbus_protocol >= 0) {
+		set(o, "smbus_protocol", json_integer(r->smbus_protocol));
+		set(o, "smbus_command", int_or_null(r->smbus_command));
+		if (r->smbus_read >= 0)
+			set(o, "smbus_read", json_boolean(r->smbus_read));
+	}
+	if (r->msg_count >= 0)
+		set(o, "msg_count", json_integer(r->msg_count));
+	return o;
+}
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
+
+static int get_int(const json_t *o, const char *k, long min, long max,
+		   bool required, long *out, char *err, size_t errlen)
+{
+	const json_t *v = json_object_get(o, k);
+
+	if (!v || json_is_null(v)) {
+		if (required)
+			FAIL("field '%s' is missing", k);
+		return 1;
+	}
+	if (!json_is_integer(v))
+		FAIL("field '%s' must be an integer", k);
+	if (json_integer_value(v) < min || json_integer_value(v) > max)
+		FAIL("field '%s' is out of range (%lld)", k,
+		     (long long)json_integer_value(v));
+	*out = (long)json_integer_value(v);
+	return 0;
+}
+
+static int get_str(const json_t *o, const char *k, char **out, char *err,
+		   size_t errlen)
+{
+	const json_t *v = json_object_get(o, k);
+
+	if (!v || json_is_null(v))
+		return 1;
+	if (!json_is_string(v))
+		FAIL("field '%s' must be a string", k);
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : -ENOMEM;
+}
+
+/* An enum by name (or by number for system_state). */
+static int get_enum(const json_t *o, const char *k, int (*from)(const char *),
+		    int max, int *out, bool allow_num, char *err,
+		    size_t errlen)
+{
+	const json_t *v = json_object_get(o, k);
+	int e;
+
+	if (!v || json_is_null(v))
+		return 1;
+	if (allow_num && json_is_integer(v)) {
+		if (json_integer_value(v) < 0 || json_integer_value(v) >= max)
+			FAIL("field '%s' is out of range", k);
+		*out = (int)json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		FAIL("field '%s' must be a string", k);
+	e = from(json_string_value(v));
+	if (e < 0)
+		FAIL("field '%s' has an unknown value '%.40s'", k,
+		     json_string_value(v));
+	*out = e;
+	return 0;
+}
+
+int iag_record_from_json(struct iag_record *r, const json_t *o, char *err,
+			 size_t errlen)
+{
+	const json_t *v;
+	long n;
+	int rc;
+
+	iag_record_init(r);
+	if (!json_is_object(o))
+		FAIL("a record must be a JSON object");
+	v = json_object_get(o, "kind");
+	if (!v)
+		FAIL("field 'kind' is missing");
+	if (!json_is_string(v))
+		FAIL("field 'kind' must be a string");
+	if (!strcmp(json_string_value(v), "summary"))
+		return 1;
+	r->kind = iag_kind_from_name(json_string_value(v));
+	if (r->kind <= 0)
+		FAIL("field 'kind' has an unknown value '%.40s'",
+		     json_string_value(v));
+#define CHK(x) do { rc = (x); if (rc < 0) goto bad; } while (0)
+	CHK(get_enum(o, "verdict", iag_verdict_from_name, IAG_VERDICT_MAX,
+		     &r->verdict, false, err, errlen));
+	n = 0;
+	v = json_object_get(o, "ts_ns");
+	if (v && !json_is_null(v)) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			snprintf(err, errlen,
+				 "field 'ts_ns' must be a non-negative integer");
+			rc = -EINVAL;
+			goto bad;
+		}
+		r->has_ts = true;
+		r->ts_ns = (uint64_t)json_integer_value(v);
+	}
+	CHK(get_int(o, "adapter", 0, 0x7fffffff, true, &n, err, errlen));
+	r->adapter = (int)n;
+	CHK(get_int(o, "addr", 0, 0xffff, r->kind != IAG_KIND_ATOMIC_CONTEXT_XFER,
+		    &n, err, errlen));
+	if (rc == 0)
+		r->addr = (int)n;
+	v = json_object_get(o, "adapter_path");
+	if (v && !json_is_null(v)) {
+		size_t i;
+		const json_t *e;
+
+		if (!json_is_array(v)) {
+			snprintf(err, errlen, "field 'adapter_path' must be a list");
+			rc = -EINVAL;
+			goto bad;
+		}
+		json_array_foreach(v, i, e) {
+			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
+			    json_integer_value(e) > 0x7fffffff) {
+				snprintf(err, errlen,
+					 "field 'adapter_path' must hold adapter numbers");
+				rc = -EINVAL;
+				goto bad;
+			}
+			if (r->path_len < IAG_MAX_PATH)
+				r->adapter_path[r->path_len++] =
+					(int)json_integer_value(e);
+		}
+	}
+	CHK(get_str(o, "device", &r->device, err, errlen));
+	CHK(get_str(o, "driver", &r->driver, err, errlen));
+	CHK(get_str(o, "sysfs", &r->sysfs, err, errlen));
+	CHK(get_str(o, "comm", &r->comm, err, errlen));
+	CHK(get_str(o, "rule_text", &r->rule_text, err, errlen));
+	CHK(get_enum(o, "callback", iag_callback_from_name, IAG_CB_MAX,
+		     &r->callback, false, err, errlen));
+	CHK(get_enum(o, "system_state", iag_state_from_name, IAG_STATE_MAX,
+		     &r->system_state, true, err, errlen));
+	v = json_object_get(o, "irqs_disabled");
+	if (v && !json_is_null(v)) {
+		if (!json_is_boolean(v)) {
+			snprintf(err, errlen, "field 'irqs_disabled' must be true, false or null");
+			rc = -EINVAL;
+			goto bad;
+		}
+		r->irqs_disabled = json_is_true(v);
+	}
+	CHK(get_int(o, "preempt_count", 0, 0xffffffffL, false,
+		    &r->preempt_count, err, errlen));
+	n = 0;
+	CHK(get_int(o, "ret", -0x80000000L, 0x7fffffff, false, &n, err,
+		    errlen));
+	if (rc == 0) {
+		r->has_ret = true;
+		r->ret = (int)n;
+	}
+	CHK(get_int(o, "rule", 0, 0xfffffffeL, false, &r->rule, err, errlen));
+	CHK(get_int(o, "pid", 0, 0x7fffffff, false, &r->pid, err, errlen));
+	CHK(get_int(o, "flags", 0, 0xffff, false, &r->flags, err, errlen));
+	n = -1;
+	CHK(get_int(o, "msg_count", 0, 0xffff, false, &n, err, errlen));
+	r->msg_count = rc == 0 ? (int)n : -1;
+	CHK(get_int(o, "smbus_protocol", 0, 0xff, false, &n, err, errlen));
+	if (rc == 0)
+		r->smbus_protocol = (int)n;
+	CHK(get_int(o, "smbus_command", 0, 0xff, false, &n, err, errlen));
+	if (rc == 0)
+		r->smbus_command = (int)n;
+	v = json_object_get(o, "smbus_read");
+	if (v && json_is_boolean(v))
+		r->smbus_read = json_is_true(v);
+	v = json_object_get(o, "stack");
+	if (v && !json_is_null(v)) {
+		size_t i;
+		const json_t *e;
+
+		if (!json_is_array(v)) {
+			snprintf(err, errlen, "field 'stack' must be a list of strings");
+			rc = -EINVAL;
+			goto bad;
+		}
+		r->stack = calloc(json_array_size(v) + 1, sizeof(char *));
+		if (!r->stack) {
+			rc = -ENOMEM;
+			goto bad;
+		}
+		json_array_foreach(v, i, e) {
+			if (!json_is_string(e)) {
+				snprintf(err, errlen, "field 'stack' must be a list of strings");
+				rc = -EINVAL;
+				goto bad;
+			}
+			r->stack[r->n_stack] = strdup(json_string_value(e));
+			if (!r->stack[r->n_stack]) {
+				rc = -ENOMEM;
+				goto bad;
+			}
+			r->n_stack++;
+		}
+	}
+#undef CHK
+	return 0;
+bad:
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	iag_record_free(r);
+	return -EINVAL;
+}
+
+void iag_record_default_device(struct iag_record *r)
+{
+	if (r->device || r->adapter < 0 || r->addr < 0)
+		return;
+	if (asprintf(&r->device, "%d-%04x", r->adapter, (unsigned int)r->addr) < 0)
+		r->device = NULL;
+}
+
+void iag_record_fill_device(struct iag_record *r, struct iag_devmodel *m)
+{
+	struct iag_devinfo di;
+
+	if (m && r->adapter >= 0 && r->addr >= 0 &&
+	    !iag_devmodel_lookup(m, r->adapter, (unsigned int)r->addr, &di)) {
+		if (!r->device)
+			r->device = dup_or_null(di.name);
+		if (!r->driver)
+			r->driver = dup_or_null(di.driver);
+		if (!r->sysfs)
+			r->sysfs = dup_or_null(di.sysfs);
+		iag_devinfo_free(&di);
+	}
+	if (m && r->path_len <= 1 && r->adapter >= 0) {
+		int path[IAG_MAX_PATH];
+		int n = iag_dev_adapter_path(m, r->adapter, path, IAG_MAX_PATH);
+
+		if (n > (int)r->path_len) {
+			memcpy(r->adapter_path, path, (size_t)n * sizeof(int));
+			r->path_len = (size_t)n;
+		}
+	}
+	iag_record_default_device(r);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The JSON event record of DESIGN.md ("Event record"), as a userspace
+ * struct: built from a ring-buffer struct iag_event, from a JSON object
+ * (recorded JSON Lines) or from a console log; written back as JSON.
+ * Shared by audit, ci and report.
+ *
+ * Strings from sysfs may hold any byte. JSON (jansson) needs UTF-8: every
+ * byte that is not part of valid UTF-8 is written as the four characters
+ * "\xNN" (iag_json_str()).
+ */
+#ifndef IAG_RECORD_H
+#define IAG_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+#include <linux/types.h>
+
+#include "../include/i2c_atomic_guard.h"
+
+struct iag_devmodel;
+
+struct iag_record {
+	int kind;		/* enum iag_kind; 0 unknown */
+	int verdict;		/* enum iag_verdict; 0 not decided yet */
+	bool has_ts;
+	uint64_t ts_ns;
+	int adapter;		/* leaf adapter, -1 unknown */
+	int adapter_path[IAG_MAX_PATH];	/* leaf first, root last */
+	size_t path_len;
+	int addr;		/* -1 unknown */
+	char *device;		/* "1-0050" or NULL */
+	char *driver;
+	char *sysfs;
+	int callback;		/* enum iag_callback */
+	int system_state;	/* enum iag_system_state, -1 unknown */
+	int irqs_disabled;	/* 0, 1, -1 unknown */
+	long preempt_count;	/* -1 unknown */
+	bool has_ret;
+	int ret;
+	long rule;		/* rule id, -1 none */
+	char *rule_text;	/* "i2c: 0-0058" or NULL */
+	char **stack;
+	size_t n_stack;
+	char *comm;
+	long pid;		/* -1 unknown */
+	long flags;		/* -1 unknown */
+	int msg_count;		/* -1 unknown */
+	int smbus_protocol;	/* -1: not SMBus */
+	int smbus_command;
+	int smbus_read;		/* 0/1, -1 unknown */
+	unsigned long line;	/* input line it came from, 0 if none */
+};
+
+void iag_record_init(struct iag_record *r);
+void iag_record_free(struct iag_record *r);
+int iag_record_copy(struct iag_record *dst, const struct iag_record *src);
+
+/* Names of the enums as the record spells them; NULL if out of range. */
+const char *iag_kind_name(int kind);
+const char *iag_verdict_name(int verdict);
+const char *iag_callback_name(int cb);
+const char *iag_state_name(int state);
+/* Reverse: -1 if unknown. */
+int iag_kind_from_name(const char *s);
+int iag_verdict_from_name(const char *s);
+int iag_callback_from_name(const char *s);
+int iag_state_from_name(const char *s);
+
+/* A ring-buffer record; stack entries as "0xffff..." (symbolize later). */
+int iag_record_from_event(struct iag_record *r, const struct iag_event *ev);
+
+/* Encode (new reference; NULL on ENOMEM). */
+json_t *iag_record_to_json(const struct iag_record *r);
+/*
+ * Decode one JSON object. Returns 0, 1 for a summary record (skipped by
+ * callers), or -EINVAL with @err set ("field 'addr' must be an integer").
+ */
+int iag_record_from_json(struct iag_record *r, const json_t *o, char *err,
+			 size_t errlen);
+
+/* device/driver/sysfs from the device model (keeps what is already set). */
+void iag_record_fill_device(struct iag_record *r, struct iag_devmodel *m);
+/* "1-0050" from adapter and addr if no device name is known. */
+void iag_record_default_device(struct iag_record *r);
+
+/* JSON string of arbitrary bytes: invalid UTF-8 bytes become "\xNN". */
+json_t *iag_json_str(const char *s);
+json_t *iag_json_strn(const char *s, size_t len);
+/* Bytes in the valid UTF-8 sequence at @s (at most @n), 0 if invalid. */
+size_t iag_utf8_seq(const unsigned char *s, size_t n);
+/* Same as a malloc'd C string. */
+char *iag_utf8_sanitize(const char *s, size_t len);
+
+#endif

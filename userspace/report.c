@@ -1,0 +1,745 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Report input: JSON Lines records and kernel console logs, and verdicts.
+ *
+ * Console logs hold one line per event, either the tracepoints printed with
+ * tp_printk ("[ 12.345678] i2c_atomic_xfer: adapter=1 addr=0x50 ...") or
+ * the atomic_log switch ("i2c-atomic: event=xfer adapter=1 addr=0x50 ...").
+ * key=value pairs are parsed generically; unknown keys are ignored. Lines
+ * can be cut short or interleaved with other output (two messages on one
+ * line): each marker starts an event of its own.
+ *
+ * Nesting as the kernel emits it: i2c_atomic_xfer / i2c_atomic_smbus_xfer
+ * push, i2c_atomic_result pops. A mux transfer logs one xfer per adapter
+ * level and SMBus emulation an smbus_xfer then an xfer on the same adapter;
+ * only the outermost becomes a record, the inner levels extend its
+ * adapter_path. Nesting is tracked per CPU (ftrace "[003]") or per printk
+ * caller ("[  T123]" / "[   C1]") when the log shows one.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "devmodel.h"
+#include "policy.h"
+#include "report.h"
+#include "resolve.h"
+
+#define MAX_LINE	65536	/* longer lines are cut */
+#define MAX_DEPTH	32
+#define MAX_CTX		64	/* CPUs / callers tracked */
+
+void iag_report_init(struct iag_report *rep, const char *source)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->source = source ? source : "<input>";
+}
+
+void iag_report_free(struct iag_report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++)
+		iag_record_free(&rep->rec[i]);
+	free(rep->rec);
+	for (size_t i = 0; i < rep->n_bad; i++)
+		free(rep->bad[i].msg);
+	free(rep->bad);
+	free(rep->note);
+	memset(rep, 0, sizeof(*rep));
+}
+
+int iag_report_add(struct iag_report *rep, struct iag_record *r)
+{
+	if (rep->n == rep->cap) {
+		size_t cap = rep->cap ? rep->cap * 2 : 64;
+		struct iag_record *nr = realloc(rep->rec, cap * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		rep->rec = nr;
+		rep->cap = cap;
+	}
+	rep->rec[rep->n++] = *r;
+	iag_record_init(r);
+	return 0;
+}
+
+void iag_report_bad(struct iag_report *rep, unsigned long line,
+		    const char *fmt, ...)
+{
+	struct iag_report_issue *nb;
+	va_list ap;
+	char *m;
+
+	va_start(ap, fmt);
+	if (vasprintf(&m, fmt, ap) < 0)
+		m = NULL;
+	va_end(ap);
+	if (!m)
+		return;
+	nb = realloc(rep->bad, (rep->n_bad + 1) * sizeof(*nb));
+	if (!nb) {
+		free(m);
+		return;
+	}
+	rep->bad = nb;
+	nb[rep->n_bad].line = line;
+	nb[rep->n_bad].msg = m;
+	rep->n_bad++;
+}
+
+/* getline() with a cap; returns length or -1 at EOF. */
+static ssize_t read_line(FILE *f, char **buf, size_t *cap)
+{
+	ssize_t n = getline(buf, cap, f);
+
+	if (n < 0)
+		return -1;
+	if (n > MAX_LINE) {
+		n = MAX_LINE;
+		(*buf)[n] = '\0';
+	}
+	while (n && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
+		(*buf)[--n] = '\0';
+	return n;
+}
+
+int iag_report_read_jsonl(struct iag_report *rep, FILE *f)
+{
+	char *buf = NULL, err[200];
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long line = 0;
+
+	while ((n = read_line(f, &buf, &cap)) >= 0) {
+		json_error_t je;
+		json_t *o;
+		struct iag_record r;
+		char *p = buf;
+		int rc;
+
+		line++;
+		rep->lines++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			continue;
+		if (memchr(buf, '\0', (size_t)n)) {
+			iag_report_bad(rep, line, "NUL byte in a JSON line");
+			continue;
+		}
+		o = json_loadb(p, strlen(p), JSON_REJECT_DUPLICATES, &je);
+		if (!o) {
+			iag_report_bad(rep, line, "not JSON: %s (column %d)",
+				       je.text, je.column);
+			continue;
+		}
+		rc = iag_record_from_json(&r, o, err, sizeof(err));
+		json_decref(o);
+		if (rc == 1)
+			continue;	/* summary */
+		if (rc) {
+			iag_report_bad(rep, line, "%s", err);
+			continue;
+		}
+		r.line = line;
+		if (iag_report_add(rep, &r)) {
+			iag_record_free(&r);
+			free(buf);
+			return -ENOMEM;
+		}
+	}
+	free(buf);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- console logs ----------------------------------------------------- */
+
+enum cev {
+	CEV_XFER,
+	CEV_SMBUS_XFER,
+	CEV_RESULT,
+	CEV_LOCK_BUSY,
+	CEV_NO_HANDLER,
+	CEV_CONTEXT_XFER,
+	CEV_DENIED,
+	CEV_MAX,
+};
+
+/* Longest names first: "xfer" is a suffix of the others. */
+static const struct {
+	const char *name;
+	enum cev ev;
+} cev_names[] = {
+	{ "smbus_xfer", CEV_SMBUS_XFER },
+	{ "context_xfer", CEV_CONTEXT_XFER },
+	{ "lock_busy", CEV_LOCK_BUSY },
+	{ "no_handler", CEV_NO_HANDLER },
+	{ "result", CEV_RESULT },
+	{ "denied", CEV_DENIED },
+	{ "xfer", CEV_XFER },
+};
+
+static const char *cev_label(enum cev ev)
+{
+	for (size_t k = 0; k < sizeof(cev_names) / sizeof(cev_names[0]); k++)
+		if (cev_names[k].ev == ev)
+			return cev_names[k].name;
+	return "?";
+}
+
+struct cctx {
+	int key;		/* CPU or caller id; -1 unused */
+	int depth;
+	long cur;		/* index in rep->rec of the outermost, -1 */
+	long nh;		/* no_handler record of this transaction, -1 */
+	bool nh_armed;		/* a transfer ran since nh was made */
+};
+
+struct iag_console {
+	struct iag_report *rep;
+	struct cctx ctx[MAX_CTX];
+	size_t n_ctx;
+};
+
+struct iag_console *iag_console_new(struct iag_report *rep)
+{
+	struct iag_console *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->rep = rep;
+	return c;
+}
+
+static struct cctx *ctx_for(struct iag_console *c, int key)
+{
+	for (size_t i = 0; i < c->n_ctx; i++)
+		if (c->ctx[i].key == key)
+			return &c->ctx[i];
+	if (c->n_ctx == MAX_CTX)
+		return &c->ctx[0];
+	c->ctx[c->n_ctx] = (struct cctx){ .key = key, .cur = -1, .nh = -1 };
+	return &c->ctx[c->n_ctx++];
+}
+
+/* One parsed event. */
+struct cevent {
+	enum cev ev;
+	bool has_adapter, has_addr, has_ret, bad_value;
+	long adapter, addr, ret, flags, msgs, proto, cmd;
+	int rw;			/* 1 read, 0 write, -1 unknown */
+	int cb, state;
+	bool has_ts;
+	unsigned long long ts_ns;
+	int ctx;
+};
+
+static bool parse_long(const char *v, size_t len, int base, long *out)
+{
+	char tmp[32], *end;
+
+	if (!len || len >= sizeof(tmp))
+		return false;
+	memcpy(tmp, v, len);
+	tmp[len] = '\0';
+	errno = 0;
+	*out = strtol(tmp, &end, base);
+	return !errno && *end == '\0';
+}
+
+static int name_or_num(const char *v, size_t len, int (*from)(const char *),
+		       int max)
+{
+	char tmp[40];
+	long n;
+
+	if (!len || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, v, len);
+	tmp[len] = '\0';
+	if (parse_long(v, len, 0, &n))
+		return n >= 0 && n < max ? (int)n : -1;
+	return from(tmp);
+}
+
+static void parse_pairs(struct cevent *e, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		const char *k, *v;
+		size_t kl, vl;
+
+		while (i < len && s[i] == ' ')
+			i++;
+		k = s + i;
+		while (i < len && s[i] != '=' && s[i] != ' ')
+			i++;
+		kl = (size_t)(s + i - k);
+		if (i >= len || s[i] != '=')
+			continue;	/* a word without '=': skip it */
+		i++;
+		v = s + i;
+		while (i < len && s[i] != ' ')
+			i++;
+		vl = (size_t)(s + i - v);
+#define KEY(x) (kl == sizeof(x) - 1 && !memcmp(k, x, kl))
+		if (KEY("adapter")) {
+			e->has_adapter = parse_long(v, vl, 10, &e->adapter) &&
+					 e->adapter >= 0;
+			if (!e->has_adapter)
+				e->bad_value = true;
+		} else if (KEY("addr")) {
+			e->has_addr = parse_long(v, vl, 0, &e->addr) &&
+				      e->addr >= 0 && e->addr <= 0xffff;
+			if (!e->has_addr)
+				e->bad_value = true;
+		} else if (KEY("ret") || KEY("err")) {
+			e->has_ret = parse_long(v, vl, 0, &e->ret);
+			if (!e->has_ret)
+				e->bad_value = true;
+		} else if (KEY("flags")) {
+			if (!parse_long(v, vl, 0, &e->flags))
+				e->flags = -1;
+		} else if (KEY("msgs") || KEY("num")) {
+			if (!parse_long(v, vl, 10, &e->msgs))
+				e->msgs = -1;
+		} else if (KEY("proto") || KEY("protocol")) {
+			if (!parse_long(v, vl, 0, &e->proto))
+				e->proto = -1;
+		} else if (KEY("cmd") || KEY("command")) {
+			if (!parse_long(v, vl, 0, &e->cmd))
+				e->cmd = -1;
+		} else if (KEY("rw") || KEY("read_write")) {
+			e->rw = (vl == 4 && !memcmp(v, "read", 4)) ? 1 :
+				(vl == 5 && !memcmp(v, "write", 5)) ? 0 : -1;
+		} else if (KEY("cb") || KEY("callback")) {
+			e->cb = name_or_num(v, vl, iag_callback_from_name,
+					    IAG_CB_MAX);
+		} else if (KEY("state") || KEY("system_state")) {
+			e->state = name_or_num(v, vl, iag_state_from_name,
+					       IAG_STATE_MAX);
+		}
+#undef KEY
+	}
+}
+
+/* "[   12.345678]" or "12.345678:" somewhere in @pre; and a CPU/caller. */
+static void parse_prefix(struct cevent *e, const char *pre, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		const char *p = pre + i;
+		unsigned long long sec = 0, frac = 0;
+		int nd = 0, nf = 0;
+
+		if (*p == '[') {
+			size_t j = i + 1;
+
+			while (j < len && pre[j] == ' ')
+				j++;
+			/* printk caller id "[  T123]" / "[   C1]" */
+			if (j < len && (pre[j] == 'T' || pre[j] == 'C') &&
+			    j + 1 < len && isdigit((unsigned char)pre[j + 1])) {
+				long id = strtol(pre + j + 1, NULL, 10);
+
+				e->ctx = (pre[j] == 'C' ? 0x40000000 : 0) +
+					 (int)(id & 0x3fffffff);
+				continue;
+			}
+			/* ftrace CPU "[003]" */
+			if (j == i + 1 && j + 3 < len && isdigit((unsigned char)pre[j]) &&
+			    isdigit((unsigned char)pre[j + 1]) &&
+			    isdigit((unsigned char)pre[j + 2]) && pre[j + 3] == ']') {
+				e->ctx = 0x20000000 + atoi(pre + j);
+				continue;
+			}
+			if (e->has_ts)
+				continue;
+			p = pre + j;
+		} else if (e->has_ts || !isdigit((unsigned char)*p) ||
+			   (i && isdigit((unsigned char)pre[i - 1]))) {
+			continue;
+		}
+		while (p < pre + len && isdigit((unsigned char)*p) && nd < 12) {
+			sec = sec * 10 + (unsigned long long)(*p++ - '0');
+			nd++;
+		}
+		if (!nd || p >= pre + len || *p != '.')
+			continue;
+		p++;
+		while (p < pre + len && isdigit((unsigned char)*p) && nf < 9) {
+			frac = frac * 10 + (unsigned long long)(*p++ - '0');
+			nf++;
+		}
+		if (nf < 1 || p >= pre + len || (*p != ']' && *p != ':'))
+			continue;
+		for (int k = nf; k < 9; k++)
+			frac *= 10;
+		e->has_ts = true;
+		e->ts_ns = sec * 1000000000ULL + frac;
+	}
+}
+
+/* Find the next marker at or after @from; returns its offset or -1. */
+static long find_marker(const char *s, size_t len, size_t from,
+			enum cev *ev, size_t *body)
+{
+	for (size_t i = from; i + 11 < len; i++) {
+		if (!memcmp(s + i, "i2c_atomic_", 11)) {
+			for (size_t k = 0; k < sizeof(cev_names) / sizeof(cev_names[0]); k++) {
+				size_t nl = strlen(cev_names[k].name);
+
+				if (i + 11 + nl < len + 1 &&
+				    !memcmp(s + i + 11, cev_names[k].name, nl) &&
+				    i + 11 + nl < len && s[i + 11 + nl] == ':') {
+					*ev = cev_names[k].ev;
+					*body = i + 11 + nl + 1;
+					return (long)i;
+				}
+			}
+		} else if (i + 18 < len && !memcmp(s + i, "i2c-atomic: event=", 18)) {
+			for (size_t k = 0; k < sizeof(cev_names) / sizeof(cev_names[0]); k++) {
+				size_t nl = strlen(cev_names[k].name);
+
+				if (i + 18 + nl <= len &&
+				    !memcmp(s + i + 18, cev_names[k].name, nl) &&
+				    (i + 18 + nl == len || s[i + 18 + nl] == ' ')) {
+					*ev = cev_names[k].ev;
+					*body = i + 18 + nl;
+					return (long)i;
+				}
+			}
+		}
+	}
+	return -1;
+}
+
+static struct iag_record *rec_at(struct iag_console *c, long idx)
+{
+	return idx >= 0 && (size_t)idx < c->rep->n ? &c->rep->rec[idx] : NULL;
+}
+
+static void path_add(struct iag_record *r, long adapter)
+{
+	if (r->path_len && r->adapter_path[r->path_len - 1] == adapter)
+		return;
+	for (size_t i = 0; i < r->path_len; i++)
+		if (r->adapter_path[i] == adapter)
+			return;
+	if (r->path_len < IAG_MAX_PATH)
+		r->adapter_path[r->path_len++] = (int)adapter;
+}
+
+static long new_record(struct iag_console *c, const struct cevent *e, int kind,
+		       unsigned long lineno)
+{
+	struct iag_record r;
+
+	iag_record_init(&r);
+	r.kind = kind;
+	r.has_ts = e->has_ts;
+	r.ts_ns = e->ts_ns;
+	r.adapter = (int)e->adapter;
+	r.addr = (int)e->addr;
+	r.adapter_path[0] = (int)e->adapter;
+	r.path_len = 1;
+	r.callback = e->cb >= 0 ? e->cb : IAG_CB_UNKNOWN;
+	r.system_state = e->state;
+	r.flags = e->flags;
+	r.line = lineno;
+	if (e->ev == CEV_SMBUS_XFER) {
+		r.smbus_protocol = (int)(e->proto >= 0 ? e->proto : 0);
+		r.smbus_command = (int)e->cmd;
+		r.smbus_read = e->rw;
+	} else if (e->ev == CEV_XFER) {
+		r.msg_count = (int)e->msgs;
+	}
+	if (e->ev == CEV_DENIED || e->ev == CEV_LOCK_BUSY) {
+		r.has_ret = e->has_ret || e->ev == CEV_LOCK_BUSY;
+		r.ret = e->has_ret ? (int)e->ret : -11;	/* -EAGAIN */
+	}
+	if (iag_report_add(c->rep, &r))
+		return -1;
+	return (long)c->rep->n - 1;
+}
+
+static void handle(struct iag_console *c, struct cevent *e,
+		   unsigned long lineno)
+{
+	struct cctx *x = ctx_for(c, e->ctx);
+	struct iag_record *r;
+
+	c->rep->events++;
+	if (!e->has_adapter || !e->has_addr ||
+	    (e->ev == CEV_RESULT && !e->has_ret)) {
+		c->rep->truncated++;
+		iag_report_bad(c->rep, lineno,
+			       "%s event with a missing or bad %s (cut short?)",
+			       cev_label(e->ev),
+			       !e->has_adapter ? "adapter=" :
+			       !e->has_addr ? "addr=" : "ret=");
+		return;
+	}
+	switch (e->ev) {
+	case CEV_XFER:
+	case CEV_SMBUS_XFER:
+		if (x->depth == 0) {
+			r = rec_at(c, x->nh);
+			if (r && (r->adapter != e->adapter || r->addr != e->addr))
+				x->nh = -1;
+			else if (r) {
+				x->nh_armed = true;
+				if (e->cb >= 0)
+					r->callback = e->cb;
+				if (e->state >= 0)
+					r->system_state = e->state;
+			}
+			x->cur = new_record(c, e, IAG_KIND_ATOMIC_XFER, lineno);
+		} else {
+			c->rep->nested++;
+			r = rec_at(c, x->cur);
+			if (r)
+				path_add(r, e->adapter);
+		}
+		if (x->depth < MAX_DEPTH)
+			x->depth++;
+		break;
+	case CEV_RESULT:
+		if (x->depth == 0) {
+			c->rep->orphan_results++;
+			break;
+		}
+		if (--x->depth == 0) {
+			r = rec_at(c, x->cur);
+			if (r) {
+				r->has_ret = true;
+				if (r->kind != IAG_KIND_DENIED || !r->ret)
+					r->ret = (int)e->ret;
+			}
+			x->cur = -1;
+			if (x->nh_armed) {
+				x->nh = -1;
+				x->nh_armed = false;
+			}
+		}
+		break;
+	case CEV_DENIED:
+		r = x->depth ? rec_at(c, x->cur) : NULL;
+		if (r) {
+			if (r->kind != IAG_KIND_DENIED) {
+				r->kind = IAG_KIND_DENIED;
+				r->verdict = IAG_VERDICT_DENIED;
+				r->ret = (int)e->ret;
+			}
+		} else {
+			long i = new_record(c, e, IAG_KIND_DENIED, lineno);
+
+			r = rec_at(c, i);
+			if (r)
+				r->verdict = IAG_VERDICT_DENIED;
+		}
+		break;
+	case CEV_NO_HANDLER:
+		r = rec_at(c, x->nh);
+		if (r && (x->depth > 0 || (r->adapter == e->adapter &&
+					   r->addr == e->addr && !x->nh_armed))) {
+			path_add(r, e->adapter);
+			c->rep->nested++;
+			break;
+		}
+		if (x->depth > 0) {
+			/* inside a transfer that had no no_handler at its leaf */
+			struct iag_record *o = rec_at(c, x->cur);
+			struct cevent oe = *e;
+
+			if (o) {
+				oe.adapter = o->adapter;
+				oe.addr = o->addr;
+				oe.cb = o->callback;
+				oe.state = o->system_state;
+			}
+			x->nh = new_record(c, &oe, IAG_KIND_NO_ATOMIC_HANDLER,
+					   lineno);
+			r = rec_at(c, x->nh);
+			if (r)
+				path_add(r, e->adapter);
+			x->nh_armed = true;
+			break;
+		}
+		x->nh = new_record(c, e, IAG_KIND_NO_ATOMIC_HANDLER, lineno);
+		x->nh_armed = false;
+		break;
+	case CEV_LOCK_BUSY:
+		new_record(c, e, IAG_KIND_LOCK_BUSY, lineno);
+		break;
+	case CEV_CONTEXT_XFER: {
+		long i = new_record(c, e, IAG_KIND_ATOMIC_CONTEXT_XFER, lineno);
+
+		r = rec_at(c, i);
+		if (r) {
+			r->verdict = IAG_VERDICT_VIOLATION;
+			r->system_state = e->state >= 0 ? e->state :
+					  IAG_STATE_RUNNING;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+void iag_console_line(struct iag_console *c, const char *s, size_t len,
+		      unsigned long lineno)
+{
+	size_t from = 0, body;
+	enum cev ev;
+	long m = find_marker(s, len, 0, &ev, &body);
+	struct cevent pre = { .ctx = 0 };
+
+	c->rep->lines++;
+	if (m < 0)
+		return;
+	parse_prefix(&pre, s, (size_t)m);
+	while (m >= 0) {
+		enum cev nev;
+		size_t nbody;
+		long next = find_marker(s, len, body, &nev, &nbody);
+		size_t end = next >= 0 ? (size_t)next : len;
+		struct cevent e = {
+			.ev = ev, .flags = -1, .msgs = -1, .proto = -1,
+			.cmd = -1, .rw = -1, .cb = -1, .state = -1,
+			.ctx = pre.ctx,
+		};
+
+		if (from == 0) {
+			e.has_ts = pre.has_ts;
+			e.ts_ns = pre.ts_ns;
+		}
+		parse_pairs(&e, s + body, end - body);
+		handle(c, &e, lineno);
+		from = end;
+		m = next;
+		ev = nev;
+		body = nbody;
+	}
+}
+
+void iag_console_finish(struct iag_console *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n_ctx; i++)
+		if (c->ctx[i].depth > 0 && c->ctx[i].cur >= 0)
+			c->rep->unterminated++;	/* no result: the record stays, ret unknown */
+	free(c);
+}
+
+int iag_report_read_console(struct iag_report *rep, FILE *f)
+{
+	struct iag_console *c = iag_console_new(rep);
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long line = 0;
+
+	if (!c)
+		return -ENOMEM;
+	while ((n = read_line(f, &buf, &cap)) >= 0)
+		iag_console_line(c, buf, (size_t)n, ++line);
+	iag_console_finish(c);
+	free(buf);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- verdicts ---------------------------------------------------------- */
+
+long iag_policy_match_record(const struct iag_policy *pol,
+			     const struct iag_record *r)
+{
+	for (size_t i = 0; i < pol->n_rules; i++) {
+		const struct iag_rule *ru = &pol->rules[i];
+		size_t pl;
+
+		switch (ru->sel) {
+		case IAG_SEL_I2C:
+			if (r->adapter == ru->adapter &&
+			    (unsigned int)r->addr == (ru->addr & 0x3ff))
+				return (long)i;
+			if (r->device && !strcmp(r->device, ru->value))
+				return (long)i;
+			break;
+		case IAG_SEL_ADAPTER:
+			if (r->adapter == ru->adapter)
+				return (long)i;
+			break;
+		case IAG_SEL_DRIVER:
+			if (r->driver && !strcmp(r->driver, ru->value))
+				return (long)i;
+			break;
+		case IAG_SEL_DEVICE:
+			pl = strlen(ru->value);
+			if (r->sysfs && !strncmp(r->sysfs, ru->value, pl) &&
+			    (r->sysfs[pl] == '\0' || r->sysfs[pl] == '/'))
+				return (long)i;
+			break;
+		default:
+			break;	/* compatible: nothing in the record */
+		}
+	}
+	return -1;
+}
+
+void iag_report_decide(struct iag_report *rep, const struct iag_policy *pol,
+		       const struct iag_keyset *ks, struct iag_devmodel *m)
+{
+	rep->allowed = rep->violations = rep->denied = 0;
+	rep->have_policy = pol != NULL;
+	for (size_t i = 0; i < rep->n; i++) {
+		struct iag_record *r = &rep->rec[i];
+
+		iag_record_fill_device(r, m);
+		if (r->kind == IAG_KIND_DENIED) {
+			r->verdict = IAG_VERDICT_DENIED;
+		} else if (r->kind == IAG_KIND_ATOMIC_CONTEXT_XFER) {
+			/* sleeping in atomic context: no policy allows it */
+			r->verdict = IAG_VERDICT_VIOLATION;
+			r->rule = -1;
+		} else if (pol) {
+			const struct iag_key *k = NULL;
+			long rule = -1;
+
+			if (ks && r->adapter >= 0 && r->addr >= 0)
+				k = iag_keyset_lookup(ks, r->adapter,
+						      (unsigned int)r->addr);
+			if (k)
+				rule = (long)k->rule_id;
+			else
+				rule = iag_policy_match_record(pol, r);
+			r->rule = rule;
+			r->verdict = rule >= 0 ? IAG_VERDICT_ALLOWED :
+				     IAG_VERDICT_VIOLATION;
+			free(r->rule_text);
+			r->rule_text = NULL;
+			if (rule >= 0 && (size_t)rule < pol->n_rules &&
+			    asprintf(&r->rule_text, "%s: %s",
+				     iag_selector_name(pol->rules[rule].sel),
+				     pol->rules[rule].value) < 0)
+				r->rule_text = NULL;
+		} else if (!r->verdict) {
+			r->verdict = IAG_VERDICT_VIOLATION;
+		}
+		switch (r->verdict) {
+		case IAG_VERDICT_ALLOWED:
+			rep->allowed++;
+			break;
+		case IAG_VERDICT_DENIED:
+			rep->denied++;
+			break;
+		default:
+			rep->violations++;
+			break;
+		}
+	}
+}
