@@ -23,6 +23,7 @@ static void enforce_usage(FILE *f)
 	fprintf(f,
 		"Usage: %s enforce --policy FILE [--pin] [--json] [--output FILE]\n"
 		"                   [--duration SEC] [--stack-depth N] [--ringbuf-kb N]\n"
+		"                   [--mode auto|tracepoint]\n"
 		"       %s enforce --unpin\n"
 		"\n"
 		"Refuse (with -EPERM) I2C/SMBus transfers made in atomic mode by devices\n"
@@ -41,6 +42,8 @@ static void enforce_usage(FILE *f)
 		"  -d, --duration SEC   stop after SEC seconds; default: until a signal\n"
 		"  -j, --json           JSON Lines records, then a summary\n"
 		"  -o, --output FILE    write the records to FILE (JSON Lines)\n"
+		"  -m, --mode MODE      auto or tracepoint (the same: enforcement needs the\n"
+		"                       patched kernel); kprobe is refused with exit 3\n"
 		"      --stack-depth N  kernel frames per violation, 0..%d (default 16)\n"
 		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 256)\n"
 		"  -h, --help           this help\n"
@@ -131,6 +134,7 @@ int do_enforce(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "stack-depth", required_argument, NULL, OPT_STACK },
 		{ "ringbuf-kb", required_argument, NULL, OPT_RB },
+		{ "mode", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -150,7 +154,7 @@ int do_enforce(int argc, char **argv)
 	iag_session_opts_default(&so);
 	so.enforce = true;
 	so.mode = IAG_MODE_TRACEPOINT;
-	while ((c = getopt_long(argc, argv, "p:d:jo:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:d:jo:m:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			policy = optarg;
@@ -188,6 +192,14 @@ int do_enforce(int argc, char **argv)
 			}
 			so.ringbuf_kb = v;
 			break;
+		case 'm':
+			c = iag_mode_parse(optarg);
+			if (c < 0) {
+				iag_err("enforce: bad --mode '%s' (auto or tracepoint)", optarg);
+				return IAG_EXIT_USAGE;
+			}
+			so.mode = c == IAG_MODE_AUTO ? IAG_MODE_TRACEPOINT : c;
+			break;
 		case 'h':
 			enforce_usage(stdout);
 			return IAG_EXIT_OK;
@@ -210,6 +222,11 @@ int do_enforce(int argc, char **argv)
 	if (!policy) {
 		iag_err("enforce: --policy FILE is required (try 'enforce --help')");
 		return IAG_EXIT_USAGE;
+	}
+	if (so.mode == IAG_MODE_KPROBE) {
+		iag_err("enforce: kprobe mode cannot refuse transfers: enforcement needs the "
+			"patched kernel's i2c_atomic_xfer_check() hook");
+		return IAG_EXIT_UNSUPPORTED;
 	}
 
 	rc = iag_load_policy_keys(policy, &pol, &ks);
@@ -239,8 +256,12 @@ int do_enforce(int argc, char **argv)
 		goto out_live;
 	}
 	if (pin) {
-		if (iag_session_pin(s)) {
-			rc = IAG_EXIT_INTERNAL;
+		int err = iag_session_pin(s);
+
+		if (err) {
+			rc = err == -EEXIST ? IAG_EXIT_USAGE : IAG_EXIT_INTERNAL;
+			if (err != -EEXIST)
+				unpin();	/* no half-pinned state */
 			goto out_live;
 		}
 		fprintf(stderr, "%s: enforce: pinned under %s (%zu allowlist keys): "

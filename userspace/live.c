@@ -62,6 +62,38 @@ static const char *const counter_names[] = {
 	[IAG_CNT_NESTED] = "nested",
 };
 
+/*
+ * A JSON string of bytes from sysfs or a task name: jansson takes only
+ * UTF-8, so when it refuses, every byte outside printable ASCII is written
+ * as the four characters "\xNN" (as record.h does).
+ */
+static json_t *jstr(const char *s)
+{
+	json_t *j;
+	char *buf, *o;
+
+	if (!s)
+		return json_null();
+	j = json_string(s);
+	if (j)
+		return j;
+	buf = malloc(strlen(s) * 4 + 1);
+	if (!buf)
+		return json_null();
+	for (o = buf; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			*o++ = c;
+		else
+			o += sprintf(o, "\\x%02x", c);
+	}
+	*o = 0;
+	j = json_string(buf);
+	free(buf);
+	return j ? j : json_null();
+}
+
 #define NAME(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) && (tab)[i] ? (tab)[i] : "unknown")
 
 int iag_live_init(struct iag_live *l, const char *output, bool json,
@@ -97,9 +129,9 @@ static void lookup_device(struct iag_live *l, int adapter, unsigned int addr,
 	}
 	if (l->dm && iag_devmodel_lookup &&
 	    !iag_devmodel_lookup(l->dm, adapter, addr, &di)) {
-		json_object_set_new(o, "device", di.name ? json_string(di.name) : json_null());
-		json_object_set_new(o, "driver", di.driver ? json_string(di.driver) : json_null());
-		json_object_set_new(o, "sysfs", di.sysfs ? json_string(di.sysfs) : json_null());
+		json_object_set_new(o, "device", jstr(di.name));
+		json_object_set_new(o, "driver", jstr(di.driver));
+		json_object_set_new(o, "sysfs", jstr(di.sysfs));
 		iag_devinfo_free(&di);
 		return;
 	}
@@ -161,7 +193,7 @@ static json_t *stack_json(struct iag_live *l, const struct iag_event *ev)
 			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf));
 		else
 			iag_ksyms_name(l->ksyms, ev->stack[i], buf, sizeof(buf));
-		json_array_append_new(arr, json_string(buf));
+		json_array_append_new(arr, jstr(buf));
 	}
 	return arr;
 }
@@ -197,13 +229,13 @@ json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev)
 
 			snprintf(txt, sizeof(txt), "%s: %s", iag_selector_name(r->sel),
 				 r->value ? r->value : "");
-			json_object_set_new(o, "rule_text", json_string(txt));
+			json_object_set_new(o, "rule_text", jstr(txt));
 		}
 	}
 	json_object_set_new(o, "stack", stack_json(l, ev));
 	memcpy(comm, ev->comm, IAG_COMM_LEN);
 	comm[IAG_COMM_LEN] = 0;
-	json_object_set_new(o, "comm", json_string(comm));
+	json_object_set_new(o, "comm", jstr(comm));
 	json_object_set_new(o, "pid", json_integer(ev->pid));
 	/* Transfer detail beyond the DESIGN.md record. */
 	json_object_set_new(o, "flags", json_integer(ev->flags));
