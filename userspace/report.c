@@ -227,7 +227,8 @@ static struct cctx *ctx_for(struct iag_console *c, int key)
 /* One parsed event. */
 struct cevent {
 	enum cev ev;
-	bool has_adapter, has_addr, has_ret, bad_value;
+	bool has_adapter, has_addr, has_ret, has_state, bad_value;
+	int irqs_off;		/* -1 unknown */
 	long adapter, addr, ret, flags, msgs, proto, cmd;
 	int rw;			/* 1 read, 0 write, -1 unknown */
 	int cb, state;
@@ -321,6 +322,11 @@ static void parse_pairs(struct cevent *e, const char *s, size_t len)
 		} else if (KEY("state") || KEY("system_state")) {
 			e->state = name_or_num(v, vl, iag_state_from_name,
 					       IAG_STATE_MAX);
+			e->has_state = e->state >= 0;
+		} else if (KEY("irqs_off") || KEY("irqs_disabled")) {
+			long n;
+
+			e->irqs_off = parse_long(v, vl, 10, &n) ? n != 0 : -1;
 		}
 #undef KEY
 	}
@@ -448,6 +454,7 @@ static long new_record(struct iag_console *c, const struct cevent *e, int kind,
 	r.callback = e->cb >= 0 ? e->cb : IAG_CB_UNKNOWN;
 	r.system_state = e->state;
 	r.flags = e->flags;
+	r.irqs_disabled = e->irqs_off;
 	r.line = lineno;
 	if (e->ev == CEV_SMBUS_XFER) {
 		r.smbus_protocol = (int)(e->proto >= 0 ? e->proto : 0);
@@ -472,14 +479,21 @@ static void handle(struct iag_console *c, struct cevent *e,
 	struct iag_record *r;
 
 	c->rep->events++;
+	/*
+	 * Every field is required; state= ends the transfer events, so a line
+	 * cut inside addr= (still a number) is caught by its absence.
+	 */
 	if (!e->has_adapter || !e->has_addr ||
-	    (e->ev == CEV_RESULT && !e->has_ret)) {
+	    ((e->ev == CEV_RESULT || e->ev == CEV_DENIED) && !e->has_ret) ||
+	    ((e->ev == CEV_XFER || e->ev == CEV_SMBUS_XFER) && !e->has_state)) {
 		c->rep->truncated++;
 		iag_report_bad(c->rep, lineno,
 			       "%s event with a missing or bad %s (cut short?)",
 			       cev_label(e->ev),
 			       !e->has_adapter ? "adapter=" :
-			       !e->has_addr ? "addr=" : "ret=");
+			       !e->has_addr ? "addr=" :
+			       !e->has_ret && (e->ev == CEV_RESULT || e->ev == CEV_DENIED) ?
+			       (e->ev == CEV_RESULT ? "ret=" : "err=") : "state=");
 		return;
 	}
 	switch (e->ev) {
@@ -610,6 +624,7 @@ void iag_console_line(struct iag_console *c, const char *s, size_t len,
 		struct cevent e = {
 			.ev = ev, .flags = -1, .msgs = -1, .proto = -1,
 			.cmd = -1, .rw = -1, .cb = -1, .state = -1,
+			.irqs_off = -1,
 			.ctx = pre.ctx,
 		};
 

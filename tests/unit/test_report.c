@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Reports: console logs, JSON Lines, verdicts, and every output format. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "iag_test_stubs.h"
+#include "fixture_util.h"
+#include "devmodel.h"
+#include "policy.h"
+#include "report.h"
+#include "resolve.h"
+
+static void read_console(struct iag_report *rep, const char *log)
+{
+	FILE *f = fmemopen((void *)log, strlen(log), "r");
+
+	assert_non_null(f);
+	iag_report_init(rep, "console.log");
+	assert_int_equal(iag_report_read_console(rep, f), 0);
+	fclose(f);
+}
+
+static void read_jsonl(struct iag_report *rep, const char *s)
+{
+	FILE *f = fmemopen((void *)s, strlen(s), "r");
+
+	assert_non_null(f);
+	iag_report_init(rep, "events.jsonl");
+	assert_int_equal(iag_report_read_jsonl(rep, f), 0);
+	fclose(f);
+}
+
+/* Render @fmt into a malloc'd string. */
+static char *render(const struct iag_report *rep, int fmt,
+		    struct iag_devmodel *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(iag_report_write(rep, fmt, m, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static struct iag_policy *pol(const char *rules)
+{
+	char buf[1024];
+	struct iag_policy *p = NULL;
+	struct iag_diag d;
+
+	snprintf(buf, sizeof(buf), "mode: audit\nallow:\n%s", rules);
+	iag_diag_init(&d, "p.yaml");
+	assert_int_equal(iag_policy_parse_buf(buf, strlen(buf), "p.yaml", &p, &d), 0);
+	return p;
+}
+
+/* A read through mux channel i2c-3 to 3-0050, with the mux select. */
+static const char *mux_log =
+	"[    0.000000] Linux version 6.12.0 (test)\n"
+	"[   12.345678] i2c_atomic_no_handler: adapter=3 addr=0x50\n"
+	"[   12.345680] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off\n"
+	"[   12.345690] i2c_atomic_smbus_xfer: adapter=0 addr=0x70 flags=0x0000 rw=write cmd=0x01 proto=1 cb=none state=power_off\n"
+	"[   12.345691] i2c_atomic_result: adapter=0 addr=0x70 ret=0\n"
+	"[   12.345692] i2c_atomic_no_handler: adapter=0 addr=0x50\n"
+	"[   12.345693] i2c_atomic_xfer: adapter=0 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off\n"
+	"[   12.345694] i2c_atomic_result: adapter=0 addr=0x50 ret=2\n"
+	"[   12.345695] i2c_atomic_result: adapter=3 addr=0x50 ret=2\n"
+	"[   12.400000] reboot: Power down\n";
+
+static void test_console_mux_nesting(void **state)
+{
+	struct iag_report rep;
+	const struct iag_record *x;
+
+	read_console(&rep, mux_log);
+	assert_int_equal(rep.n, 2);
+	/* the no-handler WARN per adapter: one record, both adapters */
+	assert_int_equal(rep.rec[0].kind, IAG_KIND_NO_ATOMIC_HANDLER);
+	assert_int_equal(rep.rec[0].path_len, 2);
+	assert_int_equal(rep.rec[0].adapter_path[1], 0);
+	assert_int_equal(rep.rec[0].system_state, IAG_STATE_POWER_OFF);
+	x = &rep.rec[1];
+	assert_int_equal(x->kind, IAG_KIND_ATOMIC_XFER);
+	assert_int_equal(x->adapter, 3);
+	assert_int_equal(x->addr, 0x50);
+	assert_int_equal(x->path_len, 2);
+	assert_int_equal(x->adapter_path[0], 3);
+	assert_int_equal(x->adapter_path[1], 0);
+	assert_true(x->has_ret);
+	assert_int_equal(x->ret, 2);
+	assert_true(x->has_ts);
+	assert_int_equal(x->ts_ns, 12345680000ULL);
+	assert_int_equal(x->callback, IAG_CB_NONE);
+	assert_int_equal(x->msg_count, 2);
+	assert_int_equal(x->line, 3);
+	assert_int_equal(rep.n_bad, 0);
+	assert_int_equal(rep.unterminated, 0);
+	iag_report_decide(&rep, NULL, NULL, NULL);
+	assert_int_equal(rep.violations, 2);
+	iag_report_free(&rep);
+}
+
+static void test_console_atomic_log_emulated(void **state)
+{
+	/* SMBus emulated over master_xfer_atomic: smbus_xfer then xfer, one record */
+	struct iag_report rep;
+
+	read_console(&rep,
+		"[   50.100000] i2c-atomic: event=smbus_xfer adapter=1 addr=0x58 flags=0x0000 rw=read cmd=0x10 proto=2 cb=smbus_emulated state=restart\n"
+		"[   50.100001] i2c-atomic: event=xfer adapter=1 addr=0x58 flags=0x0000 msgs=2 cb=xfer_atomic state=restart\n"
+		"[   50.100002] i2c-atomic: event=result adapter=1 addr=0x58 ret=2\n"
+		"[   50.100003] i2c-atomic: event=result adapter=1 addr=0x58 ret=0\n"
+		"[   50.200000] i2c-atomic: event=lock_busy adapter=1 addr=0x58\n"
+		"[   50.300000] i2c-atomic: event=context_xfer adapter=2 addr=0x10 new_key=whatever\n");
+	assert_int_equal(rep.n, 3);
+	assert_int_equal(rep.rec[0].kind, IAG_KIND_ATOMIC_XFER);
+	assert_int_equal(rep.rec[0].path_len, 1);
+	assert_int_equal(rep.rec[0].callback, IAG_CB_SMBUS_EMULATED);
+	assert_int_equal(rep.rec[0].smbus_protocol, 2);
+	assert_int_equal(rep.rec[0].smbus_command, 0x10);
+	assert_int_equal(rep.rec[0].smbus_read, 1);
+	assert_int_equal(rep.rec[0].ret, 0);
+	assert_int_equal(rep.rec[0].system_state, IAG_STATE_RESTART);
+	assert_int_equal(rep.nested, 1);
+	assert_int_equal(rep.rec[1].kind, IAG_KIND_LOCK_BUSY);
+	assert_int_equal(rep.rec[1].ret, -11);
+	assert_int_equal(rep.rec[2].kind, IAG_KIND_ATOMIC_CONTEXT_XFER);
+	assert_int_equal(rep.rec[2].adapter, 2);
+	iag_report_free(&rep);
+}
+
+static void test_console_denied_truncated_interleaved(void **state)
+{
+	struct iag_report rep;
+
+	read_console(&rep,
+		/* 1: cut short in the middle of addr */
+		"[   10.000000] i2c_atomic_xfer: adapter=1 addr=0x5\r\n"
+		/* 2: two messages on one line; the first one is cut */
+		"[   10.100000] i2c_atomic_xfer: adaptei2c_atomic_smbus_xfer: adapter=1 addr=0x51 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=suspend\n"
+		/* 3: denied, then the result */
+		"[   10.100001] i2c_atomic_denied: adapter=1 addr=0x51 err=-1\n"
+		"[   10.100002] i2c_atomic_result: adapter=1 addr=0x51 ret=-1\n"
+		/* 5: a result with nothing pending */
+		"[   10.200000] i2c_atomic_result: adapter=1 addr=0x52 ret=0\n"
+		/* 6: a transfer that never returns (power went off) */
+		"[   10.300000] i2c_atomic_xfer: adapter=4 addr=0x51 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"[   10.300001] ACPI: PM: Preparing to enter system sleep state S5\n");
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.n_bad, 2);
+	assert_int_equal(rep.bad[0].line, 1);
+	assert_non_null(strstr(rep.bad[0].msg, "state="));
+	assert_int_equal(rep.bad[1].line, 2);
+	assert_non_null(strstr(rep.bad[1].msg, "adapter="));
+	assert_int_equal(rep.rec[0].kind, IAG_KIND_DENIED);
+	assert_int_equal(rep.rec[0].verdict, IAG_VERDICT_DENIED);
+	assert_int_equal(rep.rec[0].ret, -1);
+	assert_int_equal(rep.rec[0].addr, 0x51);
+	assert_int_equal(rep.orphan_results, 1);
+	assert_int_equal(rep.rec[1].adapter, 4);
+	assert_false(rep.rec[1].has_ret);
+	assert_int_equal(rep.unterminated, 1);
+	iag_report_free(&rep);
+}
+
+static void test_console_per_cpu(void **state)
+{
+	/* ftrace-style lines, two CPUs interleaved: nesting is per CPU */
+	struct iag_report rep;
+
+	read_console(&rep,
+		"  kworker/0:1-12  [000] d..1.  20.000001: i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=1 cb=xfer_atomic state=suspend\n"
+		"  kworker/1:1-13  [001] d..1.  20.000002: i2c_atomic_xfer: adapter=1 addr=0x20 flags=0x0000 msgs=1 cb=xfer_atomic state=suspend\n"
+		"  kworker/0:1-12  [000] d..1.  20.000003: i2c_atomic_xfer: adapter=0 addr=0x50 flags=0x0000 msgs=1 cb=xfer_atomic state=suspend\n"
+		"  kworker/1:1-13  [001] d..1.  20.000004: i2c_atomic_result: adapter=1 addr=0x20 ret=1\n"
+		"  kworker/0:1-12  [000] d..1.  20.000005: i2c_atomic_result: adapter=0 addr=0x50 ret=1\n"
+		"  kworker/0:1-12  [000] d..1.  20.000006: i2c_atomic_result: adapter=3 addr=0x50 ret=1\n");
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.rec[0].adapter, 3);
+	assert_int_equal(rep.rec[0].path_len, 2);
+	assert_int_equal(rep.rec[0].ts_ns, 20000001000ULL);
+	assert_int_equal(rep.rec[1].adapter, 1);
+	assert_int_equal(rep.rec[1].path_len, 1);
+	assert_int_equal(rep.rec[1].ret, 1);
+	iag_report_free(&rep);
+
+	/* printk caller ids */
+	read_console(&rep,
+		"[   30.000001][    T1] i2c_atomic_xfer: adapter=1 addr=0x50 msgs=1 cb=none state=halt\n"
+		"[   30.000002][   T77] i2c_atomic_xfer: adapter=2 addr=0x51 msgs=1 cb=none state=halt\n"
+		"[   30.000003][    T1] i2c_atomic_result: adapter=1 addr=0x50 ret=1\n"
+		"[   30.000004][   T77] i2c_atomic_result: adapter=2 addr=0x51 ret=1\n");
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.rec[0].path_len, 1);
+	assert_int_equal(rep.rec[1].path_len, 1);
+	assert_int_equal(rep.rec[0].system_state, IAG_STATE_HALT);
+	iag_report_free(&rep);
+}
+
+static void test_console_garbage(void **state)
+{
+	/* not ours, binary junk, a NUL-free line with markers only */
+	struct iag_report rep;
+	char junk[600];
+
+	for (size_t i = 0; i < sizeof(junk) - 1; i++)
+		junk[i] = (char)(1 + (i * 37) % 255);
+	junk[sizeof(junk) - 1] = '\0';
+	{
+		struct iag_console *c;
+
+		iag_report_init(&rep, "junk");
+		c = iag_console_new(&rep);
+		iag_console_line(c, junk, strlen(junk), 1);
+		iag_console_line(c, "i2c_atomic_xfer:", 16, 2);
+		iag_console_line(c, "i2c_atomic_result: adapter=1 addr=0x1 ret=", 42, 3);
+		iag_console_line(c, "i2c-atomic: event=", 18, 4);
+		iag_console_line(c, "i2c-atomic: event=xfer adapter=99999999999999999999 addr=1", 58, 5);
+		iag_console_finish(c);
+	}
+	assert_int_equal(rep.n, 0);
+	assert_int_equal(rep.n_bad, 3);
+	iag_report_free(&rep);
+}
+
+static void test_jsonl_bad_line(void **state)
+{
+	struct iag_report rep;
+
+	read_jsonl(&rep,
+		"{\"ts_ns\": 1, \"kind\": \"atomic_xfer\", \"verdict\": \"allowed\", \"adapter\": 3, \"adapter_path\": [3, 0], \"addr\": 88, \"rule\": 0}\n"
+		"this is not json\n"
+		"\n"
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 1}\n"
+		"{\"ts_ns\": 2, \"kind\": \"atomic_xfer\", \"verdict\": \"violation\", \"adapter\": 0, \"addr\": 80, \"driver\": \"at24\"}\n"
+		"{\"kind\": \"summary\", \"seen\": 2}\n"
+		"{\"kind\": \"denied\", \"adapter\": 1, \"addr\": 81, \"ret\": -1}");
+	assert_int_equal(rep.n, 3);
+	assert_int_equal(rep.n_bad, 2);
+	assert_int_equal(rep.bad[0].line, 2);
+	assert_non_null(strstr(rep.bad[0].msg, "not JSON"));
+	assert_int_equal(rep.bad[1].line, 4);
+	assert_non_null(strstr(rep.bad[1].msg, "'addr' is missing"));
+	assert_int_equal(rep.rec[1].line, 5);
+	/* no policy: recorded verdicts stay */
+	iag_report_decide(&rep, NULL, NULL, NULL);
+	assert_int_equal(rep.allowed, 1);
+	assert_int_equal(rep.violations, 1);
+	assert_int_equal(rep.denied, 1);
+	iag_report_free(&rep);
+}
+
+static void test_verdicts_from_policy(void **state)
+{
+	struct iag_policy *p = pol("  - i2c: 3-0050\n  - driver: at24\n");
+	struct iag_keyset ks;
+	struct iag_devmodel *m = iag_devmodel_open(fixture_sysfs());
+	struct iag_report rep;
+
+	assert_int_equal(iag_resolve_ex(p, fixture_sysfs(), IAG_RESOLVE_QUIET, &ks), 0);
+	read_console(&rep, mux_log);
+	iag_report_decide(&rep, p, &ks, m);
+	assert_int_equal(rep.allowed, 2);
+	assert_int_equal(rep.rec[1].rule, 0);
+	assert_string_equal(rep.rec[1].rule_text, "i2c: 3-0050");
+	iag_report_free(&rep);
+
+	/* sysfs gone: match the names the records carry */
+	read_jsonl(&rep,
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 5, \"addr\": 80, \"driver\": \"at24\"}\n"
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 3, \"addr\": 80}\n"
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 5, \"addr\": 81, \"verdict\": \"allowed\"}\n"
+		"{\"kind\": \"atomic_context_xfer\", \"adapter\": 3, \"addr\": 80}\n");
+	iag_report_decide(&rep, p, NULL, NULL);
+	assert_int_equal(rep.rec[0].verdict, IAG_VERDICT_ALLOWED);
+	assert_int_equal(rep.rec[0].rule, 1);
+	assert_int_equal(rep.rec[1].verdict, IAG_VERDICT_ALLOWED);
+	assert_int_equal(rep.rec[2].verdict, IAG_VERDICT_VIOLATION);
+	assert_int_equal(rep.rec[3].verdict, IAG_VERDICT_VIOLATION);
+	assert_int_equal(rep.allowed, 2);
+	assert_int_equal(rep.violations, 2);
+	iag_report_free(&rep);
+	iag_keyset_free(&ks);
+	iag_devmodel_close(m);
+	iag_policy_free(p);
+}
+
+static void test_escapers(void **state)
+{
+	char *s;
+
+	s = iag_esc_text("we ird\n\xff\"q\"\\");
+	assert_string_equal(s, "\"we ird\\n\\xff\\\"q\\\"\\\\\"");
+	free(s);
+	s = iag_esc_text("plain");
+	assert_string_equal(s, "plain");
+	free(s);
+	s = iag_esc_text(NULL);
+	assert_string_equal(s, "-");
+	free(s);
+	s = iag_esc_ktap("a # b\nc\\\x01");
+	assert_string_equal(s, "a \\x23 b\\nc\\\\\\x01");
+	free(s);
+	s = iag_esc_xml("<&>\"'\n\x01\xff\xef\xbf\xbf\xc3\xa9");
+	assert_string_equal(s, "&lt;&amp;&gt;&quot;&apos;&#10;\\x01\\xff\\uffff\xc3\xa9");
+	free(s);
+	s = iag_esc_dot("a\"b\\c\nd\xff");
+	assert_string_equal(s, "a\\\"b\\\\c\\nd\\\\xff");
+	free(s);
+}
+
+/* A report naming devices of the weird tree, for every format. */
+static void weird_report(struct iag_report *rep, struct iag_devmodel *m)
+{
+	struct iag_record r;
+
+	iag_report_init(rep, "we ird\nsource\xff.log");
+	iag_record_init(&r);
+	r.kind = IAG_KIND_ATOMIC_XFER;
+	r.adapter = 7;
+	r.addr = 0x42;
+	r.adapter_path[0] = 7;
+	r.path_len = 1;
+	r.has_ret = true;
+	r.ret = 0;
+	r.system_state = IAG_STATE_POWER_OFF;
+	r.callback = IAG_CB_NONE;
+	iag_report_add(rep, &r);
+	iag_record_init(&r);
+	r.kind = IAG_KIND_ATOMIC_XFER;
+	r.adapter = 7;
+	r.addr = 0x43;
+	r.device = strdup("dev # \"x\" <&>\n\x01\xfe");
+	r.driver = strdup("drv\\");
+	iag_report_add(rep, &r);
+	iag_report_bad(rep, 9, "bad <line> \"here\" # \n\xff");
+	iag_report_decide(rep, NULL, NULL, m);
+}
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_formats_escape(void **state)
+{
+	const char *root = mk_weird_tree();
+	struct iag_devmodel *m = iag_devmodel_open(root);
+	struct iag_report rep;
+	char *out, path[128];
+	FILE *f;
+
+	weird_report(&rep, m);
+	assert_string_equal(rep.rec[0].driver, "drv \"q\"");
+
+	/* text: one line per record, nothing raw */
+	out = render(&rep, IAG_FMT_TEXT, m);
+	assert_non_null(strstr(out, "\"drv \\\"q\\\"\""));
+	assert_non_null(strstr(out, "\"dev # \\\"x\\\" <&>\\n\\x01\\xfe\""));
+	assert_null(strchr(out, '\x01'));
+	assert_null(strchr(out, '\xfe'));
+	free(out);
+
+	/* json: valid, round-trips */
+	out = render(&rep, IAG_FMT_JSON, m);
+	{
+		json_error_t je;
+		json_t *o = json_loads(out, 0, &je);
+
+		if (!o)
+			fail_msg("JSON: %s", je.text);
+		assert_int_equal(json_array_size(json_object_get(o, "records")), 2);
+		assert_string_equal(json_string_value(json_object_get(
+			json_array_get(json_object_get(o, "records"), 1), "device")),
+			"dev # \"x\" <&>\n\x01\\xfe");
+		assert_int_equal(json_integer_value(json_object_get(
+			json_object_get(o, "summary"), "violations")), 2);
+		assert_int_equal(json_integer_value(json_object_get(
+			json_array_get(json_object_get(o, "errors"), 0), "line")), 9);
+		json_decref(o);
+	}
+	free(out);
+
+	/* ktap: every line a KTAP line; names without '#' */
+	out = render(&rep, IAG_FMT_KTAP, m);
+	{
+		char *save, *line, *dup = strdup(out);
+		int tests = 0;
+
+		for (line = strtok_r(dup, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (!strncmp(line, "not ok ", 7) || !strncmp(line, "ok ", 3)) {
+				tests++;
+				assert_null(strchr(line, '#'));
+			} else if (strcmp(line, "KTAP version 1") &&
+				   strncmp(line, "1..", 3) && line[0] != '#') {
+				fail_msg("not a KTAP line: '%s'", line);
+			}
+			for (char *p = line; *p; p++)
+				assert_true((unsigned char)*p >= 0x20);
+		}
+		assert_int_equal(tests, 3);
+		free(dup);
+	}
+	assert_non_null(strstr(out, "1..3\n"));
+	assert_non_null(strstr(out, "not ok 1 7-0042\n"));
+	assert_non_null(strstr(out, "not ok 2 dev \\x23 \"x\" <&>\\n\\x01\\xfe\n"));
+	assert_non_null(strstr(out, "not ok 3 input\n"));
+	free(out);
+
+	/* junit: well-formed XML (xmllint when there is one) */
+	out = render(&rep, IAG_FMT_JUNIT, m);
+	assert_non_null(strstr(out, "name=\"dev # &quot;x&quot; &lt;&amp;&gt;&#10;\\x01\\xfe\""));
+	assert_non_null(strstr(out, "tests=\"3\" failures=\"2\""));
+	snprintf(path, sizeof(path), "%s/r.xml", root);
+	f = fopen(path, "w");
+	fputs(out, f);
+	fclose(f);
+	free(out);
+	if (!run("command -v xmllint >/dev/null 2>&1")) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "xmllint --noout '%s'", path);
+		assert_int_equal(run(cmd), 0);
+	}
+
+	/* dot: graphviz accepts it */
+	out = render(&rep, IAG_FMT_DOT, m);
+	assert_non_null(strstr(out, "digraph"));
+	assert_non_null(strstr(out, "\"d:7-0042\" [label=\"7-0042\\ndrv \\\"q\\\"\""));
+	assert_non_null(strstr(out, "\"d:we ird\\n\\\\xff\" [label=\"we ird\\n\\\\xff\", shape=note]"));
+	assert_non_null(strstr(out, "label=\"consumes\""));
+	snprintf(path, sizeof(path), "%s/r.dot", root);
+	f = fopen(path, "w");
+	fputs(out, f);
+	fclose(f);
+	free(out);
+	if (!run("command -v dot >/dev/null 2>&1")) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "dot -Tsvg '%s' -o /dev/null", path);
+		assert_int_equal(run(cmd), 0);
+	}
+	iag_report_free(&rep);
+	iag_devmodel_close(m);
+	rm_tree(root);
+}
+
+static void test_dot_fixture_hierarchy(void **state)
+{
+	struct iag_policy *p = pol("  - i2c: 3-0050\n");
+	struct iag_devmodel *m = iag_devmodel_open(fixture_sysfs());
+	struct iag_keyset ks;
+	struct iag_report rep;
+	char *out, tmp[] = "/tmp/iag-dot-XXXXXX", cmd[128];
+	int fd;
+
+	assert_int_equal(iag_resolve_ex(p, fixture_sysfs(), IAG_RESOLVE_QUIET, &ks), 0);
+	read_console(&rep, mux_log);
+	iag_report_decide(&rep, p, &ks, m);
+	out = render(&rep, IAG_FMT_DOT, m);
+	/* adapters, the mux, its channels, clients, consumers */
+	assert_non_null(strstr(out, "\"a:0\" -> \"d:0-0070\""));
+	assert_non_null(strstr(out, "\"d:0-0070\" -> \"a:3\" [label=\"channel\"]"));
+	assert_non_null(strstr(out, "\"a:3\" -> \"d:3-0020\""));
+	assert_non_null(strstr(out, "\"d:gpio-restart\" -> \"d:3-0020\""));
+	/* 3-0050 is not in the sysfs; it is in the records, allowed */
+	assert_non_null(strstr(out, "\"d:3-0050\" [label=\"3-0050\\n(no driver)\", style=filled, fillcolor=\"#b7e4b7\""));
+	fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, out, strlen(out)), (ssize_t)strlen(out));
+	close(fd);
+	if (!run("command -v dot >/dev/null 2>&1")) {
+		snprintf(cmd, sizeof(cmd), "dot -Tsvg '%s' -o /dev/null", tmp);
+		assert_int_equal(run(cmd), 0);
+	}
+	unlink(tmp);
+	free(out);
+	out = render(&rep, IAG_FMT_TEXT, m);
+	assert_non_null(strstr(out, "summary: 2 records: 2 allowed, 0 violations"));
+	free(out);
+	iag_report_free(&rep);
+	iag_keyset_free(&ks);
+	iag_devmodel_close(m);
+	iag_policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_console_mux_nesting),
+		cmocka_unit_test(test_console_atomic_log_emulated),
+		cmocka_unit_test(test_console_denied_truncated_interleaved),
+		cmocka_unit_test(test_console_per_cpu),
+		cmocka_unit_test(test_console_garbage),
+		cmocka_unit_test(test_jsonl_bad_line),
+		cmocka_unit_test(test_verdicts_from_policy),
+		cmocka_unit_test(test_escapers),
+		cmocka_unit_test(test_formats_escape),
+		cmocka_unit_test(test_dot_fixture_hierarchy),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
