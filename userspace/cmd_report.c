@@ -64,7 +64,7 @@ int do_report(int argc, char **argv)
 	struct iag_report rep;
 	FILE *in, *out = stdout;
 
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "p:f:c:r:no:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':

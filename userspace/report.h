@@ -86,6 +86,7 @@ int iag_report_write(const struct iag_report *rep, enum iag_report_format fmt,
 
 /* Escapers (malloc'd): each output format's own rules. */
 char *iag_esc_text(const char *s);	/* C-like, quoted if it has spaces */
+char *iag_esc_line(const char *s);	/* the same, never quoted: prose */
 char *iag_esc_ktap(const char *s);	/* one line, no '#' */
 char *iag_esc_xml(const char *s);	/* XML 1.0 text and attributes */
 char *iag_esc_dot(const char *s);	/* inside a DOT "string" */

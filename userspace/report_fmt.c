@@ -14,7 +14,7 @@
 
 /* ---- escaping ----------------------------------------------------------- */
 
-enum esc_mode { ESC_TEXT, ESC_KTAP, ESC_XML, ESC_DOT };
+enum esc_mode { ESC_TEXT, ESC_LINE, ESC_KTAP, ESC_XML, ESC_DOT };
 
 static char *esc(const char *s, enum esc_mode mode)
 {
@@ -23,7 +23,7 @@ static char *esc(const char *s, enum esc_mode mode)
 	bool quote = false;
 
 	if (!s)
-		return strdup(mode == ESC_TEXT || mode == ESC_KTAP ? "-" : "");
+		return strdup(mode == ESC_XML || mode == ESC_DOT ? "" : "-");
 	len = strlen(s);
 	cap = len * 8 + 3;
 	out = malloc(cap);
@@ -92,6 +92,7 @@ static char *esc(const char *s, enum esc_mode mode)
 		}
 		switch (mode) {
 		case ESC_TEXT:
+		case ESC_LINE:
 			if (c == '\\' || (c == '"' && quote))
 				*o++ = '\\';
 			*o++ = (char)c;
@@ -132,6 +133,7 @@ static char *esc(const char *s, enum esc_mode mode)
 }
 
 char *iag_esc_text(const char *s) { return esc(s, ESC_TEXT); }
+char *iag_esc_line(const char *s) { return esc(s, ESC_LINE); }
 char *iag_esc_ktap(const char *s) { return esc(s, ESC_KTAP); }
 char *iag_esc_xml(const char *s) { return esc(s, ESC_XML); }
 char *iag_esc_dot(const char *s) { return esc(s, ESC_DOT); }
