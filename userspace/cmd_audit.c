@@ -52,7 +52,7 @@ static void audit_usage(FILE *f)
 		iag_prog, iag_prog, IAG_MAX_STACK, iag_prog);
 }
 
-static volatile sig_atomic_t stop_signal;
+static volatile int stop_signal;	/* sig_atomic_t is an int */
 
 static void on_signal(int sig)
 {
@@ -72,14 +72,6 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int do_audit(int argc, char **argv)
@@ -108,7 +100,6 @@ int do_audit(int argc, char **argv)
 	long duration = -1;
 	bool fail_on_violation = false;
 	unsigned long v;
-	double deadline = 0;
 	int c, rc = IAG_EXIT_OK, m;
 
 	iag_session_opts_default(&so);
@@ -197,34 +188,7 @@ int do_audit(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	fprintf(stderr, "%s: audit: attached (mode %s)\n", iag_prog,
-		iag_mode_name(iag_session_mode(s)));
-	fflush(stderr);
-
-	live.t0 = now_s();
-	if (duration >= 0)
-		deadline = live.t0 + duration;
-	while (!stop_signal) {
-		int timeout = 200, n;
-
-		if (duration >= 0) {
-			double left = deadline - now_s();
-
-			if (left <= 0)
-				break;
-			if (left * 1000 < timeout)
-				timeout = (int)(left * 1000) + 1;
-		}
-		n = iag_session_poll(s, timeout, iag_live_event, &live);
-		if (n < 0 && n != -EINTR) {
-			iag_err("audit: reading events: %s", strerror(-n));
-			rc = IAG_EXIT_INTERNAL;
-			break;
-		}
-	}
-	/* Drain what is already in the ring buffer. */
-	iag_session_poll(s, 0, iag_live_event, &live);
-
+	rc = iag_live_loop(&live, s, "audit", duration, &stop_signal, pol, &ks);
 	{
 		int r = iag_live_summary(&live, s);
 

@@ -54,7 +54,7 @@ static void enforce_usage(FILE *f)
 		iag_prog, iag_prog, iag_prog, IAG_MAX_STACK, iag_prog, iag_prog);
 }
 
-static volatile sig_atomic_t stop_signal;
+static volatile int stop_signal;	/* sig_atomic_t is an int */
 
 static void on_signal(int sig)
 {
@@ -114,14 +114,6 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int do_enforce(int argc, char **argv)
 {
 	enum { OPT_PIN = 256, OPT_UNPIN, OPT_STACK, OPT_RB };
@@ -147,7 +139,6 @@ int do_enforce(int argc, char **argv)
 	struct iag_live live;
 	struct sigaction sa;
 	long duration = -1;
-	double deadline = 0;
 	unsigned long v;
 	int c, rc;
 
@@ -272,35 +263,11 @@ int do_enforce(int argc, char **argv)
 	}
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	fprintf(stderr, "%s: enforce: attached (mode %s)\n", iag_prog,
-		iag_mode_name(iag_session_mode(s)));
-	fflush(stderr);
 
-	live.t0 = now_s();
-	if (duration >= 0)
-		deadline = live.t0 + duration;
-	while (!stop_signal) {
-		int timeout = 200, n;
-
-		if (duration >= 0) {
-			double left = deadline - now_s();
-
-			if (left <= 0)
-				break;
-			if (left * 1000 < timeout)
-				timeout = (int)(left * 1000) + 1;
-		}
-		n = iag_session_poll(s, timeout, iag_live_event, &live);
-		if (n < 0 && n != -EINTR) {
-			iag_err("enforce: reading events: %s", strerror(-n));
-			rc = IAG_EXIT_INTERNAL;
-			break;
-		}
-	}
-	iag_session_poll(s, 0, iag_live_event, &live);
+	rc = iag_live_loop(&live, s, "enforce", duration, &stop_signal, pol, &ks);
 	{
 		int r = iag_live_summary(&live, s);
 

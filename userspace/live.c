@@ -9,9 +9,11 @@
 
 #include <jansson.h>
 
+#include "hotplug.h"
 #include "ksyms.h"
 #include "live.h"
 #include "policy.h"
+#include "resolve.h"
 #include "util.h"
 
 /* devmodel.[ch] are written in parallel: build and link without them. */
@@ -303,6 +305,78 @@ int iag_live_event(const struct iag_event *ev, void *ctx)
 	}
 	fflush(l->out);
 	return 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void reresolve(struct iag_session *s, const struct iag_policy *pol,
+		      struct iag_keyset *ks)
+{
+	size_t before = ks->n;
+	int err = iag_policy_reresolve(pol, ks);
+
+	if (err) {
+		iag_warn("devices changed, but re-resolving the policy failed (%s): "
+			 "keeping the allowlist", strerror(-err));
+		return;
+	}
+	if (iag_session_set_keys(s, ks))
+		return;
+	if (iag_verbose || before != ks->n)
+		fprintf(stderr, "%s: devices changed: policy re-resolved, %zu allowlist keys (was %zu)\n",
+			iag_prog, ks->n, before);
+}
+
+int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
+		  long duration_s, volatile int *stop,
+		  const struct iag_policy *pol, struct iag_keyset *ks)
+{
+	double deadline = 0;
+	int hp = -1, rc = IAG_EXIT_OK;
+
+	if (pol && ks) {
+		hp = iag_hotplug_open();
+		if (hp < 0)
+			iag_warn("no uevents (%s): devices added later are not covered",
+				 strerror(-hp));
+	}
+	fprintf(stderr, "%s: %s: attached (mode %s)\n", iag_prog, cmd,
+		iag_mode_name(iag_session_mode(s)));
+	fflush(stderr);
+
+	l->t0 = mono_s();
+	if (duration_s >= 0)
+		deadline = l->t0 + duration_s;
+	while (!*stop) {
+		int timeout = 200, n;
+
+		if (duration_s >= 0) {
+			double left = deadline - mono_s();
+
+			if (left <= 0)
+				break;
+			if (left * 1000 < timeout)
+				timeout = (int)(left * 1000) + 1;
+		}
+		n = iag_session_poll(s, timeout, iag_live_event, l);
+		if (n < 0 && n != -EINTR) {
+			iag_err("%s: reading events: %s", cmd, strerror(-n));
+			rc = IAG_EXIT_INTERNAL;
+			break;
+		}
+		if (iag_hotplug_pending(hp))
+			reresolve(s, pol, ks);
+	}
+	/* What is already in the ring buffer still counts. */
+	iag_session_poll(s, 0, iag_live_event, l);
+	iag_hotplug_close(hp);
+	return rc;
 }
 
 int iag_live_summary(struct iag_live *l, struct iag_session *s)

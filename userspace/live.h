@@ -41,6 +41,18 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 int iag_live_event(const struct iag_event *ev, void *ctx);
 /* The JSON record of @ev (new reference). */
 json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev);
+struct iag_keyset;
+
+/*
+ * The live loop of audit and enforce: say "<prog>: @cmd: attached (mode M)"
+ * on stderr, then read records until @duration_s (< 0: no limit) passes or
+ * *@stop is set by a signal. With a policy, devices coming and going
+ * (uevents) re-resolve it into @ks and the allowlist. Returns an enum
+ * iag_exit code.
+ */
+int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
+		  long duration_s, volatile int *stop,
+		  const struct iag_policy *pol, struct iag_keyset *ks);
 /* Read the counters, write the summary. Returns an enum iag_exit code. */
 int iag_live_summary(struct iag_live *l, struct iag_session *s);
 /* Any violation or denial seen (records or kernel counters)? */

@@ -455,3 +455,22 @@ void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks)
 		iag_keyset_free(ks);
 	iag_policy_free(pol);
 }
+
+int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks)
+{
+	struct iag_keyset fresh = { 0 };
+	int err;
+
+	if (!iag_resolve)
+		return -ENOSYS;
+	err = iag_resolve(pol, "/sys", &fresh);
+	if (err) {
+		if (fresh.keys && iag_keyset_free)
+			iag_keyset_free(&fresh);
+		return err;
+	}
+	if (ks->keys && iag_keyset_free)
+		iag_keyset_free(ks);
+	*ks = fresh;
+	return 0;
+}

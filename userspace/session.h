@@ -66,6 +66,8 @@ unsigned long iag_session_bad_records(const struct iag_session *s);
 struct iag_policy;
 int iag_load_policy_keys(const char *path, struct iag_policy **pol,
 			 struct iag_keyset *ks);
+/* Resolve @pol against /sys again; on success @ks is replaced. 0/-errno. */
+int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks);
 /* Free what iag_load_policy_keys() gave (either may be empty/NULL). */
 void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks);
 
