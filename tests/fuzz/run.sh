@@ -48,13 +48,17 @@ harnesses=(fuzz_policy fuzz_console fuzz_jsonl)
 declare -A srcs libs
 srcs[fuzz_policy]="userspace/policy.c"
 libs[fuzz_policy]="-lyaml"
-srcs[fuzz_console]=""
-libs[fuzz_console]=""
-srcs[fuzz_jsonl]=""
-libs[fuzz_jsonl]=""
+# the report harnesses: reader, records, writers, and what those link to
+# (verdicts look up policy rules and resolved keys; records name devices)
+report_srcs="userspace/report.c userspace/record.c userspace/report_fmt.c userspace/policy.c userspace/resolve.c userspace/devmodel.c userspace/util.c"
+srcs[fuzz_console]=$report_srcs
+libs[fuzz_console]="-ljansson -lyaml"
+srcs[fuzz_jsonl]=$report_srcs
+libs[fuzz_jsonl]="-ljansson -lyaml"
 
 CFLAGS_FUZZ=(-g -O1 -fno-omit-frame-pointer -gline-tables-only
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+	-fsanitize-coverage-ignorelist="$fz/coverage-ignore.txt"
 	-std=gnu11 -D_GNU_SOURCE -Wall -Wno-unused-parameter
 	-I"$top/include" -I"$top/userspace" -I"$top/build")
 
@@ -106,6 +110,17 @@ check_runtime() {
 	return 0
 }
 
+# Known findings not fixed yet (tests/fuzz/known-findings: "ID HARNESS
+# text", see FINDINGS.md): built with -DFZ_KNOWN_ID so the check that stops
+# on exactly that case looks away, and listed on every run.
+known_list() {
+	[ -f "$fz/known-findings" ] || return 0
+	grep -vE '^\s*(#|$)' "$fz/known-findings" | awk -v h="$1" '$2 == h || $2 == "*"'
+}
+known_defs() {
+	known_list "$1" | awk '{print "-DFZ_KNOWN_" $1}'
+}
+
 # build H: (re)build build/fuzz/H if any input is newer. 0 or 1 (log kept).
 build() {
 	local h=$1 bin=$out/$1 s dep newer=0 f
@@ -118,7 +133,9 @@ build() {
 		fi
 	done
 	if [ -x "$bin" ]; then
-		for dep in "${files[@]}" tests/fuzz/run.sh userspace/*.h include/*.h; do
+		for dep in "${files[@]}" tests/fuzz/run.sh tests/fuzz/*.h \
+			tests/fuzz/known-findings tests/fuzz/coverage-ignore.txt \
+			userspace/*.h include/*.h; do
 			[ -e "$top/$dep" ] || continue
 			[ "$top/$dep" -nt "$bin" ] && newer=1
 		done
@@ -126,7 +143,7 @@ build() {
 	fi
 	# shellcheck disable=SC2086
 	(cd "$top" && nice -n "$nice_lvl" "$CLANG" "${CFLAGS_FUZZ[@]}" \
-		"${files[@]}" ${libs[$h]} -o "$bin.tmp") \
+		$(known_defs "$h") "${files[@]}" ${libs[$h]} -o "$bin.tmp") \
 		>"$out/logs/$h.build.log" 2>&1 || { rm -f "$bin.tmp"; return 1; }
 	mv "$bin.tmp" "$bin"
 }
@@ -159,7 +176,8 @@ artifact() {
 # sanitizer_summary LOG: the one-line reason of the finding in LOG.
 sanitizer_summary() {
 	local s
-	s=$(grep -a -m1 -E '^SUMMARY: ' "$1")
+	s=$(grep -a -m1 -E 'check failed: ' "$1")
+	[ -n "$s" ] || s=$(grep -a -m1 -E '^SUMMARY: ' "$1")
 	[ -n "$s" ] || s=$(grep -a -m1 -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer)|runtime error:|check failed:' "$1")
 	[ -n "$s" ] || s=$(grep -a -m1 -E '==[0-9]+== ?ERROR' "$1")
 	echo "${s:-no sanitizer report in $1}" |
@@ -292,6 +310,9 @@ for h in "${sel[@]}"; do
 		echo "not ok $n $h: ${r_execs[$h]} execs, ${r_findings[$h]} finding(s) in build/fuzz/findings/$h/"
 	fi
 	printf '%s' "${r_detail[$h]}"
+	known_list "$h" | while read -r id _ text; do
+		echo "# $h: known finding $id not checked (FINDINGS.md): $text"
+	done
 	echo "# $h: ${r_secs[$h]} s, $nseeds seeds, cov ${r_cov[$h]:-?} ft ${r_ft[$h]:-?} corpus ${r_corp[$h]:-?}, logs build/fuzz/logs/$h.$mode.*.log"
 done
 ended=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
@@ -327,7 +348,14 @@ if [ -n "$summary" ]; then
 			[ "$any" = 1 ] || { echo "## Findings"; echo; any=1; }
 			printf '%s' "${r_detail[$h]}" | sed 's/^# /- /'
 		done
-		[ "$any" = 1 ] || echo "No findings: no crash, leak, undefined behaviour, hang or OOM."
+		[ "$any" = 1 ] || echo "No findings: no crash, leak, undefined behaviour, hang, OOM or broken check."
+		kn=$(for h in "${sel[@]}"; do known_list "$h" | sed "s/^/$h /"; done)
+		if [ -n "$kn" ]; then
+			echo
+			echo "Known findings (FINDINGS.md) not fixed at the time of the run, so not checked:"
+			echo
+			echo "$kn" | while read -r h id _ text; do echo "- $h: $id: $text"; done
+		fi
 	} >"$summary.tmp" && mv "$summary.tmp" "$summary"
 	echo "# summary written to $summary"
 fi
