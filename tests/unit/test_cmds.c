@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* report, policy and shutdown-audit commands: output and exit codes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "iag_test_stubs.h"
+#include "fixture_util.h"
+#include "commands.h"
+
+static char tmp[64];
+
+static int setup(void **state)
+{
+	strcpy(tmp, "/tmp/iag-cmds-XXXXXX");
+	return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	rm_tree(tmp);
+	return 0;
+}
+
+static const char *put(const char *name, const char *data)
+{
+	static char p[8][256];
+	static int i;
+	char *path = p[i++ % 8];
+	FILE *f;
+
+	snprintf(path, 256, "%s/%s", tmp, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+	chmod(path, 0644);
+	return path;
+}
+
+/* Run a command with stdout and stderr captured; returns its exit code. */
+static int run(int (*fn)(int, char **), char **out, ...)
+{
+	char *argv[32], path[300];
+	int argc = 0, rc, so, se, fd;
+	va_list ap;
+	FILE *f;
+	long len;
+
+	va_start(ap, out);
+	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	snprintf(path, sizeof(path), "%s/out.txt", tmp);
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close(fd);
+	rc = fn(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	f = fopen(path, "r");
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	*out = calloc(1, (size_t)len + 1);
+	if (fread(*out, 1, (size_t)len, f) != (size_t)len)
+		fail();
+	fclose(f);
+	return rc;
+}
+
+static const char *allowed_jsonl =
+	"{\"kind\": \"atomic_xfer\", \"adapter\": 3, \"addr\": 88, \"system_state\": \"power_off\"}\n";
+
+static void test_report_exit_codes(void **state)
+{
+	const char *pol = put("p.yaml", "mode: audit\nallow:\n  - i2c: 3-0058\n");
+	const char *ok = put("ok.jsonl", allowed_jsonl);
+	const char *bad = put("bad.jsonl", "{\"kind\": \"atomic_xfer\", \"adapter\": 3, \"addr\": 88}\nnope\n");
+	const char *viol = put("v.jsonl", "{\"kind\": \"atomic_xfer\", \"adapter\": 1, \"addr\": 80}\n");
+	const char *con = put("c.log", "[ 1.000000] i2c-atomic: event=xfer adapter=3 addr=0x58 msgs=1 cb=none state=halt\n"
+				       "[ 1.000001] i2c-atomic: event=result adapter=3 addr=0x58 ret=1\n");
+	char *out;
+
+	/* allowed by the policy: 0 */
+	assert_int_equal(run(do_report, &out, "report", "--policy", pol,
+			     "--sysfs-root", fixture_sysfs(), ok, NULL), 0);
+	assert_non_null(strstr(out, "1 allowed, 0 violations"));
+	free(out);
+	/* no policy: a violation, exit 1 */
+	assert_int_equal(run(do_report, &out, "report", "--no-sysfs", ok, NULL), 1);
+	free(out);
+	/* a bad line and nothing violated: 2, and the line is named */
+	assert_int_equal(run(do_report, &out, "report", "--policy", pol,
+			     "--no-sysfs", bad, NULL), 2);
+	assert_non_null(strstr(out, "bad.jsonl:2: not JSON"));
+	free(out);
+	assert_int_equal(run(do_report, &out, "report", "--policy", pol,
+			     "--no-sysfs", "-f", "ktap", viol, NULL), 1);
+	assert_non_null(strstr(out, "not ok 1 1-0050"));
+	free(out);
+	/* console log, JUnit */
+	assert_int_equal(run(do_report, &out, "report", "--policy", pol, "-r",
+			     fixture_sysfs(), "--format", "junit", "--console",
+			     con, NULL), 0);
+	assert_non_null(strstr(out, "<testcase classname=\"i2c-atomic-guard.device\" name=\"3-0058\">"));
+	assert_non_null(strstr(out, "failures=\"0\""));
+	free(out);
+	/* usage errors */
+	assert_int_equal(run(do_report, &out, "report", "--format", "xml", ok, NULL), 2);
+	free(out);
+	assert_int_equal(run(do_report, &out, "report", NULL), 2);
+	free(out);
+	assert_int_equal(run(do_report, &out, "report", "/nonexistent.jsonl", NULL), 2);
+	free(out);
+	assert_int_equal(run(do_report, &out, "report", "--policy", tmp, ok, NULL), 2);
+	assert_non_null(strstr(out, "directory"));
+	free(out);
+}
+
+static void test_policy_check(void **state)
+{
+	const char *good = put("g.yaml", "mode: enforce\nallow:\n  - driver: at24\n  - i2c: 9-0010\n");
+	const char *bad = put("b.yaml", "mode: enforce\nallow:\n  - driver: at24\n    i2c: 0-0050\n");
+	char *out;
+
+	assert_int_equal(run(do_policy, &out, "policy", "check", good,
+			     "--sysfs-root", fixture_sysfs(), NULL), 0);
+	assert_non_null(strstr(out, "rule 0 (line 3): driver at24"));
+	assert_non_null(strstr(out, "key i2c-0 0x70 0-0070"));
+	assert_non_null(strstr(out, "[matches nothing]"));
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "check", "--strict",
+			     good, "--sysfs-root", fixture_sysfs(), NULL), 2);
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "check", "--json",
+			     good, "-r", fixture_sysfs(), NULL), 0);
+	{
+		json_t *o = json_loads(out, 0, NULL);
+
+		assert_non_null(o);
+		assert_true(json_is_true(json_object_get(o, "valid")));
+		assert_int_equal(json_array_size(json_object_get(o, "rules")), 2);
+		assert_int_equal(json_integer_value(json_object_get(o, "unmatched_rules")), 1);
+		json_decref(o);
+	}
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "check", bad, NULL), 2);
+	assert_non_null(strstr(out, "b.yaml:4:5: a rule has exactly one selector"));
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "check", "--json", bad, NULL), 2);
+	{
+		json_t *o = json_loads(out, 0, NULL);
+		json_t *e;
+
+		assert_non_null(o);
+		e = json_array_get(json_object_get(o, "errors"), 0);
+		assert_int_equal(json_integer_value(json_object_get(e, "line")), 4);
+		assert_int_equal(json_integer_value(json_object_get(e, "column")), 5);
+		json_decref(o);
+	}
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "frobnicate", NULL), 2);
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", NULL), 2);
+	free(out);
+}
+
+static void test_policy_load_refusals(void **state)
+{
+	const char *p = put("l.yaml", "allow:\n  - i2c: 0-0050\n");
+	char *out;
+
+	/* writable by others: refused before anything else */
+	chmod(p, 0666);
+	assert_int_equal(run(do_policy, &out, "policy", "load", p, NULL), 2);
+	assert_non_null(strstr(out, "writable by other users"));
+	free(out);
+	chmod(p, 0644);
+	if (getuid() == 0) {
+		assert_int_equal(chown(p, 65534, 65534), 0);
+		assert_int_equal(run(do_policy, &out, "policy", "load", p, NULL), 2);
+		assert_non_null(strstr(out, "not owned by root"));
+		free(out);
+		assert_int_equal(chown(p, 0, 0), 0);
+	}
+	if (access("/sys/fs/bpf/i2c-atomic-guard/allow", F_OK)) {
+		/* nothing pinned: exit 3, and say so */
+		assert_int_equal(run(do_policy, &out, "policy", "load", p, NULL), 3);
+		assert_non_null(strstr(out, "nothing is pinned"));
+		free(out);
+		assert_int_equal(run(do_policy, &out, "policy", "show", NULL), 3);
+		free(out);
+		assert_int_equal(run(do_policy, &out, "policy", "unload", NULL), 3);
+		free(out);
+	}
+}
+
+static void test_shutdown_audit(void **state)
+{
+	char d[300], *out, buf[64];
+	FILE *f;
+
+	setenv("IAG_SHUTDOWN_AUDIT_ROOT", tmp, 1);
+	/* no I2C core: 3 */
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "arm", NULL), 3);
+	assert_non_null(strstr(out, "no I2C core"));
+	free(out);
+	/* unpatched: 3, with the reason */
+	snprintf(d, sizeof(d), "%s/sys/module/i2c_core", tmp);
+	fx_mkdirs(d);
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "arm", NULL), 3);
+	assert_non_null(strstr(out, "unpatched"));
+	free(out);
+	/* patched */
+	snprintf(d, sizeof(d), "%s/sys/module/i2c_core/parameters", tmp);
+	fx_mkdirs(d);
+	fx_write(d, "atomic_log", "N\n", 2);
+	snprintf(d, sizeof(d), "%s/proc/sys/kernel", tmp);
+	fx_mkdirs(d);
+	fx_write(d, "printk", "4\t4\t1\t7\n", 8);
+	snprintf(d, sizeof(d), "%s/run", tmp);
+	fx_mkdirs(d);
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "arm", NULL), 0);
+	assert_non_null(strstr(out, "console loglevel 4 -> 7"));
+	free(out);
+	snprintf(d, sizeof(d), "%s/sys/module/i2c_core/parameters/atomic_log", tmp);
+	f = fopen(d, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_int_equal(buf[0], 'Y');
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "status", "--json", NULL), 0);
+	assert_non_null(strstr(out, "\"armed_by_us\": true"));
+	assert_non_null(strstr(out, "\"previous_console_loglevel\": 4"));
+	free(out);
+	/* arming twice keeps the first saved values */
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "arm", NULL), 0);
+	assert_non_null(strstr(out, "already armed"));
+	free(out);
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "disarm", NULL), 0);
+	assert_non_null(strstr(out, "restored to N, console loglevel to 4"));
+	free(out);
+	f = fopen(d, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_int_equal(buf[0], 'N');
+	snprintf(d, sizeof(d), "%s/proc/sys/kernel/printk", tmp);
+	f = fopen(d, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_int_equal(buf[0], '4');
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "disarm", NULL), 0);
+	assert_non_null(strstr(out, "nothing to restore"));
+	free(out);
+	assert_int_equal(run(do_shutdown_audit, &out, "shutdown-audit", "explode", NULL), 2);
+	free(out);
+	unsetenv("IAG_SHUTDOWN_AUDIT_ROOT");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_report_exit_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_audit, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("commands", tests, NULL, NULL);
+}
