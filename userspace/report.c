@@ -18,6 +18,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,7 +228,8 @@ static struct cctx *ctx_for(struct iag_console *c, int key)
 /* One parsed event. */
 struct cevent {
 	enum cev ev;
-	bool has_adapter, has_addr, has_ret, has_state, bad_value;
+	bool has_adapter, has_addr, has_ret, has_state;
+	const char *bad_key;	/* a value out of range or unreadable */
 	int irqs_off;		/* -1 unknown */
 	long adapter, addr, ret, flags, msgs, proto, cmd;
 	int rw;			/* 1 read, 0 write, -1 unknown */
@@ -248,6 +250,17 @@ static bool parse_long(const char *v, size_t len, int base, long *out)
 	errno = 0;
 	*out = strtol(tmp, &end, base);
 	return !errno && *end == '\0';
+}
+
+static bool in_range(const char *v, size_t len, int base, long min, long max,
+		     long *out)
+{
+	long n;
+
+	if (!parse_long(v, len, base, &n) || n < min || n > max)
+		return false;
+	*out = n;
+	return true;
 }
 
 static int name_or_num(const char *v, size_t len, int (*from)(const char *),
@@ -287,32 +300,37 @@ static void parse_pairs(struct cevent *e, const char *s, size_t len)
 			i++;
 		vl = (size_t)(s + i - v);
 #define KEY(x) (kl == sizeof(x) - 1 && !memcmp(k, x, kl))
+		/*
+		 * Numbers only within the range of the kernel type printed
+		 * (and of the record's reader): a corrupted line must not move
+		 * an event onto another device or turn an error into success.
+		 */
 		if (KEY("adapter")) {
-			e->has_adapter = parse_long(v, vl, 10, &e->adapter) &&
-					 e->adapter >= 0;
+			e->has_adapter = in_range(v, vl, 10, 0, INT_MAX,
+						  &e->adapter);
 			if (!e->has_adapter)
-				e->bad_value = true;
+				e->bad_key = "adapter=";
 		} else if (KEY("addr")) {
-			e->has_addr = parse_long(v, vl, 0, &e->addr) &&
-				      e->addr >= 0 && e->addr <= 0xffff;
+			e->has_addr = in_range(v, vl, 0, 0, 0xffff, &e->addr);
 			if (!e->has_addr)
-				e->bad_value = true;
+				e->bad_key = "addr=";
 		} else if (KEY("ret") || KEY("err")) {
-			e->has_ret = parse_long(v, vl, 0, &e->ret);
+			e->has_ret = in_range(v, vl, 0, INT_MIN, INT_MAX,
+					      &e->ret);
 			if (!e->has_ret)
-				e->bad_value = true;
+				e->bad_key = KEY("ret") ? "ret=" : "err=";
 		} else if (KEY("flags")) {
-			if (!parse_long(v, vl, 0, &e->flags))
-				e->flags = -1;
+			if (!in_range(v, vl, 0, 0, 0xffff, &e->flags))
+				e->bad_key = "flags=";
 		} else if (KEY("msgs") || KEY("num")) {
-			if (!parse_long(v, vl, 10, &e->msgs))
-				e->msgs = -1;
+			if (!in_range(v, vl, 10, 0, 0xffff, &e->msgs))
+				e->bad_key = "msgs=";
 		} else if (KEY("proto") || KEY("protocol")) {
-			if (!parse_long(v, vl, 0, &e->proto))
-				e->proto = -1;
+			if (!in_range(v, vl, 0, 0, 0xff, &e->proto))
+				e->bad_key = "proto=";
 		} else if (KEY("cmd") || KEY("command")) {
-			if (!parse_long(v, vl, 0, &e->cmd))
-				e->cmd = -1;
+			if (!in_range(v, vl, 0, 0, 0xff, &e->cmd))
+				e->bad_key = "cmd=";
 		} else if (KEY("rw") || KEY("read_write")) {
 			e->rw = (vl == 4 && !memcmp(v, "read", 4)) ? 1 :
 				(vl == 5 && !memcmp(v, "write", 5)) ? 0 : -1;
@@ -326,7 +344,7 @@ static void parse_pairs(struct cevent *e, const char *s, size_t len)
 		} else if (KEY("irqs_off") || KEY("irqs_disabled")) {
 			long n;
 
-			e->irqs_off = parse_long(v, vl, 10, &n) ? n != 0 : -1;
+			e->irqs_off = in_range(v, vl, 10, 0, 1, &n) ? (int)n : -1;
 		}
 #undef KEY
 	}
@@ -368,12 +386,12 @@ static void parse_prefix(struct cevent *e, const char *pre, size_t len)
 			   (i && isdigit((unsigned char)pre[i - 1]))) {
 			continue;
 		}
-		while (p < pre + len && isdigit((unsigned char)*p) && nd < 12) {
+		while (p < pre + len && isdigit((unsigned char)*p) && nd < 11) {
 			sec = sec * 10 + (unsigned long long)(*p++ - '0');
 			nd++;
 		}
-		if (!nd || p >= pre + len || *p != '.')
-			continue;
+		if (!nd || nd > 10 || p >= pre + len || *p != '.')
+			continue;	/* 10 digits of seconds: no u64 overflow */
 		p++;
 		while (p < pre + len && isdigit((unsigned char)*p) && nf < 9) {
 			frac = frac * 10 + (unsigned long long)(*p++ - '0');
@@ -383,6 +401,8 @@ static void parse_prefix(struct cevent *e, const char *pre, size_t len)
 			continue;
 		for (int k = nf; k < 9; k++)
 			frac *= 10;
+		if (sec > (INT64_MAX - frac) / 1000000000ULL)
+			continue;	/* the record keeps ts_ns signed */
 		e->has_ts = true;
 		e->ts_ns = sec * 1000000000ULL + frac;
 	}
@@ -480,21 +500,30 @@ static void handle(struct iag_console *c, struct cevent *e,
 
 	c->rep->events++;
 	/*
-	 * Every field is required; state= ends the transfer events, so a line
-	 * cut inside addr= (still a number) is caught by its absence.
+	 * Every field is required and must be in range; state= ends all but
+	 * result and denied, so a line cut inside addr= (still a number) is
+	 * caught by its absence.
 	 */
-	if (!e->has_adapter || !e->has_addr ||
-	    ((e->ev == CEV_RESULT || e->ev == CEV_DENIED) && !e->has_ret) ||
-	    ((e->ev == CEV_XFER || e->ev == CEV_SMBUS_XFER) && !e->has_state)) {
-		c->rep->truncated++;
-		iag_report_bad(c->rep, lineno,
-			       "%s event with a missing or bad %s (cut short?)",
-			       cev_label(e->ev),
-			       !e->has_adapter ? "adapter=" :
-			       !e->has_addr ? "addr=" :
-			       !e->has_ret && (e->ev == CEV_RESULT || e->ev == CEV_DENIED) ?
-			       (e->ev == CEV_RESULT ? "ret=" : "err=") : "state=");
-		return;
+	{
+		const char *why = NULL;
+
+		if (!e->has_adapter)
+			why = "adapter=";
+		else if (!e->has_addr)
+			why = "addr=";
+		else if (e->bad_key)
+			why = e->bad_key;
+		else if ((e->ev == CEV_RESULT || e->ev == CEV_DENIED) && !e->has_ret)
+			why = e->ev == CEV_RESULT ? "ret=" : "err=";
+		else if (e->ev != CEV_RESULT && e->ev != CEV_DENIED && !e->has_state)
+			why = "state=";
+		if (why) {
+			c->rep->truncated++;
+			iag_report_bad(c->rep, lineno,
+				       "%s event with a missing or bad %s (cut short?)",
+				       cev_label(e->ev), why);
+			return;
+		}
 	}
 	switch (e->ev) {
 	case CEV_XFER:

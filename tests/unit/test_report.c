@@ -66,11 +66,11 @@ static struct iag_policy *pol(const char *rules)
 /* A read through mux channel i2c-3 to 3-0050, with the mux select. */
 static const char *mux_log =
 	"[    0.000000] Linux version 6.12.0 (test)\n"
-	"[   12.345678] i2c_atomic_no_handler: adapter=3 addr=0x50\n"
+	"[   12.345678] i2c_atomic_no_handler: adapter=3 addr=0x50 state=power_off\n"
 	"[   12.345680] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off\n"
 	"[   12.345690] i2c_atomic_smbus_xfer: adapter=0 addr=0x70 flags=0x0000 rw=write cmd=0x01 proto=1 cb=none state=power_off\n"
 	"[   12.345691] i2c_atomic_result: adapter=0 addr=0x70 ret=0\n"
-	"[   12.345692] i2c_atomic_no_handler: adapter=0 addr=0x50\n"
+	"[   12.345692] i2c_atomic_no_handler: adapter=0 addr=0x50 state=power_off\n"
 	"[   12.345693] i2c_atomic_xfer: adapter=0 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off\n"
 	"[   12.345694] i2c_atomic_result: adapter=0 addr=0x50 ret=2\n"
 	"[   12.345695] i2c_atomic_result: adapter=3 addr=0x50 ret=2\n"
@@ -119,8 +119,8 @@ static void test_console_atomic_log_emulated(void **state)
 		"[   50.100001] i2c-atomic: event=xfer adapter=1 addr=0x58 flags=0x0000 msgs=2 cb=xfer_atomic state=restart\n"
 		"[   50.100002] i2c-atomic: event=result adapter=1 addr=0x58 ret=2\n"
 		"[   50.100003] i2c-atomic: event=result adapter=1 addr=0x58 ret=0\n"
-		"[   50.200000] i2c-atomic: event=lock_busy adapter=1 addr=0x58\n"
-		"[   50.300000] i2c-atomic: event=context_xfer adapter=2 addr=0x10 new_key=whatever\n");
+		"[   50.200000] i2c-atomic: event=lock_busy adapter=1 addr=0x58 state=restart\n"
+		"[   50.300000] i2c-atomic: event=context_xfer adapter=2 addr=0x10 state=running irqs_off=1 new_key=whatever\n");
 	assert_int_equal(rep.n, 3);
 	assert_int_equal(rep.rec[0].kind, IAG_KIND_ATOMIC_XFER);
 	assert_int_equal(rep.rec[0].path_len, 1);
@@ -203,6 +203,61 @@ static void test_console_per_cpu(void **state)
 	assert_int_equal(rep.rec[0].path_len, 1);
 	assert_int_equal(rep.rec[1].path_len, 1);
 	assert_int_equal(rep.rec[0].system_state, IAG_STATE_HALT);
+	iag_report_free(&rep);
+}
+
+static void test_console_ranges(void **state)
+{
+	/* fuzz finding F1: numbers out of the kernel types' ranges */
+	struct iag_report rep;
+	char *out;
+	json_t *o, *recs, *e;
+	size_t i;
+
+	read_console(&rep,
+		"[   12.345680] i2c_atomic_smbus_xfer: adapter=4294967297 addr=0x50 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[   12.345701] i2c_atomic_result: adapter=4294967297 addr=0x50 ret=0\n"
+		"[   12.345702] i2c_atomic_smbus_xfer: adapter=1 addr=0x50 flags=0x10000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[   12.345703] i2c_atomic_smbus_xfer: adapter=1 addr=0x50 flags=0x0000 rw=read cmd=0x1ff proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[   12.345704] i2c_atomic_smbus_xfer: adapter=1 addr=0x50 flags=0x0000 rw=read cmd=0x00 proto=300 cb=smbus_xfer_atomic state=power_off\n"
+		"[   12.345705] i2c_atomic_xfer: adapter=1 addr=0x50 flags=-5 msgs=1 cb=none state=power_off\n"
+		"[   12.345706] i2c_atomic_xfer: adapter=1 addr=0x50 flags=0x0000 msgs=70000 cb=none state=power_off\n"
+		"[   12.345707] i2c_atomic_xfer: adapter=1 addr=0x50 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"[   12.345708] i2c_atomic_result: adapter=1 addr=0x50 ret=4294967296\n"
+		"[   12.345709] i2c_atomic_result: adapter=1 addr=0x50 ret=-110\n"
+		"[99999999999.000000] i2c_atomic_lock_busy: adapter=0 addr=0x51 state=power_off\n"
+		"[9999999999.999999] i2c_atomic_lock_busy: adapter=0 addr=0x52 state=power_off\n"
+		"[9000000000.000001] i2c_atomic_lock_busy: adapter=0 addr=0x53 state=power_off\n");
+	assert_int_equal(rep.n_bad, 8);
+	assert_int_equal(rep.bad[0].line, 1);
+	assert_non_null(strstr(rep.bad[0].msg, "adapter="));
+	assert_non_null(strstr(rep.bad[2].msg, "flags="));
+	assert_non_null(strstr(rep.bad[3].msg, "cmd="));
+	assert_non_null(strstr(rep.bad[4].msg, "proto="));
+	assert_non_null(strstr(rep.bad[7].msg, "ret="));
+	assert_int_equal(rep.n, 4);
+	assert_int_equal(rep.rec[0].adapter, 1);
+	assert_int_equal(rep.rec[0].ret, -110);
+	assert_false(rep.rec[1].has_ts);	/* 11 digits of seconds: no time */
+	assert_false(rep.rec[2].has_ts);	/* above INT64_MAX ns */
+	assert_true(rep.rec[3].has_ts);
+	assert_int_equal(rep.rec[3].ts_ns, 9000000000000001000ULL);
+	/* what the writer writes, the reader reads */
+	iag_report_decide(&rep, NULL, NULL, NULL);
+	out = render(&rep, IAG_FMT_JSON, NULL);
+	o = json_loads(out, 0, NULL);
+	assert_non_null(o);
+	recs = json_object_get(o, "records");
+	json_array_foreach(recs, i, e) {
+		struct iag_record r;
+		char err[128];
+
+		if (iag_record_from_json(&r, e, err, sizeof(err)))
+			fail_msg("record %zu: %s", i, err);
+		iag_record_free(&r);
+	}
+	json_decref(o);
+	free(out);
 	iag_report_free(&rep);
 }
 
@@ -503,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_console_atomic_log_emulated),
 		cmocka_unit_test(test_console_denied_truncated_interleaved),
 		cmocka_unit_test(test_console_per_cpu),
+		cmocka_unit_test(test_console_ranges),
 		cmocka_unit_test(test_console_garbage),
 		cmocka_unit_test(test_jsonl_bad_line),
 		cmocka_unit_test(test_verdicts_from_policy),
