@@ -35,6 +35,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 abi_version = IAG_ABI_VERSION;
 const volatile bool report_all = false;		/* records for allowed transfers */
 const volatile __u32 stack_depth = 16;		/* frames per violation */
+/* Frames of the probe machinery on top (bpf_prog_*, bpf_trace_run*): also taken. */
+const volatile __u32 stack_extra = 0;
 /* What the probe itself adds to the preempt count (kprobe via ftrace: 1). */
 const volatile __u32 kprobe_preempt_offset = 1;
 /* What the tracepoint adds (__DO_TRACE disables preemption: 1). */
@@ -148,7 +150,7 @@ static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
 /* Verdict from the allowlist; violations get the kernel stack. */
 static __always_inline void decide(void *ctx, struct iag_event *ev)
 {
-	__u32 size = stack_depth * sizeof(__u64);
+	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
 	long n;
 
 	ev->rule_id = lookup_rule(ev->adapter, ev->addr);

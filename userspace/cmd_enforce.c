@@ -239,6 +239,7 @@ int do_enforce(int argc, char **argv)
 	rc = iag_live_init(&live, output, iag_json, pol);
 	if (rc)
 		goto out;
+	live.max_stack = so.stack_depth;
 	s = iag_session_open(&so, &rc);
 	if (!s)
 		goto out_live;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <bpf/bpf.h>
 #include <jansson.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "probe.h"
@@ -65,6 +67,59 @@ static json_t *pinned_list(void)
 	return arr;
 }
 
+/* Our program names, as the kernel keeps them (BPF_OBJ_NAME_LEN - 1). */
+static const char *const our_progs[] = {
+	"tp_xfer", "tp_smbus_xfer", "tp_result", "tp_lock_busy", "tp_no_handler",
+	"tp_context_xfer", "tp_denied", "enforce_check", "kp_xfer",
+	"kp_smbus_xfer", "kp_xfer_ret", "kp_smbus_xfer_ret",
+};
+
+static bool is_ours(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(our_progs) / sizeof(our_progs[0]); i++)
+		if (!strncmp(name, our_progs[i], BPF_OBJ_NAME_LEN - 1))
+			return true;
+	return false;
+}
+
+/* Our programs loaded in the kernel now: [{"id":N,"name":"tp_xfer"}...]. */
+static json_t *loaded_list(void)
+{
+	json_t *arr = json_array();
+	__u32 id = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && is_ours(info.name)) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "id", json_integer(id));
+			json_object_set_new(o, "name", json_string(info.name));
+			json_array_append_new(arr, o);
+		}
+		close(fd);
+	}
+	return arr;
+}
+
+static size_t count_named(json_t *loaded, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < json_array_size(loaded); i++)
+		if (!strcmp(json_string_value(json_object_get(json_array_get(loaded, i), "name")), name))
+			n++;
+	return n;
+}
+
 int do_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,7 +130,8 @@ int do_status(int argc, char **argv)
 	const char *mode_why, *enf_why;
 	struct iag_probe p;
 	enum iag_mode mode;
-	json_t *pinned;
+	json_t *pinned, *loaded;
+	size_t n_tp, n_kp, n_enf;
 	size_t i;
 	int c;
 
@@ -101,6 +157,11 @@ int do_status(int argc, char **argv)
 	mode = iag_probe_pick_mode(&p, IAG_MODE_AUTO, &mode_why);
 	enf_why = iag_probe_enforce_blocker(&p);
 	pinned = pinned_list();
+	loaded = loaded_list();
+	/* One session loads exactly one tp_result or kp_xfer_ret. */
+	n_tp = count_named(loaded, "tp_result");
+	n_kp = count_named(loaded, "kp_xfer_ret");
+	n_enf = count_named(loaded, "enforce_check");
 
 	if (iag_json) {
 		json_t *o = json_object();
@@ -136,6 +197,10 @@ int do_status(int argc, char **argv)
 		json_object_set_new(o, "enforce_unavailable", enf_why ? json_string(enf_why) : json_null());
 		json_object_set_new(o, "pin_dir", json_string(IAG_PIN_DIR));
 		json_object_set_new(o, "pinned", pinned);
+		json_object_set_new(o, "loaded", loaded);
+		json_object_set_new(o, "sessions_tracepoint", json_integer(n_tp));
+		json_object_set_new(o, "sessions_kprobe", json_integer(n_kp));
+		json_object_set_new(o, "enforcing", json_boolean(n_enf > 0));
 		s = json_dumps(o, JSON_COMPACT);
 		if (s)
 			printf("%s\n", s);
@@ -192,6 +257,13 @@ int do_status(int argc, char **argv)
 			       json_string_value(json_array_get(pinned, i)));
 		printf("\n");
 	}
+	if (!json_array_size(loaded))
+		printf("loaded:        no i2c-atomic-guard programs\n");
+	else
+		printf("loaded:        %zu programs: %zu tracepoint session%s, %zu kprobe session%s, %s\n",
+		       json_array_size(loaded), n_tp, n_tp == 1 ? "" : "s", n_kp,
+		       n_kp == 1 ? "" : "s", n_enf ? "enforcing" : "not enforcing");
 	json_decref(pinned);
+	json_decref(loaded);
 	return IAG_EXIT_OK;
 }

@@ -102,6 +102,7 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 		  const struct iag_policy *pol)
 {
 	memset(l, 0, sizeof(*l));
+	l->max_stack = IAG_MAX_STACK;
 	l->pol = pol;
 	l->json = json;
 	l->out = stdout;
@@ -188,9 +189,14 @@ static json_t *stack_json(struct iag_live *l, const struct iag_event *ev)
 	char buf[256];
 	__u32 i, n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
 
+	__u32 first;
+
 	if (n)
 		load_ksyms(l);
-	for (i = first_frame(l, ev, n); i < n; i++) {
+	first = first_frame(l, ev, n);
+	if (n - first > l->max_stack)
+		n = first + l->max_stack;
+	for (i = first; i < n; i++) {
 		if (iag_verbose)
 			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf));
 		else
@@ -275,10 +281,16 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 		NAME(states, ev->system_state), ev->ret, comm, ev->pid);
 	if (ev->stack_len)
 		load_ksyms(l);
-	for (i = first_frame(l, ev, ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK);
-	     i < ev->stack_len && i < IAG_MAX_STACK; i++)
-		fprintf(l->out, "      %s\n",
-			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf)));
+	{
+		__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
+		__u32 first = first_frame(l, ev, n);
+
+		if (n - first > l->max_stack)
+			n = first + l->max_stack;
+		for (i = first; i < n; i++)
+			fprintf(l->out, "      %s\n",
+				iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf)));
+	}
 }
 
 int iag_live_event(const struct iag_event *ev, void *ctx)

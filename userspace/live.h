@@ -29,6 +29,7 @@ struct iag_live {
 	struct iag_devmodel *dm;	/* sysfs, for device names */
 	bool dm_tried;
 	double t0;		/* CLOCK_MONOTONIC at attach */
+	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
 	unsigned long records;
 	unsigned long violations;	/* records with verdict violation */
 	unsigned long denied;

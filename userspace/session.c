@@ -170,6 +170,8 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 	s->skel->rodata->report_all = opts->report_all;
 	s->skel->rodata->stack_depth = opts->stack_depth > IAG_MAX_STACK ?
 				       IAG_MAX_STACK : opts->stack_depth;
+	/* tp_btf stacks start in bpf_prog_* and bpf_trace_run*: userspace drops them. */
+	s->skel->rodata->stack_extra = mode == IAG_MODE_TRACEPOINT ? 3 : 0;
 
 	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 256) * 1024);
 	if (rb_bytes < page)
