@@ -20,6 +20,18 @@
 
 #define ALLOW_MAP_PATH	"/sys/fs/bpf/i2c-atomic-guard/allow"
 
+/* $IAG_PIN_DIR overrides the pin directory (tests, a second bpffs). */
+static const char *allow_map_path(void)
+{
+	static char p[512];
+	const char *d = getenv("IAG_PIN_DIR");
+
+	if (!d || !*d)
+		return ALLOW_MAP_PATH;
+	snprintf(p, sizeof(p), "%s/allow", d);
+	return p;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -236,29 +248,29 @@ static int open_allow_map(int *fd)
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
 
-	*fd = bpf_obj_get(ALLOW_MAP_PATH);
+	*fd = bpf_obj_get(allow_map_path());
 	if (*fd < 0) {
 		int e = errno;
 
 		if (e == ENOENT) {
 			iag_err("nothing is pinned at %s: run 'enforce --pin' (or audit with pinning) first",
-				ALLOW_MAP_PATH);
+				allow_map_path());
 			return IAG_EXIT_UNSUPPORTED;
 		}
-		iag_err("cannot open %s: %s%s", ALLOW_MAP_PATH, strerror(e),
+		iag_err("cannot open %s: %s%s", allow_map_path(), strerror(e),
 			e == EPERM || e == EACCES ? " (run as root)" : "");
 		return IAG_EXIT_INTERNAL;
 	}
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(*fd, &info, &len)) {
-		iag_err("%s: cannot read map info: %s", ALLOW_MAP_PATH, strerror(errno));
+		iag_err("%s: cannot read map info: %s", allow_map_path(), strerror(errno));
 		close(*fd);
 		return IAG_EXIT_INTERNAL;
 	}
 	if (info.key_size != sizeof(struct iag_allow_key) ||
 	    info.value_size != sizeof(struct iag_allow_val)) {
 		iag_err("%s has key/value sizes %u/%u, this binary expects %zu/%zu: pinned by another version?",
-			ALLOW_MAP_PATH, info.key_size, info.value_size,
+			allow_map_path(), info.key_size, info.value_size,
 			sizeof(struct iag_allow_key), sizeof(struct iag_allow_val));
 		close(*fd);
 		return IAG_EXIT_INTERNAL;
@@ -394,7 +406,7 @@ static int cmd_load(int argc, char **argv)
 			removed++;
 	}
 	printf("loaded %zu keys from %s into %s (%zu stale keys removed)\n",
-	       ks.n, file, ALLOW_MAP_PATH, removed);
+	       ks.n, file, allow_map_path(), removed);
 	for (size_t k = 0; k < ks.n_warnings; k++)
 		iag_warn("%s", ks.warnings[k]);
 out_fd:
@@ -427,7 +439,7 @@ static int cmd_unload(int argc, char **argv)
 		if (!bpf_map_delete_elem(fd, &old[i].k))
 			removed++;
 	printf("unloaded: %zu keys removed from %s; no device is allowed now\n",
-	       removed, ALLOW_MAP_PATH);
+	       removed, allow_map_path());
 	free(old);
 	close(fd);
 	return rc;
@@ -470,7 +482,7 @@ static int cmd_show(int argc, char **argv)
 	if (json)
 		arr = json_array();
 	else
-		printf("%zu keys in %s\n%-8s %-6s %-6s %s\n", n, ALLOW_MAP_PATH,
+		printf("%zu keys in %s\n%-8s %-6s %-6s %s\n", n, allow_map_path(),
 		       "ADAPTER", "ADDR", "RULE", "DEVICE");
 	for (size_t i = 0; i < n; i++) {
 		struct iag_devinfo di = { 0 };

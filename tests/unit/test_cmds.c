@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
+#include <sys/mount.h>
+#include <bpf/bpf.h>
 
 #include "iag_test_stubs.h"
 #include "fixture_util.h"
@@ -26,6 +28,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	char d[300];
+
+	snprintf(d, sizeof(d), "%s/bpffs", tmp);
+	umount2(d, MNT_DETACH);	/* if a pinned-map test stopped half-way */
+	unsetenv("IAG_PIN_DIR");
 	rm_tree(tmp);
 	return 0;
 }
@@ -214,6 +221,75 @@ static void test_policy_load_refusals(void **state)
 	}
 }
 
+/* A real pinned hash map on a private bpffs: root and a bpf syscall needed. */
+static void test_policy_load_pinned(void **state)
+{
+	char dir[300], pin[340], *out;
+	const char *p1, *p2;
+	struct iag_allow_key k = { 0 }, next;
+	struct iag_allow_val v;
+	int fd, n = 0;
+
+	if (geteuid() != 0)
+		skip();
+	snprintf(dir, sizeof(dir), "%s/bpffs", tmp);
+	fx_mkdirs(dir);
+	if (mount("bpf", dir, "bpf", 0, NULL))
+		skip();
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "allow", sizeof(struct iag_allow_key),
+			    sizeof(struct iag_allow_val), 64, NULL);
+	snprintf(pin, sizeof(pin), "%s/allow", dir);
+	if (fd < 0 || bpf_obj_pin(fd, pin)) {
+		umount(dir);
+		skip();
+	}
+	/* a stale key that the load must remove */
+	k.adapter = 9;
+	k.addr = 0x99;
+	v.rule_id = 7;
+	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	setenv("IAG_PIN_DIR", dir, 1);
+	p1 = put("pin1.yaml", "allow:\n  - i2c: 3-0058\n  - adapter: i2c-1\n");
+	p2 = put("pin2.yaml", "allow:\n  - driver: at24\n");
+	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
+			     fixture_sysfs(), NULL), 0);
+	assert_non_null(strstr(out, "loaded 4 keys"));
+	assert_non_null(strstr(out, "(1 stale keys removed)"));
+	free(out);
+	k.adapter = 0;
+	k.addr = 0x70;
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(v.rule_id, 0);
+	k.adapter = 1;
+	k.addr = IAG_ADDR_ANY;
+	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(v.rule_id, 1);
+	assert_int_equal(run(do_policy, &out, "policy", "show", "--sysfs-root",
+			     fixture_sysfs(), NULL), 0);
+	assert_non_null(strstr(out, "4 keys in"));
+	assert_non_null(strstr(out, "3-0058 (da9063)"));
+	free(out);
+	/* replaced as a whole */
+	assert_int_equal(run(do_policy, &out, "policy", "load", p2, "--sysfs-root",
+			     fixture_sysfs(), NULL), 0);
+	free(out);
+	while (!bpf_map_get_next_key(fd, n ? &k : NULL, &next)) {
+		k = next;
+		n++;
+	}
+	assert_int_equal(n, 4);	/* 0-0050, 4-0051 on 4 and 0, mux 0-0070 */
+	k.adapter = 3;
+	k.addr = 0x58;
+	assert_int_not_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(run(do_policy, &out, "policy", "unload", NULL), 0);
+	assert_non_null(strstr(out, "4 keys removed"));
+	free(out);
+	assert_int_not_equal(bpf_map_get_next_key(fd, NULL, &next), 0);
+	unsetenv("IAG_PIN_DIR");
+	close(fd);
+	umount(dir);
+}
+
 static void test_shutdown_audit(void **state)
 {
 	char d[300], *out, buf[64];
@@ -281,6 +357,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_exit_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_load_pinned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_audit, setup, teardown),
 	};
 
