@@ -18,7 +18,11 @@
 # (UB aborts, leaks are reported) into build/fuzz/, each linked with only the
 # userspace sources it tests. Generated corpora live in build/fuzz/corpus/H
 # (seeds: tests/fuzz/corpus/H, never written to); crash, leak, timeout and
-# OOM inputs are kept in build/fuzz/findings/H/, logs in build/fuzz/logs/.
+# OOM inputs are kept in build/fuzz/findings/H/, logs in build/fuzz/logs/
+# (a smoke run's in build/fuzz/logs/smoke.XXXXXX/, removed when it passes).
+# Several runs may share build/fuzz/ (make check while a long run goes on):
+# builds are serialized with a lock, a smoke run works in its own directory
+# and two long runs of one harness take turns on its corpus.
 #
 # Output: one TAP line per harness on stdout, "ok N H: X execs, no findings"
 # or "not ok N H: ...", details as "# " lines; a harness that cannot be built
@@ -50,7 +54,8 @@ srcs[fuzz_policy]="userspace/policy.c"
 libs[fuzz_policy]="-lyaml"
 # the report harnesses: reader, records, writers, and what those link to
 # (verdicts look up policy rules and resolved keys; records name devices)
-report_srcs="userspace/report.c userspace/record.c userspace/report_fmt.c userspace/policy.c userspace/resolve.c userspace/devmodel.c userspace/util.c"
+# (userspace/report*.c: the reader and the writers, however they are split)
+report_srcs="$(cd "$top" && echo userspace/report*.c) userspace/record.c userspace/policy.c userspace/resolve.c userspace/devmodel.c userspace/util.c"
 srcs[fuzz_console]=$report_srcs
 libs[fuzz_console]="-ljansson -lyaml"
 srcs[fuzz_jsonl]=$report_srcs
@@ -91,11 +96,17 @@ for h in "${harnesses[@]}"; do
 	sel+=("$h")
 done
 mkdir -p "$out/logs" "$out/findings" "$out/corpus" "$out/obj"
+logdir=$out/logs
+if [ "$mode" = smoke ]; then
+	logdir=$(mktemp -d "$out/logs/smoke.XXXXXX") || exit 1
+	trap 'rm -rf "$logdir"; exit 130' INT TERM
+fi
+rel() { echo "${1#"$top"/}"; }
 
 # ---- build ----------------------------------------------------------------
 runtime_err=
 check_runtime() {
-	local t=$out/obj/probe
+	local t=$out/obj/probe.$$
 	if ! command -v "$CLANG" >/dev/null 2>&1; then
 		runtime_err="$CLANG not found"
 		return 1
@@ -105,8 +116,10 @@ check_runtime() {
 	if ! "$CLANG" -fsanitize=fuzzer,address,undefined "$t.c" -o "$t" \
 		>"$t.log" 2>&1; then
 		runtime_err="clang cannot link -fsanitize=fuzzer,address,undefined (libclang-rt-dev missing?): $(grep -m1 -i error "$t.log" | cut -c1-120)"
+		rm -f "$t" "$t.c" "$t.log"
 		return 1
 	fi
+	rm -f "$t" "$t.c" "$t.log"
 	return 0
 }
 
@@ -121,14 +134,26 @@ known_defs() {
 	known_list "$1" | awk '{print "-DFZ_KNOWN_" $1}'
 }
 
-# build H: (re)build build/fuzz/H if any input is newer. 0 or 1 (log kept).
+# build H: (re)build build/fuzz/H if any input is newer, under the build
+# lock. 0 or 1 (log kept in $logdir/H.build.log).
 build() {
-	local h=$1 bin=$out/$1 s dep newer=0 f
+	local rc
+	exec 8>"$out/.build.lock"
+	flock 8
+	build_locked "$1"
+	rc=$?
+	flock -u 8
+	exec 8>&-
+	return $rc
+}
+
+build_locked() {
+	local h=$1 bin=$out/$1 s dep newer=0 f blog=$logdir/$1.build.log
 	local -a files=("tests/fuzz/$h.c")
 	for s in ${srcs[$h]}; do files+=("$s"); done
 	for f in "${files[@]}"; do
 		if [ ! -f "$top/$f" ]; then
-			echo "missing source $f" >"$out/logs/$h.build.log"
+			echo "missing source $f" >"$blog"
 			return 1
 		fi
 	done
@@ -143,9 +168,9 @@ build() {
 	fi
 	# shellcheck disable=SC2086
 	(cd "$top" && nice -n "$nice_lvl" "$CLANG" "${CFLAGS_FUZZ[@]}" \
-		$(known_defs "$h") "${files[@]}" ${libs[$h]} -o "$bin.tmp") \
-		>"$out/logs/$h.build.log" 2>&1 || { rm -f "$bin.tmp"; return 1; }
-	mv "$bin.tmp" "$bin"
+		$(known_defs "$h") "${files[@]}" ${libs[$h]} -o "$bin.tmp.$$") \
+		>"$blog" 2>&1 || { rm -f "$bin.tmp.$$"; return 1; }
+	mv "$bin.tmp.$$" "$bin"
 }
 
 # ---- running ----------------------------------------------------------------
@@ -186,7 +211,7 @@ sanitizer_summary() {
 
 # replay H: run every seed (and regression input) once. 0 if all pass.
 replay() {
-	local h=$1 bin=$out/$1 log=$out/logs/$1.replay.log
+	local h=$1 bin=$out/$1 log=$logdir/$1.replay.log
 	local -a seeds=()
 	local f
 	for f in "$fz/corpus/$h"/*; do [ -f "$f" ] && seeds+=("$f"); done
@@ -206,17 +231,23 @@ fuzz_one() {
 	mkdir -p "$art"
 	[ -f "$fz/$h.dict" ] && dict=(-dict="$fz/$h.dict")
 	if [ "$kind" = smoke ]; then
-		corpus=$out/smoke/$h
-		rm -rf "$corpus"
+		corpus=$logdir/corpus-$h
+	else
+		# one long run per harness at a time on its corpus
+		exec 7>"$out/corpus/$h.lock"
+		if ! flock -n 7; then
+			echo "# $h: another run uses build/fuzz/corpus/$h, waiting" >&2
+			flock 7
+		fi
 	fi
 	mkdir -p "$corpus"
-	rm -f "$out/logs/$h.$kind".*.log
+	rm -f "$logdir/$h.$kind".*.log
 	r_detail[$h]= r_art[$h]= r_findings[$h]=0 r_status[$h]=pass
 	t0=$(date +%s)
 	left=$secs
 	while :; do
 		seg=$((seg + 1))
-		log=$out/logs/$h.$kind.$seg.log
+		log=$logdir/$h.$kind.$seg.log
 		logs+=("$log")
 		(cd "$out" && nice -n "$nice_lvl" "$bin" -max_total_time="$left" \
 			-timeout="$timeout_s" -rss_limit_mb=2048 -print_final_stats=1 \
@@ -228,7 +259,7 @@ fuzz_one() {
 		r_findings[$h]=$((r_findings[$h] + 1))
 		a=$(artifact "$log")
 		if [ -z "$a" ]; then
-			r_detail[$h]+="# $h: fuzzer exited $rc without saving an input: $(sanitizer_summary "$log") (log ${log#"$top"/})"$'\n'
+			r_detail[$h]+="# $h: fuzzer exited $rc without saving an input: $(sanitizer_summary "$log") (log $(rel "$log"))"$'\n'
 			break
 		fi
 		r_detail[$h]+="# $h: ${a#"$top"/}: $(sanitizer_summary "$log")"$'\n'
@@ -253,6 +284,7 @@ fuzz_one() {
 	r_cov[$h]=$(last_field cov "${logs[@]}")
 	r_ft[$h]=$(last_field ft "${logs[@]}")
 	r_corp[$h]=$(last_field corp "${logs[@]}")
+	[ "$kind" = smoke ] || { flock -u 7; exec 7>&-; }
 }
 
 # ---- main -------------------------------------------------------------------
@@ -265,9 +297,14 @@ if [ "$mode" = build ]; then
 	[ "$have_runtime" = 1 ] || { echo "run.sh: $runtime_err" >&2; exit 1; }
 	for h in "${sel[@]}"; do
 		if build "$h"; then echo "built build/fuzz/$h"
-		else echo "run.sh: building $h failed:" >&2; cat "$out/logs/$h.build.log" >&2; failed=1; fi
+		else echo "run.sh: building $h failed:" >&2; cat "$logdir/$h.build.log" >&2; failed=1; fi
 	done
-	exit "$failed"
+	if [ "$mode" = smoke ] && [ "$failed" = 0 ]; then
+	rm -rf "$logdir"
+elif [ "$mode" = smoke ]; then
+	echo "# logs kept in $(rel "$logdir")"
+fi
+exit "$failed"
 fi
 
 echo "KTAP version 1"
@@ -281,17 +318,17 @@ for h in "${sel[@]}"; do
 	fi
 	if ! build "$h"; then
 		r_status[$h]=fail failed=1
-		echo "not ok $n $h: build failed (build/fuzz/logs/$h.build.log)"
-		sed 's/^/# /' "$out/logs/$h.build.log" | head -20
+		echo "not ok $n $h: build failed ($(rel "$logdir/$h.build.log"))"
+		sed 's/^/# /' "$logdir/$h.build.log" | head -20
 		continue
 	fi
 	if [ "$mode" = smoke ]; then
 		if ! replay "$h"; then
-			rlog=$out/logs/$h.replay.log
+			rlog=$logdir/$h.replay.log
 			seed=$(sed -n 's/^Running: //p' "$rlog" | tail -1)
 			r_status[$h]=fail failed=1
 			r_detail[$h]="# $h: seed ${seed#"$top"/} fails: $(sanitizer_summary "$rlog")"$'\n'
-			echo "not ok $n $h: a seed fails when replayed (build/fuzz/logs/$h.replay.log)"
+			echo "not ok $n $h: a seed fails when replayed ($(rel "$rlog"))"
 			printf '%s' "${r_detail[$h]}"
 			grep -a -E 'ERROR|runtime error|check failed|^ +#[0-9]+ 0x' "$rlog" |
 				sed -E 's/ \(BuildId: [0-9a-f]+\)//g' | head -10 | sed 's/^/# /'
@@ -313,7 +350,7 @@ for h in "${sel[@]}"; do
 	known_list "$h" | while read -r id _ text; do
 		echo "# $h: known finding $id not checked (FINDINGS.md): $text"
 	done
-	echo "# $h: ${r_secs[$h]} s, $nseeds seeds, cov ${r_cov[$h]:-?} ft ${r_ft[$h]:-?} corpus ${r_corp[$h]:-?}, logs build/fuzz/logs/$h.$mode.*.log"
+	echo "# $h: ${r_secs[$h]} s, $nseeds seeds, cov ${r_cov[$h]:-?} ft ${r_ft[$h]:-?} corpus ${r_corp[$h]:-?}$([ "$mode" = long ] && echo ", logs $(rel "$logdir")/$h.long.*.log")"
 done
 ended=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 
@@ -358,5 +395,10 @@ if [ -n "$summary" ]; then
 		fi
 	} >"$summary.tmp" && mv "$summary.tmp" "$summary"
 	echo "# summary written to $summary"
+fi
+if [ "$mode" = smoke ] && [ "$failed" = 0 ]; then
+	rm -rf "$logdir"
+elif [ "$mode" = smoke ]; then
+	echo "# logs kept in $(rel "$logdir")"
 fi
 exit "$failed"
