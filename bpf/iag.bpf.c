@@ -9,9 +9,9 @@
  *
  *   tracepoint mode (patched kernel): tp_btf on the i2c_atomic events, plus
  *     fmod_ret on the i2c_atomic_xfer_check() hook in enforce mode;
- *   kprobe mode (stock kernel): kprobe/kretprobe on __i2c_transfer() and
- *     __i2c_smbus_xfer(); atomic mode is worked out here from system_state,
- *     the preempt count and the interrupted context's interrupt flag.
+ *   kprobe mode (stock kernel): kprobe, fentry and fexit on __i2c_transfer()
+ *     and __i2c_smbus_xfer(); atomic mode is worked out here from
+ *     system_state, the preempt count and the caller's interrupt flag.
  *
  * Nesting: a transfer through a mux channel reaches __i2c_transfer() of each
  * parent adapter, and SMBus emulated over I2C reaches __i2c_transfer() inside
@@ -37,16 +37,24 @@ const volatile bool report_all = false;		/* records for allowed transfers */
 const volatile __u32 stack_depth = 16;		/* frames per violation */
 /* Frames of the probe machinery on top (bpf_prog_*, bpf_trace_run*): also taken. */
 const volatile __u32 stack_extra = 0;
-/* What the probe itself adds to the preempt count (kprobe via ftrace: 1). */
-const volatile __u32 kprobe_preempt_offset = 1;
+/* What fentry adds to the preempt count (the trampoline: nothing). */
+const volatile __u32 fentry_preempt_offset = 0;
 /* What the tracepoint adds (__DO_TRACE disables preemption: 1). */
 const volatile __u32 tp_preempt_offset = 1;
 
 #define MAX_DEPTH	16
+/*
+ * A pending record older than this is stale (its end was never seen: the
+ * programs were attached in the middle of a transfer): start afresh.
+ */
+#define STALE_NS	(10ULL * 1000 * 1000 * 1000)
 
 struct cpu_state {
 	__u32 depth;		/* transfers in progress on this CPU */
 	__u32 pending;		/* ev is the outermost transfer's record */
+	__u64 kp_task;		/* kprobe mode: the task whose flags are noted */
+	__u32 kp_irqs_off;	/* and its interrupts were off */
+	__u32 kp_pad;
 	struct iag_event ev;
 };
 
@@ -240,6 +248,8 @@ static __always_inline struct cpu_state *tp_push(void *ctx, struct i2c_adapter *
 
 	if (!st)
 		return NULL;
+	if (st->depth && bpf_ktime_get_boot_ns() - st->ev.ts_ns > STALE_NS)
+		st->depth = st->pending = 0;
 	if (st->depth >= MAX_DEPTH)
 		return NULL;
 	if (st->depth++) {
@@ -391,8 +401,44 @@ int BPF_PROG(enforce_check, struct i2c_adapter *adap, __u16 addr, int ret)
 
 /* ---- kprobe mode (stock kernel) -------------------------------------- */
 
-static __always_inline int kp_push(struct pt_regs *ctx, struct i2c_adapter *adap,
-				   __u16 addr, bool smbus)
+/*
+ * Atomic mode needs the caller's preempt count and its interrupt flag, and
+ * no single attach type sees both exactly:
+ *  - a kprobe (through ftrace) has the interrupted flags in regs->flags, but
+ *    adds one to the preempt count per ftrace layer, and how many layers
+ *    there are depends on who else traces the function (our own fexit makes
+ *    it the ops-list path: two);
+ *  - fentry adds nothing to the preempt count (the trampoline runs after
+ *    the ftrace handlers returned), but cannot see the flags.
+ * So the kprobe only notes the flag for this task on this CPU, and the
+ * fentry program, which runs right after it on the same call, decides.
+ */
+static __always_inline void kp_note_flags(struct pt_regs *ctx)
+{
+	struct cpu_state *st = cpu_state();
+
+	if (!st)
+		return;
+	st->kp_task = bpf_get_current_task();
+	st->kp_irqs_off = !(ctx->flags & X86_EFLAGS_IF);
+}
+
+SEC("kprobe/__i2c_transfer")
+int BPF_KPROBE(kp_xfer_flags)
+{
+	kp_note_flags(ctx);
+	return 0;
+}
+
+SEC("kprobe/__i2c_smbus_xfer")
+int BPF_KPROBE(kp_smbus_xfer_flags)
+{
+	kp_note_flags(ctx);
+	return 0;
+}
+
+static __always_inline struct cpu_state *kp_push(void *ctx, struct i2c_adapter *adap,
+						__u16 addr, bool smbus)
 {
 	struct cpu_state *st = cpu_state();
 	const struct i2c_algorithm *algo;
@@ -402,19 +448,24 @@ static __always_inline int kp_push(struct pt_regs *ctx, struct i2c_adapter *adap
 	int nr;
 
 	if (!st)
-		return 0;
+		return NULL;
+	/* The flag noted by this call's kprobe, if it is this task's. */
+	irqs_off = st->kp_task == bpf_get_current_task() && st->kp_irqs_off;
+	st->kp_task = 0;
+
 	nr = BPF_CORE_READ(adap, nr);
+	if (st->depth && bpf_ktime_get_boot_ns() - st->ev.ts_ns > STALE_NS)
+		st->depth = st->pending = 0;
 	if (st->depth) {
 		if (st->depth >= MAX_DEPTH)
-			return 0;
+			return NULL;
 		st->depth++;
 		nested(st, nr);
-		return 0;
+		return NULL;
 	}
-	pc = caller_preempt_count(kprobe_preempt_offset);
-	irqs_off = !(ctx->flags & X86_EFLAGS_IF);
+	pc = caller_preempt_count(fentry_preempt_offset);
 	if (pc == 0 && !irqs_off)
-		return 0;	/* preemptible: nothing to watch, no push */
+		return NULL;	/* preemptible: nothing to watch, no push */
 	state = read_system_state();
 	kind = state > SYSTEM_RUNNING ? IAG_KIND_ATOMIC_XFER : IAG_KIND_ATOMIC_CONTEXT_XFER;
 
@@ -430,11 +481,11 @@ static __always_inline int kp_push(struct pt_regs *ctx, struct i2c_adapter *adap
 	/* Outside atomic mode the core uses the sleeping callbacks. */
 	st->ev.callback = kind == IAG_KIND_ATOMIC_XFER ? cb : IAG_CB_NONE;
 	st->pending = 1;
-	return 1;
+	return st;
 }
 
-SEC("kprobe/__i2c_transfer")
-int BPF_KPROBE(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+SEC("fentry/__i2c_transfer")
+int BPF_PROG(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 {
 	struct cpu_state *st;
 	__u16 addr = 0, flags = 0;
@@ -443,9 +494,7 @@ int BPF_KPROBE(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 		addr = BPF_CORE_READ(msgs, addr);
 		flags = BPF_CORE_READ(msgs, flags);
 	}
-	if (!kp_push(ctx, adap, addr, false))
-		return 0;
-	st = cpu_state();
+	st = kp_push(ctx, adap, addr, false);
 	if (!st)
 		return 0;
 	st->ev.flags = flags;
@@ -454,16 +503,12 @@ int BPF_KPROBE(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	return 0;
 }
 
-SEC("kprobe/__i2c_smbus_xfer")
-int BPF_KPROBE(kp_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
-	       char read_write, __u8 command)
+SEC("fentry/__i2c_smbus_xfer")
+int BPF_PROG(kp_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
+	     char read_write, __u8 command, int protocol)
 {
-	struct cpu_state *st;
-	int protocol = (int)ctx->r9;	/* 6th argument */
+	struct cpu_state *st = kp_push(ctx, adap, addr, true);
 
-	if (!kp_push(ctx, adap, addr, true))
-		return 0;
-	st = cpu_state();
 	if (!st)
 		return 0;
 	st->ev.flags = flags;
@@ -483,15 +528,16 @@ static __always_inline void kp_pop(int ret)
 		pop(st, ret);
 }
 
-SEC("kretprobe/__i2c_transfer")
-int BPF_KRETPROBE(kp_xfer_ret, int ret)
+SEC("fexit/__i2c_transfer")
+int BPF_PROG(kp_xfer_ret, struct i2c_adapter *adap, struct i2c_msg *msgs, int num, int ret)
 {
 	kp_pop(ret);
 	return 0;
 }
 
-SEC("kretprobe/__i2c_smbus_xfer")
-int BPF_KRETPROBE(kp_smbus_xfer_ret, int ret)
+SEC("fexit/__i2c_smbus_xfer")
+int BPF_PROG(kp_smbus_xfer_ret, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
+	     char read_write, __u8 command, int protocol, void *data, int ret)
 {
 	kp_pop(ret);
 	return 0;

@@ -71,7 +71,8 @@ static json_t *pinned_list(void)
 static const char *const our_progs[] = {
 	"tp_xfer", "tp_smbus_xfer", "tp_result", "tp_lock_busy", "tp_no_handler",
 	"tp_context_xfer", "tp_denied", "enforce_check", "kp_xfer",
-	"kp_smbus_xfer", "kp_xfer_ret", "kp_smbus_xfer_ret",
+	"kp_smbus_xfer", "kp_xfer_ret", "kp_smbus_xfer_ret", "kp_xfer_flags",
+	"kp_smbus_xfer_flags",
 };
 
 static bool is_ours(const char *name)

@@ -218,8 +218,11 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 							   sizeof(p->fmod_ret_err));
 		}
 	}
+	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
 	p->kprobe = p->i2c_core && traceable("__i2c_transfer") > 0 &&
-		    traceable("__i2c_smbus_xfer") > 0;
+		    traceable("__i2c_smbus_xfer") > 0 && btf &&
+		    btf__find_by_name_kind(btf, "__i2c_transfer", BTF_KIND_FUNC) > 0 &&
+		    btf__find_by_name_kind(btf, "__i2c_smbus_xfer", BTF_KIND_FUNC) > 0;
 	p->bpffs = !statfs("/sys/fs/bpf", &sfs) && (unsigned long)sfs.f_type == BPF_FS_MAGIC_NR;
 	read_lockdown(p->lockdown, sizeof(p->lockdown));
 	read_caps(p);
@@ -255,7 +258,7 @@ enum iag_mode iag_probe_pick_mode(const struct iag_probe *p, enum iag_mode want,
 		return want;
 	case IAG_MODE_KPROBE:
 		if (!p->kprobe)
-			*why = "__i2c_transfer/__i2c_smbus_xfer cannot be probed (CONFIG_KPROBES, CONFIG_FTRACE)";
+			*why = "__i2c_transfer/__i2c_smbus_xfer cannot be probed (CONFIG_KPROBES, CONFIG_FUNCTION_TRACER, both in BTF)";
 		return want;
 	case IAG_MODE_AUTO:
 	default:

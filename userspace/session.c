@@ -88,6 +88,14 @@ static bool is_kp_prog(const struct bpf_program *p)
 	return !strncmp(bpf_program__name(p), "kp_", 3);
 }
 
+static bool is_end_prog(const struct bpf_program *p)
+{
+	const char *name = bpf_program__name(p);
+	size_t len = strlen(name);
+
+	return !strcmp(name, "tp_result") || (len > 4 && !strcmp(name + len - 4, "_ret"));
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct iag_session *s = ctx;
@@ -213,10 +221,15 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 		goto fail;
 	}
 
-	for (i = 0; i < (unsigned int)s->skel->skeleton->prog_cnt; i++) {
-		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i];
+	/*
+	 * Ends of transfers first, then the starts: a transfer that begins
+	 * while we attach must not push a depth that nothing pops.
+	 */
+	for (i = 0; i < 2 * (unsigned int)s->skel->skeleton->prog_cnt; i++) {
+		unsigned int n = s->skel->skeleton->prog_cnt;
+		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i % n];
 
-		if (!bpf_program__autoload(*ps->prog))
+		if (!bpf_program__autoload(*ps->prog) || (i < n) != is_end_prog(*ps->prog))
 			continue;
 		*ps->link = bpf_program__attach(*ps->prog);
 		if (!*ps->link) {
