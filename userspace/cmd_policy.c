@@ -68,8 +68,7 @@ static json_t *diag_json(const struct iag_diag *d)
 
 static void dump_json(json_t *o)
 {
-	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
+	iag_json_dump_lines(o, stdout);
 	json_decref(o);
 }
 
@@ -170,7 +169,7 @@ static int cmd_check(int argc, char **argv)
 		for (size_t i = 0; i < pol->n_rules; i++) {
 			const struct iag_rule *r = &pol->rules[i];
 			const struct iag_rule_match *rm = &ks.rules[i];
-			json_t *ro = json_object(), *devs = json_array(), *rk = json_array();
+			json_t *ro = json_object(), *devs = json_array();
 
 			json_object_set_new(ro, "id", json_integer(r->id));
 			json_object_set_new(ro, "line", json_integer(r->line));
@@ -180,20 +179,33 @@ static int cmd_check(int argc, char **argv)
 			json_object_set_new(ro, "reason", iag_json_str(r->reason));
 			json_object_set_new(ro, "matched", json_boolean(rm->matched));
 			json_object_set_new(ro, "broad", json_boolean(rm->broad));
+			json_object_set_new(ro, "n_keys", json_integer((json_int_t)rm->n_keys));
 			for (size_t k = 0; k < rm->n_devices; k++)
 				json_array_append_new(devs, json_pack("{s:o, s:o}",
 					"sysfs", iag_json_str(rm->devices[k]),
 					"why", iag_json_str(rm->device_why[k])));
 			json_object_set_new(ro, "devices", devs);
-			for (size_t k = 0; k < rm->n_keys; k++)
-				json_array_append_new(rk, key_json(&rm->keys[k]));
-			json_object_set_new(ro, "keys", rk);
 			json_array_append_new(rules, ro);
+			/*
+			 * One line per (rule, key); "loaded" is false where an
+			 * earlier rule already gives the same key (the map holds
+			 * one rule id per key: the first rule's).
+			 */
+			for (size_t k = 0; k < rm->n_keys; k++) {
+				const struct iag_key *key = &rm->keys[k];
+				const struct iag_key *win =
+					iag_keyset_lookup(&ks, key->adapter, key->addr);
+				json_t *kj = key_json(key);
+
+				json_object_set_new(kj, "loaded", json_boolean(
+					win && win->addr == key->addr &&
+					win->rule_id == key->rule_id));
+				json_array_append_new(keys, kj);
+			}
 		}
 		json_object_set_new(o, "rules", rules);
-		for (size_t k = 0; k < ks.n; k++)
-			json_array_append_new(keys, key_json(&ks.keys[k]));
 		json_object_set_new(o, "keys", keys);
+		json_object_set_new(o, "n_keys", json_integer((json_int_t)ks.n));
 		for (size_t k = 0; k < ks.n_warnings; k++)
 			json_array_append_new(warn, iag_json_str(ks.warnings[k]));
 		json_object_set_new(o, "warnings", warn);

@@ -552,3 +552,52 @@ void iag_record_fill_device(struct iag_record *r, struct iag_devmodel *m)
 	}
 	iag_record_default_device(r);
 }
+
+static int dump_compact(const json_t *v, FILE *f)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER |
+				JSON_ENCODE_ANY);
+
+	if (!s)
+		return -ENOMEM;
+	fputs(s, f);
+	free(s);
+	return 0;
+}
+
+int iag_json_dump_lines(const json_t *o, FILE *f)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0, total;
+
+	if (!json_is_object(o))
+		return dump_compact(o, f) || fputc('\n', f) == EOF ? -EIO : 0;
+	total = json_object_size(o);
+	fputs("{\n", f);
+	json_object_foreach((json_t *)o, k, v) {
+		json_t *key = json_string(k);
+
+		fputs("  ", f);
+		dump_compact(key, f);
+		json_decref(key);
+		fputs(": ", f);
+		if (json_is_array(v) && json_array_size(v)) {
+			size_t i;
+			json_t *e;
+
+			fputs("[\n", f);
+			json_array_foreach(v, i, e) {
+				fputs("    ", f);
+				dump_compact(e, f);
+				fputs(i + 1 < json_array_size(v) ? ",\n" : "\n", f);
+			}
+			fputs("  ]", f);
+		} else {
+			dump_compact(v, f);
+		}
+		fputs(++n < total ? ",\n" : "\n", f);
+	}
+	fputs("}\n", f);
+	return ferror(f) ? -EIO : 0;
+}

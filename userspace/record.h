@@ -94,4 +94,11 @@ size_t iag_utf8_seq(const unsigned char *s, size_t n);
 /* Same as a malloc'd C string. */
 char *iag_utf8_sanitize(const char *s, size_t len);
 
+/*
+ * Write a JSON object readably and line by line: one member per line, and
+ * each element of an array member compact on a line of its own (so one
+ * record, one key, one error per line: grep-friendly).
+ */
+int iag_json_dump_lines(const json_t *o, FILE *f);
+
 #endif

@@ -391,8 +391,7 @@ static int write_json(const struct iag_report *rep, FILE *out)
 	if (rep->note)
 		json_object_set_new(sum, "note", iag_json_str(rep->note));
 	json_object_set_new(top, "summary", sum);
-	rc = json_dumpf(top, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
+	rc = iag_json_dump_lines(top, out);
 	json_decref(top);
 	return rc ? -EIO : 0;
 }
