@@ -674,8 +674,8 @@ static int write_dot(const struct iag_report *rep, struct iag_devmodel *m,
 							dot_node(&d, mid, mi.name, NULL);
 						}
 						snprintf(mid, sizeof(mid), "d:%s", mi.name);
-						if (mi.is_client)
-							dot_edge(&d, pid, mid, NULL);
+						dot_edge(&d, pid, mid, mi.is_client ? NULL :
+							 "label=\"muxes\", style=dotted");
 						dot_edge(&d, mid, id, "label=\"channel\"");
 					} else {
 						dot_edge(&d, pid, id, "label=\"mux\", style=dashed");
@@ -726,6 +726,13 @@ static int write_dot(const struct iag_report *rep, struct iag_devmodel *m,
 			snprintf(id, sizeof(id), "a:%d", r->adapter_path[k]);
 			snprintf(lab, sizeof(lab), "i2c-%d", r->adapter_path[k]);
 			dot_node(&d, id, lab, "shape=ellipse");
+			int known;
+
+			/* the sysfs already drew this level through its mux */
+			if (k + 1 < r->path_len && m && iag_devmodel_has_i2c(m) &&
+			    !iag_dev_adapter_parent(m, r->adapter_path[k], &known, NULL) &&
+			    known == r->adapter_path[k + 1])
+				continue;
 			if (k + 1 < r->path_len) {
 				snprintf(pid, sizeof(pid), "a:%d",
 					 r->adapter_path[k + 1]);

@@ -92,9 +92,10 @@ static void test_devmodel_lookup(void **state)
 		size_t na;
 
 		assert_int_equal(iag_dev_adapters(m, &nrs, &na), 0);
-		assert_int_equal(na, 4);
+		assert_int_equal(na, 5);
 		assert_int_equal(nrs[0], 0);
 		assert_int_equal(nrs[3], 4);
+		assert_int_equal(nrs[4], 5);
 		free(nrs);
 	}
 	{
@@ -247,6 +248,30 @@ static void test_adapter_rule(void **state)
 	iag_policy_free(p);
 }
 
+static void test_platform_mux(void **state)
+{
+	/* i2c-mux-gpio: a platform device, no address of its own */
+	struct iag_policy *p = pol("  - driver: lm75\n");
+	struct iag_devmodel *m = iag_devmodel_open(fixture_sysfs());
+	struct iag_keyset ks;
+	int parent;
+	char *mux;
+
+	assert_int_equal(iag_dev_adapter_parent(m, 5, &parent, &mux), 0);
+	assert_int_equal(parent, 0);
+	assert_non_null(strstr(mux, "/platform/i2c-mux-gpio"));
+	free(mux);
+	iag_devmodel_close(m);
+	resolve(p, &ks);
+	assert_int_equal(ks.n, 2);
+	assert_true(has_key(ks.keys, ks.n, 5, 0x48));
+	assert_true(has_key(ks.keys, ks.n, 0, 0x48));
+	assert_non_null(strstr(iag_keyset_lookup(&ks, 0, 0x48)->why,
+			       "5-0048 as seen on i2c-0 through mux i2c-mux-gpio"));
+	iag_keyset_free(&ks);
+	iag_policy_free(p);
+}
+
 static void test_below_client_via_link(void **state)
 {
 	/* power-ctl consumes da9063-regulators, a child of PMIC 3-0058 */
@@ -362,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_driver_rule),
 		cmocka_unit_test(test_compatible_rule),
 		cmocka_unit_test(test_adapter_rule),
+		cmocka_unit_test(test_platform_mux),
 		cmocka_unit_test(test_below_client_via_link),
 		cmocka_unit_test(test_devlink_cycle),
 		cmocka_unit_test(test_matches_nothing),
