@@ -409,7 +409,8 @@ static int write_ktap(const struct iag_report *rep, FILE *out)
 	ntests = ng + (rep->n_bad ? 1 : 0);
 	src = iag_esc_ktap(rep->source);
 	summary_line(rep, sum, sizeof(sum));
-	fprintf(out, "KTAP version 1\n");
+	/* the plan follows the version line (Documentation/dev-tools/ktap.rst) */
+	fprintf(out, "KTAP version 1\n1..%zu\n", ntests);
 	fprintf(out, "# i2c-atomic-guard: atomic-mode I2C transfers in %s\n",
 		src ? src : "");
 	fprintf(out, "# %s\n", sum);
@@ -420,7 +421,6 @@ static int write_ktap(const struct iag_report *rep, FILE *out)
 		free(n);
 	}
 	free(src);
-	fprintf(out, "1..%zu\n", ntests);
 	for (size_t k = 0; k < ng; k++) {
 		char *name = iag_esc_ktap(g[k].name);
 		char *drv = iag_esc_ktap(g[k].first->driver);
