@@ -294,7 +294,7 @@ static void summary_line(const struct iag_report *rep, char *buf, size_t len)
 	snprintf(buf, len,
 		 "%zu records: %lu allowed, %lu violations, %lu denied%s; %zu bad lines, %lu unterminated transfers, %lu nested levels folded",
 		 rep->n, rep->allowed, rep->violations, rep->denied,
-		 rep->have_policy ? "" : " (no policy: every atomic-mode transfer is a violation)",
+		 rep->have_policy ? "" : " (no policy: verdicts as recorded, else violation)",
 		 rep->n_bad, rep->unterminated, rep->nested);
 }
 
