@@ -63,24 +63,25 @@ static void on_signal(int sig)
 
 static int unpin(void)
 {
+	const char *dir = iag_pin_dir();
 	struct dirent *de;
-	DIR *d = opendir(IAG_PIN_DIR);
+	DIR *d = opendir(dir);
 	int n = 0, rc = IAG_EXIT_OK;
 	char path[512];
 
 	if (!d) {
 		if (errno == ENOENT) {
 			fprintf(stderr, "%s: enforce: nothing pinned under %s\n",
-				iag_prog, IAG_PIN_DIR);
+				iag_prog, dir);
 			return IAG_EXIT_OK;
 		}
-		iag_err("enforce: %s: %s", IAG_PIN_DIR, strerror(errno));
+		iag_err("enforce: %s: %s", dir, strerror(errno));
 		return IAG_EXIT_INTERNAL;
 	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", IAG_PIN_DIR, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if (unlink(path)) {
 			iag_err("enforce: unlink %s: %s", path, strerror(errno));
 			rc = IAG_EXIT_INTERNAL;
@@ -89,13 +90,13 @@ static int unpin(void)
 		n++;
 	}
 	closedir(d);
-	if (rmdir(IAG_PIN_DIR) && errno != ENOENT) {
-		iag_err("enforce: rmdir %s: %s", IAG_PIN_DIR, strerror(errno));
+	if (rmdir(dir) && errno != ENOENT) {
+		iag_err("enforce: rmdir %s: %s", dir, strerror(errno));
 		rc = IAG_EXIT_INTERNAL;
 	}
 	if (!rc)
 		fprintf(stderr, "%s: enforce: unpinned %d object%s from %s: enforcement stopped\n",
-			iag_prog, n, n == 1 ? "" : "s", IAG_PIN_DIR);
+			iag_prog, n, n == 1 ? "" : "s", dir);
 	return rc;
 }
 
@@ -258,7 +259,7 @@ int do_enforce(int argc, char **argv)
 		}
 		fprintf(stderr, "%s: enforce: pinned under %s (%zu allowlist keys): "
 			"enforcement stays until 'enforce --unpin'\n",
-			iag_prog, IAG_PIN_DIR, ks.n);
+			iag_prog, iag_pin_dir(), ks.n);
 		rc = IAG_EXIT_OK;
 		goto out_live;
 	}

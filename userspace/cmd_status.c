@@ -54,7 +54,7 @@ static json_t *pinned_list(void)
 {
 	json_t *arr = json_array();
 	struct dirent *de;
-	DIR *d = opendir(IAG_PIN_DIR);
+	DIR *d = opendir(iag_pin_dir());
 
 	if (!d)
 		return arr;
@@ -196,7 +196,7 @@ int do_status(int argc, char **argv)
 		json_object_set_new(o, "callback_kind", json_boolean(!mode_why && mode == IAG_MODE_TRACEPOINT));
 		json_object_set_new(o, "enforce", json_boolean(!enf_why));
 		json_object_set_new(o, "enforce_unavailable", enf_why ? json_string(enf_why) : json_null());
-		json_object_set_new(o, "pin_dir", json_string(IAG_PIN_DIR));
+		json_object_set_new(o, "pin_dir", json_string(iag_pin_dir()));
 		json_object_set_new(o, "pinned", pinned);
 		json_object_set_new(o, "loaded", loaded);
 		json_object_set_new(o, "sessions_tracepoint", json_integer(n_tp));
@@ -250,9 +250,9 @@ int do_status(int argc, char **argv)
 	else
 		printf("enforce:       available\n");
 	if (!json_array_size(pinned)) {
-		printf("pinned:        nothing under %s\n", IAG_PIN_DIR);
+		printf("pinned:        nothing under %s\n", iag_pin_dir());
 	} else {
-		printf("pinned:        %s/", IAG_PIN_DIR);
+		printf("pinned:        %s/", iag_pin_dir());
 		for (i = 0; i < json_array_size(pinned); i++)
 			printf("%s%s", i ? ", " : "",
 			       json_string_value(json_array_get(pinned, i)));

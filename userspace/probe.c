@@ -25,6 +25,13 @@ static const char *const tracepoints[] = {
 
 #define HOOK "i2c_atomic_xfer_check"
 
+const char *iag_pin_dir(void)
+{
+	const char *d = getenv("IAG_PIN_DIR");
+
+	return d && *d ? d : IAG_PIN_DIR;
+}
+
 const char *iag_probe_tracepoint_name(unsigned int i)
 {
 	return i < sizeof(tracepoints) / sizeof(tracepoints[0]) ? tracepoints[i] : NULL;

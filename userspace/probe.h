@@ -8,6 +8,9 @@
 
 #define IAG_PIN_DIR	"/sys/fs/bpf/i2c-atomic-guard"
 
+/* The pin directory: $IAG_PIN_DIR if set (tests, a second bpffs), else IAG_PIN_DIR. */
+const char *iag_pin_dir(void);
+
 struct iag_probe {
 	char release[128];	/* uname -r */
 	bool btf;		/* /sys/kernel/btf/vmlinux loads */

@@ -358,7 +358,7 @@ static int pin_one(const char *name, int (*pin)(const void *, const char *),
 	char path[256];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s", IAG_PIN_DIR, name);
+	snprintf(path, sizeof(path), "%s/%s", iag_pin_dir(), name);
 	err = pin(obj, path);
 	if (err) {
 		iag_err("pinning %s: %s", path, strerror(-err));
@@ -384,18 +384,19 @@ static int pin_link(const void *l, const char *path)
 
 int iag_session_pin(struct iag_session *s)
 {
-	char name[128];
+	const char *dir = iag_pin_dir();
+	char name[128], path[512];
 	unsigned int i;
 	int err;
 
-	if (mkdir(IAG_PIN_DIR, 0700) && errno != EEXIST) {
+	if (mkdir(dir, 0700) && errno != EEXIST) {
 		err = -errno;
-		iag_err("mkdir %s: %s", IAG_PIN_DIR, strerror(errno));
+		iag_err("mkdir %s: %s", dir, strerror(errno));
 		return err;
 	}
-	if (!access(IAG_PIN_DIR "/allow", F_OK) || !access(IAG_PIN_DIR "/link_enforce_check", F_OK)) {
-		iag_err("%s already holds a pinned policy: run 'enforce --unpin' first",
-			IAG_PIN_DIR);
+	snprintf(path, sizeof(path), "%s/allow", dir);
+	if (!access(path, F_OK)) {
+		iag_err("%s already holds a pinned policy: run 'enforce --unpin' first", dir);
 		return -EEXIST;
 	}
 	err = pin_one("allow", pin_map, s->skel->maps.allow);
