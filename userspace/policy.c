@@ -799,8 +799,7 @@ int iag_policy_parse_buf(const char *buf, size_t len, const char *name,
 	int ret;
 
 	*out = NULL;
-	if (!diag->file[0])
-		iag_diag_init(diag, name);
+	iag_diag_init(diag, name);
 	if (len > IAG_POLICY_MAX_SIZE) {
 		iag_diag_add(diag, 0, 0,
 			     "policy too large (%zu bytes, limit %d): not a policy file",

@@ -83,7 +83,8 @@ struct iag_diag {
  */
 int iag_policy_load(const char *path, struct iag_policy **out,
 		    struct iag_diag *diag);
-/* Parse a buffer; @name is used in messages (NULL: "<buffer>"). */
+/* Parse a buffer; @name is used in messages (NULL: "<buffer>"); @diag is
+ * (re)initialized. */
 int iag_policy_parse_buf(const char *buf, size_t len, const char *name,
 			 struct iag_policy **out, struct iag_diag *diag);
 void iag_policy_free(struct iag_policy *pol);
