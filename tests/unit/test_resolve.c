@@ -92,10 +92,11 @@ static void test_devmodel_lookup(void **state)
 		size_t na;
 
 		assert_int_equal(iag_dev_adapters(m, &nrs, &na), 0);
-		assert_int_equal(na, 5);
+		assert_int_equal(na, 6);
 		assert_int_equal(nrs[0], 0);
 		assert_int_equal(nrs[3], 4);
 		assert_int_equal(nrs[4], 5);
+		assert_int_equal(nrs[5], 6);
 		free(nrs);
 	}
 	{
@@ -235,8 +236,9 @@ static void test_adapter_rule(void **state)
 	assert_true(has_key(ks.keys, ks.n, 4, IAG_ADDR_ANY));
 	assert_true(has_key(ks.keys, ks.n, 0, 0x51));
 	assert_true(has_key(ks.keys, ks.n, 0, 0x70));
+	assert_true(has_key(ks.keys, ks.n, 0, 0x71));	/* the inner mux on i2c-4 */
 	assert_true(has_key(ks.keys, ks.n, 1, IAG_ADDR_ANY));
-	assert_int_equal(ks.n, 4);
+	assert_int_equal(ks.n, 5);
 	k = iag_keyset_lookup(&ks, 4, 0x33);
 	assert_non_null(k);
 	assert_int_equal(k->addr, IAG_ADDR_ANY);
@@ -244,6 +246,32 @@ static void test_adapter_rule(void **state)
 	assert_true(ks.n_warnings >= 2);
 	assert_non_null(strstr(ks.warnings[0], "broad"));
 	assert_non_null(strstr(ks.warnings[0], "p.yaml:3:5"));
+	iag_keyset_free(&ks);
+	iag_policy_free(p);
+}
+
+static void test_nested_mux(void **state)
+{
+	/* 6-0010 behind mux 4-0071 (on channel i2c-4) behind mux 0-0070 */
+	struct iag_policy *p = pol("  - i2c: 6-0010\n");
+	struct iag_devmodel *m = iag_devmodel_open(fixture_sysfs());
+	struct iag_keyset ks;
+	int path[8];
+
+	assert_int_equal(iag_dev_adapter_path(m, 6, path, 8), 3);
+	assert_int_equal(path[1], 4);
+	assert_int_equal(path[2], 0);
+	iag_devmodel_close(m);
+	resolve(p, &ks);
+	assert_true(has_key(ks.keys, ks.n, 6, 0x10));
+	assert_true(has_key(ks.keys, ks.n, 4, 0x10));
+	assert_true(has_key(ks.keys, ks.n, 0, 0x10));
+	assert_true(has_key(ks.keys, ks.n, 4, 0x71));	/* inner mux select */
+	assert_true(has_key(ks.keys, ks.n, 0, 0x71));	/* ... seen on the root */
+	assert_true(has_key(ks.keys, ks.n, 0, 0x70));	/* outer mux select */
+	assert_int_equal(ks.n, 6);
+	assert_non_null(strstr(iag_keyset_lookup(&ks, 0, 0x71)->why,
+			       "4-0071 as seen on i2c-0 through mux 0-0070"));
 	iag_keyset_free(&ks);
 	iag_policy_free(p);
 }
@@ -387,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_driver_rule),
 		cmocka_unit_test(test_compatible_rule),
 		cmocka_unit_test(test_adapter_rule),
+		cmocka_unit_test(test_nested_mux),
 		cmocka_unit_test(test_platform_mux),
 		cmocka_unit_test(test_below_client_via_link),
 		cmocka_unit_test(test_devlink_cycle),
