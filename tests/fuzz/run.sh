@@ -49,7 +49,7 @@ max_findings=${FUZZ_MAX_FINDINGS:-3}
 # too), and the libraries those need. A harness whose .c is absent is not
 # part of the run (and the header of this file says which are).
 harnesses=(fuzz_policy fuzz_console fuzz_jsonl)
-declare -A srcs libs
+declare -A srcs libs cflags
 srcs[fuzz_policy]="userspace/policy.c"
 libs[fuzz_policy]="-lyaml"
 # the report harnesses: reader, records, writers, and what those link to
@@ -60,6 +60,11 @@ srcs[fuzz_console]=$report_srcs
 libs[fuzz_console]="-ljansson -lyaml"
 srcs[fuzz_jsonl]=$report_srcs
 libs[fuzz_jsonl]="-ljansson -lyaml"
+# device names from the unit tests' sysfs fixture (read only), if present
+if [ -d "$top/tests/unit/fixtures/sysfs" ]; then
+	cflags[fuzz_console]="-DFZ_SYSFS_ROOT=\"$top/tests/unit/fixtures/sysfs\""
+	cflags[fuzz_jsonl]=${cflags[fuzz_console]}
+fi
 
 CFLAGS_FUZZ=(-g -O1 -fno-omit-frame-pointer -gline-tables-only
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
@@ -168,7 +173,8 @@ build_locked() {
 	fi
 	# shellcheck disable=SC2086
 	(cd "$top" && nice -n "$nice_lvl" "$CLANG" "${CFLAGS_FUZZ[@]}" \
-		$(known_defs "$h") "${files[@]}" ${libs[$h]} -o "$bin.tmp.$$") \
+		$(known_defs "$h") ${cflags[$h]:-} "${files[@]}" ${libs[$h]} \
+		-o "$bin.tmp.$$") \
 		>"$blog" 2>&1 || { rm -f "$bin.tmp.$$"; return 1; }
 	mv "$bin.tmp.$$" "$bin"
 }
