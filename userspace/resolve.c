@@ -389,6 +389,10 @@ static int resolve_rule(struct rctx *c)
 	c->rm->matched = seeds.n > 0 || (r->sel == IAG_SEL_ADAPTER && p);
 	if (seeds.n)
 		rc = cover(c, &seeds);
+	if (!rc && c->rm->matched && !c->rm->n_keys)
+		warn(c, "%s:%u:%u: rule %u (%s %s) covers %zu devices, none of them an I2C client or below one: it allows no transfer",
+		     c->pol->path, r->line, r->col, r->id,
+		     iag_selector_name(r->sel), r->value, c->rm->n_devices);
 	if (!c->rm->matched) {
 		c->ks->n_unmatched++;
 		warn(c, "%s:%u:%u: rule %u (%s %s) matches no device under %s",

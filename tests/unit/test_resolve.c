@@ -356,6 +356,11 @@ static void test_matches_nothing(void **state)
 		if (strstr(ks.warnings[i], "matches no device"))
 			nothing++;
 	assert_int_equal(nothing, 5);
+	nothing = 0;
+	for (size_t i = 0; i < ks.n_warnings; i++)
+		if (strstr(ks.warnings[i], "p.yaml:4:5: rule 1 (device /sys/devices/platform/lonely) covers 1 devices, none of them an I2C client"))
+			nothing++;
+	assert_int_equal(nothing, 1);
 	assert_true(has_key(ks.keys, ks.n, 1, 0x42));
 	assert_true(has_key(ks.keys, ks.n, 99, IAG_ADDR_ANY));
 	iag_keyset_free(&ks);
