@@ -364,8 +364,10 @@ int BPF_PROG(tp_denied, struct i2c_adapter *adap, __u16 addr, int err)
 	if (!st)
 		return 0;
 	if (st->depth && st->pending) {
+		/* A message of a multi-address transfer may be the refused one. */
 		st->ev.kind = IAG_KIND_DENIED;
 		st->ev.verdict = IAG_VERDICT_DENIED;
+		st->ev.addr = addr;
 		st->ev.ret = err;
 		return 0;
 	}

@@ -162,11 +162,42 @@ static bool is_probe_frame(const struct iag_ksyms *ks, unsigned long addr)
 	return false;
 }
 
-static void load_ksyms(struct iag_live *l)
+static double mono_now(void)
 {
-	if (l->ksyms_tried)
-		return;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Kernel functions are far smaller than this: a bigger offset means a symbol
+ * table older than the code (a module loaded since). */
+#define KSYM_SANE_OFFSET	0x40000UL
+
+static bool stack_resolves(const struct iag_live *l, const struct iag_event *ev)
+{
+	__u32 i;
+
+	for (i = 0; i < ev->stack_len && i < IAG_MAX_STACK; i++) {
+		const struct iag_ksym *s = iag_ksyms_find(l->ksyms, ev->stack[i]);
+
+		if (!s || ev->stack[i] - s->addr > KSYM_SANE_OFFSET)
+			return false;
+	}
+	return true;
+}
+
+/* Load /proc/kallsyms at the first stack, and again (at most once a second)
+ * when a stack does not resolve: modules come and go. */
+static void load_ksyms(struct iag_live *l, const struct iag_event *ev)
+{
+	if (l->ksyms_tried) {
+		if (!l->ksyms || stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
+			return;
+		iag_ksyms_free(l->ksyms);
+	}
 	l->ksyms_tried = true;
+	l->ksyms_at = mono_now();
 	l->ksyms = iag_ksyms_load(NULL);
 	if (!l->ksyms)
 		iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
@@ -192,7 +223,7 @@ static json_t *stack_json(struct iag_live *l, const struct iag_event *ev)
 	__u32 first;
 
 	if (n)
-		load_ksyms(l);
+		load_ksyms(l, ev);
 	first = first_frame(l, ev, n);
 	if (n - first > l->max_stack)
 		n = first + l->max_stack;
@@ -280,7 +311,7 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 		ev->adapter, ev->addr, path, NAME(callbacks, ev->callback),
 		NAME(states, ev->system_state), ev->ret, comm, ev->pid);
 	if (ev->stack_len)
-		load_ksyms(l);
+		load_ksyms(l, ev);
 	{
 		__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
 		__u32 first = first_frame(l, ev, n);

@@ -26,6 +26,7 @@ struct iag_live {
 	const struct iag_policy *pol;	/* for rule names, or NULL */
 	struct iag_ksyms *ksyms;	/* loaded at the first stack */
 	bool ksyms_tried;
+	double ksyms_at;	/* when loaded (CLOCK_MONOTONIC) */
 	struct iag_devmodel *dm;	/* sysfs, for device names */
 	bool dm_tried;
 	double t0;		/* CLOCK_MONOTONIC at attach */
