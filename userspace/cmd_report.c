@@ -130,6 +130,13 @@ int do_report(int argc, char **argv)
 	}
 	for (size_t i = 0; i < rep.n_bad; i++)
 		iag_warn("%s:%lu: %s", input, rep.bad[i].line, rep.bad[i].msg);
+	if (rep.sum_dropped) {
+		iag_warn("%s: the recorder dropped %llu records (its ring buffer was full): this report misses them",
+			 input, rep.sum_dropped);
+		if (asprintf(&rep.note, "the recorder dropped %llu records; its counters: %llu violations, %llu denied",
+			     rep.sum_dropped, rep.sum_violations, rep.sum_denied) < 0)
+			rep.note = NULL;
+	}
 	if (!no_sysfs)
 		m = iag_devmodel_open(root);
 	if (pol) {
@@ -160,7 +167,9 @@ int do_report(int argc, char **argv)
 		rc = IAG_EXIT_INTERNAL;
 		goto out;
 	}
-	if (rep.violations || rep.denied)
+	/* records lost while the recorder counted violations: still a failure */
+	if (rep.violations || rep.denied ||
+	    (rep.sum_dropped && (rep.sum_violations || rep.sum_denied)))
 		rc = IAG_EXIT_VIOLATION;
 	else if (rep.n_bad)
 		rc = IAG_EXIT_USAGE;

@@ -138,9 +138,24 @@ int iag_report_read_jsonl(struct iag_report *rep, FILE *f)
 			continue;
 		}
 		rc = iag_record_from_json(&r, o, err, sizeof(err));
+		if (rc == 1) {
+			/* the recorder's summary: keep what says records were lost */
+			json_t *v;
+
+			rep->has_summary = true;
+			if ((v = json_object_get(o, "dropped")) && json_is_integer(v) &&
+			    json_integer_value(v) > 0)
+				rep->sum_dropped += (unsigned long long)json_integer_value(v);
+			if ((v = json_object_get(o, "violations")) && json_is_integer(v) &&
+			    json_integer_value(v) > 0)
+				rep->sum_violations += (unsigned long long)json_integer_value(v);
+			if ((v = json_object_get(o, "denied")) && json_is_integer(v) &&
+			    json_integer_value(v) > 0)
+				rep->sum_denied += (unsigned long long)json_integer_value(v);
+			json_decref(o);
+			continue;
+		}
 		json_decref(o);
-		if (rc == 1)
-			continue;	/* summary */
 		if (rc) {
 			iag_report_bad(rep, line, "%s", err);
 			continue;

@@ -43,6 +43,9 @@ struct iag_report {
 	unsigned long unterminated;	/* transfers with no result at EOF */
 	unsigned long orphan_results;	/* results with nothing pending */
 	bool have_policy;
+	/* the recorder's summary record (JSON Lines), if there was one */
+	bool has_summary;
+	unsigned long long sum_dropped, sum_violations, sum_denied;
 	/* filled by iag_report_decide() */
 	unsigned long allowed, violations, denied;
 	/* free text for the header, e.g. the ci command's exit status */

@@ -131,6 +131,16 @@ static void test_report_exit_codes(void **state)
 	assert_non_null(strstr(out, "<testcase classname=\"i2c-atomic-guard.device\" name=\"3-0058\">"));
 	assert_non_null(strstr(out, "failures=\"0\""));
 	free(out);
+	/* records lost by the recorder while it counted a violation: 1 */
+	{
+		const char *lost = put("lost.jsonl",
+			"{\"kind\": \"atomic_xfer\", \"verdict\": \"allowed\", \"adapter\": 3, \"addr\": 88}\n"
+			"{\"kind\": \"summary\", \"seen\": 9, \"allowed\": 1, \"violations\": 8, \"denied\": 0, \"dropped\": 8}\n");
+
+		assert_int_equal(run(do_report, &out, "report", "--no-sysfs", lost, NULL), 1);
+		assert_non_null(strstr(out, "dropped 8 records"));
+		free(out);
+	}
 	/* usage errors */
 	assert_int_equal(run(do_report, &out, "report", "--format", "xml", ok, NULL), 2);
 	free(out);
