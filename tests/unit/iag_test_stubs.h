@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Weak stand-ins for symbols the unit tests do not exercise but the
- * userspace objects reference (util.c, main.c, session.c). When the real
- * object is linked in, its strong definition wins. Include from exactly one
+ * Weak stand-ins for what main.c and util.c define (the unit tests link
+ * every userspace object but main.o). When the real object is linked in,
+ * its strong definition wins. Include from exactly one
  * translation unit per test binary (each test is one file).
  */
 #ifndef IAG_TEST_STUBS_H
@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "util.h"
-#include "session.h"
 
 #define IAG_WEAK __attribute__((weak))
 
@@ -53,50 +52,6 @@ IAG_WEAK void iag_info(const char *fmt, ...)
 IAG_WEAK long iag_parse_duration(const char *s)
 {
 	return atol(s);
-}
-
-IAG_WEAK struct iag_session *iag_session_open(const struct iag_session_opts *o,
-					      int *exit_code)
-{
-	(void)o;
-	*exit_code = IAG_EXIT_UNSUPPORTED;
-	return NULL;
-}
-
-IAG_WEAK int iag_session_set_keys(struct iag_session *s,
-				  const struct iag_keyset *ks)
-{
-	return -1;
-}
-
-IAG_WEAK int iag_session_poll(struct iag_session *s, int timeout_ms,
-			      iag_event_fn fn, void *ctx)
-{
-	return -1;
-}
-
-IAG_WEAK int iag_session_counters(struct iag_session *s, struct iag_counters *c)
-{
-	return -1;
-}
-
-IAG_WEAK enum iag_mode iag_session_mode(const struct iag_session *s)
-{
-	return IAG_MODE_AUTO;
-}
-
-IAG_WEAK int iag_session_pin(struct iag_session *s)
-{
-	return -1;
-}
-
-IAG_WEAK void iag_session_close(struct iag_session *s)
-{
-}
-
-IAG_WEAK const char *iag_mode_name(enum iag_mode m)
-{
-	return "auto";
 }
 
 #endif

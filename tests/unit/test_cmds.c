@@ -16,7 +16,9 @@
 
 #include "iag_test_stubs.h"
 #include "fixture_util.h"
+#include <linux/types.h>
 #include "commands.h"
+#include "../include/i2c_atomic_guard.h"
 
 static char tmp[64];
 
