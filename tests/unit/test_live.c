@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The live side of audit/enforce without a kernel: kallsyms symbolization,
+ * the JSON record of a ring-buffer event (names, path, stack without the
+ * probe's own frames, bytes that are not UTF-8), kernel-feature decisions
+ * (mode choice, why enforcement is impossible), small parsers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "iag_test_stubs.h"
+#include "ksyms.h"
+#include "live.h"
+#include "probe.h"
+#include "session.h"
+#include "util.h"
+
+static char kallsyms[64];
+
+static int setup(void **state)
+{
+	FILE *f;
+
+	strcpy(kallsyms, "/tmp/iag-kallsyms-XXXXXX");
+	f = fdopen(mkstemp(kallsyms), "w");
+	if (!f)
+		return -1;
+	fputs("ffffffff81000000 T _stext\n"
+	      "ffffffff81100000 T __i2c_smbus_xfer\n"
+	      "ffffffff81100400 T i2c_smbus_xfer\n"
+	      "ffffffff81100800 d some_data\n"
+	      "ffffffff81200000 T bpf_trace_run2\n"
+	      "ffffffffa0000000 t bpf_prog_0123456789abcdef_tp_xfer\t[bpf]\n"
+	      "ffffffffa0010000 t plan_run\t[iag_test]\n"
+	      "0000000000000000 T hidden_by_kptr_restrict\n", f);
+	fclose(f);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unlink(kallsyms);
+	return 0;
+}
+
+static void test_ksyms(void **state)
+{
+	struct iag_ksyms *ks = iag_ksyms_load(kallsyms);
+	const struct iag_ksym *s;
+	char buf[128];
+
+	assert_non_null(ks);
+	s = iag_ksyms_find(ks, 0xffffffff81100410UL);
+	assert_non_null(s);
+	assert_string_equal(s->name, "i2c_smbus_xfer");
+	assert_null(s->module);
+	assert_string_equal(iag_ksyms_format(ks, 0xffffffff81100410UL, buf, sizeof(buf)),
+			    "i2c_smbus_xfer+0x10");
+	assert_string_equal(iag_ksyms_format(ks, 0xffffffffa0010020UL, buf, sizeof(buf)),
+			    "plan_run+0x20 [iag_test]");
+	/* Data symbols are not code: the address falls to the function before. */
+	assert_string_equal(iag_ksyms_name(ks, 0xffffffff81100900UL, buf, sizeof(buf)),
+			    "i2c_smbus_xfer");
+	/* Below every symbol, and a zero address table entry: not found. */
+	assert_null(iag_ksyms_find(ks, 0x1000));
+	assert_string_equal(iag_ksyms_name(ks, 0x1000, buf, sizeof(buf)), "0x1000");
+	iag_ksyms_free(ks);
+	assert_null(iag_ksyms_load("/nonexistent/kallsyms"));
+}
+
+static void fill_event(struct iag_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->abi_version = IAG_ABI_VERSION;
+	ev->kind = IAG_KIND_ATOMIC_XFER;
+	ev->verdict = IAG_VERDICT_VIOLATION;
+	ev->callback = IAG_CB_SMBUS_XFER_ATOMIC;
+	ev->system_state = IAG_STATE_SUSPEND;
+	ev->ts_ns = 123;
+	ev->adapter = 4;
+	ev->addr = 0x51;
+	ev->ret = -1;
+	ev->pid = 1;
+	ev->preempt_count = 0;
+	ev->rule_id = IAG_NO_RULE;
+	ev->irqs_disabled = 1;
+	ev->path_len = 2;
+	ev->adapter_path[0] = 4;
+	ev->adapter_path[1] = 1;
+	ev->is_smbus = 1;
+	ev->smbus_protocol = 2;
+	ev->smbus_read = 1;
+	ev->stack_len = 4;
+	ev->stack[0] = 0xffffffffa0000010UL;	/* bpf_prog_* */
+	ev->stack[1] = 0xffffffff81200010UL;	/* bpf_trace_run2 */
+	ev->stack[2] = 0xffffffff81100005UL;	/* __i2c_smbus_xfer */
+	ev->stack[3] = 0xffffffffa0010020UL;	/* plan_run [iag_test] */
+	memcpy(ev->comm, "in\xff" "it", 6);	/* not UTF-8 */
+}
+
+static void test_event_json(void **state)
+{
+	struct iag_live l;
+	struct iag_event ev;
+	struct timespec ts;
+	json_t *o, *stack;
+	char *s;
+
+	assert_int_equal(iag_live_init(&l, NULL, true, NULL), IAG_EXIT_OK);
+	l.ksyms = iag_ksyms_load(kallsyms);
+	l.ksyms_tried = true;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	l.ksyms_at = ts.tv_sec + ts.tv_nsec / 1e9 + 3600;	/* no reload */
+	l.dm_tried = true;	/* no sysfs here */
+	fill_event(&ev);
+	o = iag_live_event_json(&l, &ev);
+	assert_non_null(o);
+	s = json_dumps(o, JSON_COMPACT);
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"kind\":\"atomic_xfer\""));
+	assert_non_null(strstr(s, "\"verdict\":\"violation\""));
+	assert_non_null(strstr(s, "\"adapter_path\":[4,1]"));
+	assert_non_null(strstr(s, "\"addr\":81,"));
+	assert_non_null(strstr(s, "\"callback\":\"smbus_xfer_atomic\""));
+	assert_non_null(strstr(s, "\"system_state\":\"suspend\""));
+	assert_non_null(strstr(s, "\"irqs_disabled\":true"));
+	assert_non_null(strstr(s, "\"rule\":null"));
+	assert_non_null(strstr(s, "\"ret\":-1"));
+	/* The probe's own frames are dropped, names without offsets. */
+	stack = json_object_get(o, "stack");
+	assert_int_equal(json_array_size(stack), 2);
+	assert_string_equal(json_string_value(json_array_get(stack, 0)), "__i2c_smbus_xfer");
+	assert_string_equal(json_string_value(json_array_get(stack, 1)), "plan_run");
+	/* A byte that is not UTF-8 is spelled \xNN, the record still encodes. */
+	assert_string_equal(json_string_value(json_object_get(o, "comm")), "in\\xffit");
+	free(s);
+	json_decref(o);
+
+	/* --stack-depth 1 keeps one frame below the probe's. */
+	l.max_stack = 1;
+	o = iag_live_event_json(&l, &ev);
+	assert_int_equal(json_array_size(json_object_get(o, "stack")), 1);
+	json_decref(o);
+
+	/* Unknown interrupt state is null, unknown enum values "unknown". */
+	ev.irqs_disabled = 2;
+	ev.kind = 77;
+	o = iag_live_event_json(&l, &ev);
+	assert_true(json_is_null(json_object_get(o, "irqs_disabled")));
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "unknown");
+	json_decref(o);
+	iag_live_fini(&l);
+}
+
+static void test_live_counts(void **state)
+{
+	struct iag_live l;
+	struct iag_event ev;
+	char path[] = "/tmp/iag-live-XXXXXX";
+	int fd = mkstemp(path);
+	char line[8192];
+	FILE *f;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(iag_live_init(&l, path, false, NULL), IAG_EXIT_OK);
+	assert_true(l.json);	/* files are always JSON Lines */
+	l.dm_tried = true;
+	fill_event(&ev);
+	ev.stack_len = 0;
+	assert_int_equal(iag_live_event(&ev, &l), 0);
+	ev.verdict = IAG_VERDICT_DENIED;
+	ev.kind = IAG_KIND_DENIED;
+	assert_int_equal(iag_live_event(&ev, &l), 0);
+	assert_int_equal(l.records, 2);
+	assert_int_equal(l.violations, 1);
+	assert_int_equal(l.denied, 1);
+	iag_live_fini(&l);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_non_null(strstr(line, "\"verdict\":\"violation\""));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_non_null(strstr(line, "\"kind\":\"denied\""));
+	assert_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	unlink(path);
+	assert_int_equal(iag_live_init(&l, "/nonexistent/dir/out.jsonl", true, NULL),
+			 IAG_EXIT_USAGE);
+}
+
+static void patched(struct iag_probe *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->btf = p->i2c_core = p->kprobe = p->bpffs = true;
+	p->cap_sys_admin = true;
+	p->tp_mask = 0x7f;
+	p->n_tracepoints = 7;
+	p->tracepoints = p->tp_core = true;
+	p->hook = true;
+	p->hook_errinj = 1;
+	p->fmod_ret = 1;
+	strcpy(p->lockdown, "none");
+}
+
+static void test_probe_decisions(void **state)
+{
+	struct iag_probe p;
+	const char *why;
+
+	patched(&p);
+	assert_int_equal(iag_probe_pick_mode(&p, IAG_MODE_AUTO, &why), IAG_MODE_TRACEPOINT);
+	assert_null(why);
+	assert_null(iag_probe_enforce_blocker(&p));
+	assert_true(iag_probe_has_tracepoint(&p, "i2c_atomic_denied"));
+	assert_false(iag_probe_has_tracepoint(&p, "i2c_atomic_nonsense"));
+
+	/* Stock kernel: kprobe mode, enforcement refused, saying why. */
+	p.tp_mask = 0;
+	p.n_tracepoints = 0;
+	p.tracepoints = p.tp_core = false;
+	p.hook = false;
+	assert_int_equal(iag_probe_pick_mode(&p, IAG_MODE_AUTO, &why), IAG_MODE_KPROBE);
+	assert_null(why);
+	iag_probe_pick_mode(&p, IAG_MODE_TRACEPOINT, &why);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "unpatched"));
+	assert_non_null(strstr(iag_probe_enforce_blocker(&p), "i2c_atomic_xfer_check"));
+
+	/* Hook present, but the verifier refuses fmod_ret on it. */
+	patched(&p);
+	p.fmod_ret = 0;
+	strcpy(p.fmod_ret_err, "Invalid argument: i2c_atomic_xfer_check() is not modifiable");
+	assert_non_null(strstr(iag_probe_enforce_blocker(&p), "not modifiable"));
+	patched(&p);
+	p.hook_errinj = 0;
+	assert_non_null(strstr(iag_probe_enforce_blocker(&p), "error-injection"));
+
+	/* An older series: xfer, smbus_xfer, result are enough to watch. */
+	patched(&p);
+	p.tp_mask = 0x7;
+	p.n_tracepoints = 3;
+	p.tracepoints = false;
+	assert_int_equal(iag_probe_pick_mode(&p, IAG_MODE_AUTO, &why), IAG_MODE_TRACEPOINT);
+	assert_null(why);
+	assert_non_null(iag_probe_enforce_blocker(&p));	/* no denied event */
+
+	/* Nothing works without these, whatever the mode. */
+	patched(&p);
+	strcpy(p.lockdown, "confidentiality");
+	iag_probe_pick_mode(&p, IAG_MODE_AUTO, &why);
+	assert_non_null(strstr(why, "lockdown"));
+	patched(&p);
+	p.cap_sys_admin = false;
+	iag_probe_pick_mode(&p, IAG_MODE_KPROBE, &why);
+	assert_non_null(strstr(why, "root"));
+	patched(&p);
+	p.i2c_core = false;
+	assert_non_null(strstr(iag_probe_enforce_blocker(&p), "I2C"));
+}
+
+static void test_parsers(void **state)
+{
+	assert_int_equal(iag_parse_duration("30"), 30);
+	assert_int_equal(iag_parse_duration("30s"), 30);
+	assert_int_equal(iag_parse_duration("2m"), 120);
+	assert_int_equal(iag_parse_duration("1h"), 3600);
+	assert_int_equal(iag_parse_duration("0"), 0);
+	assert_int_equal(iag_parse_duration("-1"), -1);
+	assert_int_equal(iag_parse_duration("1x"), -1);
+	assert_int_equal(iag_parse_duration(""), -1);
+	assert_int_equal(iag_parse_duration("99999999999999999999"), -1);
+	assert_int_equal(iag_mode_parse("auto"), IAG_MODE_AUTO);
+	assert_int_equal(iag_mode_parse("tracepoint"), IAG_MODE_TRACEPOINT);
+	assert_int_equal(iag_mode_parse("kprobe"), IAG_MODE_KPROBE);
+	assert_int_equal(iag_mode_parse("fentry"), -1);
+	assert_string_equal(iag_mode_name(IAG_MODE_KPROBE), "kprobe");
+}
+
+static void test_pin_dir(void **state)
+{
+	unsetenv("IAG_PIN_DIR");
+	assert_string_equal(iag_pin_dir(), IAG_PIN_DIR);
+	setenv("IAG_PIN_DIR", "/tmp/x", 1);
+	assert_string_equal(iag_pin_dir(), "/tmp/x");
+	setenv("IAG_PIN_DIR", "", 1);
+	assert_string_equal(iag_pin_dir(), IAG_PIN_DIR);
+	unsetenv("IAG_PIN_DIR");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ksyms),
+		cmocka_unit_test(test_event_json),
+		cmocka_unit_test(test_live_counts),
+		cmocka_unit_test(test_probe_decisions),
+		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_pin_dir),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
