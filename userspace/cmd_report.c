@@ -31,7 +31,8 @@ static void usage(FILE *f)
 		"                        devices the records name; without a policy every\n"
 		"                        atomic-mode transfer is a violation (recorded\n"
 		"                        verdicts in JSON Lines are kept)\n"
-		"  -f, --format FMT      text (default), json, ktap, junit or dot\n"
+		"  -f, --format FMT      text (default; json with the global --json),\n"
+		"                        json, ktap, junit or dot\n"
 		"  -c, --console LOG     read a console log instead of JSON Lines\n"
 		"  -r, --sysfs-root DIR  device names and hierarchy from DIR (default /sys)\n"
 		"  -n, --no-sysfs        use no sysfs (a log from another machine)\n"
@@ -56,7 +57,7 @@ int do_report(int argc, char **argv)
 	};
 	const char *policy = NULL, *console = NULL, *input, *root = "/sys";
 	const char *output = NULL;
-	int fmt = IAG_FMT_TEXT, c, rc = IAG_EXIT_OK;
+	int fmt = iag_json ? IAG_FMT_JSON : IAG_FMT_TEXT, c, rc = IAG_EXIT_OK;
 	bool no_sysfs = false;
 	struct iag_policy *pol = NULL;
 	struct iag_keyset ks = { 0 };
