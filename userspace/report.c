@@ -600,49 +600,43 @@ static void handle(struct iag_console *c, struct cevent *e,
 		}
 		break;
 	case CEV_NO_HANDLER:
-		r = rec_at(c, x->nh);
-		if (r && (x->depth > 0 || (r->adapter == e->adapter &&
-					   r->addr == e->addr && !x->nh_armed))) {
-			path_add(r, e->adapter);
-			c->rep->nested++;
-			break;
-		}
-		if (x->depth > 0) {
-			/* inside a transfer that had no no_handler at its leaf */
-			struct iag_record *o = rec_at(c, x->cur);
-			struct cevent oe = *e;
-
-			if (o) {
-				oe.adapter = o->adapter;
-				oe.addr = o->addr;
-				oe.cb = o->callback;
-				oe.state = o->system_state;
-			}
-			x->nh = new_record(c, &oe, IAG_KIND_NO_ATOMIC_HANDLER,
-					   lineno);
-			r = rec_at(c, x->nh);
-			if (r)
-				path_add(r, e->adapter);
-			x->nh_armed = true;
-			break;
-		}
-		x->nh = new_record(c, e, IAG_KIND_NO_ATOMIC_HANDLER, lineno);
-		x->nh_armed = false;
-		break;
 	case CEV_LOCK_BUSY:
-		new_record(c, e, IAG_KIND_LOCK_BUSY, lineno);
-		break;
-	case CEV_CONTEXT_XFER: {
-		long i = new_record(c, e, IAG_KIND_ATOMIC_CONTEXT_XFER, lineno);
+	case CEV_CONTEXT_XFER:
+		/*
+		 * At depth > 0 a failure event is a parent's lock inside a
+		 * mux-locked channel: folded into the transfer, as the BPF side
+		 * does (INTERFACES.md), never a record of its own.
+		 */
+		if (x->depth > 0) {
+			c->rep->nested++;
+			r = rec_at(c, x->nh);
+			if (r && e->ev == CEV_NO_HANDLER)
+				path_add(r, e->adapter);
+			break;
+		}
+		if (e->ev == CEV_NO_HANDLER) {
+			r = rec_at(c, x->nh);
+			if (r && r->adapter == e->adapter && r->addr == e->addr &&
+			    !x->nh_armed) {
+				c->rep->nested++;	/* the same lock, logged twice */
+				break;
+			}
+			x->nh = new_record(c, e, IAG_KIND_NO_ATOMIC_HANDLER, lineno);
+			x->nh_armed = false;
+		} else if (e->ev == CEV_LOCK_BUSY) {
+			new_record(c, e, IAG_KIND_LOCK_BUSY, lineno);
+		} else {
+			long i = new_record(c, e, IAG_KIND_ATOMIC_CONTEXT_XFER,
+					    lineno);
 
-		r = rec_at(c, i);
-		if (r) {
-			r->verdict = IAG_VERDICT_VIOLATION;
-			r->system_state = e->state >= 0 ? e->state :
-					  IAG_STATE_RUNNING;
+			r = rec_at(c, i);
+			if (r) {
+				r->verdict = IAG_VERDICT_VIOLATION;
+				if (r->system_state < 0)
+					r->system_state = IAG_STATE_RUNNING;
+			}
 		}
 		break;
-	}
 	default:
 		break;
 	}

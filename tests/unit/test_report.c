@@ -172,6 +172,27 @@ static void test_console_denied_truncated_interleaved(void **state)
 	iag_report_free(&rep);
 }
 
+static void test_console_failures_inside(void **state)
+{
+	/* failure events inside a transfer (a mux parent's lock): folded */
+	struct iag_report rep;
+
+	read_console(&rep,
+		"[    5.000000] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=1 cb=none state=halt\n"
+		"[    5.000001] i2c_atomic_lock_busy: adapter=0 addr=0x50 state=halt\n"
+		"[    5.000002] i2c_atomic_no_handler: adapter=0 addr=0x50 state=halt\n"
+		"[    5.000003] i2c_atomic_context_xfer: adapter=0 addr=0x70 state=halt irqs_off=1\n"
+		"[    5.000004] i2c_atomic_result: adapter=3 addr=0x50 ret=1\n"
+		"[    6.000000] i2c_atomic_context_xfer: adapter=2 addr=0x10 state=running irqs_off=1\n");
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.rec[0].kind, IAG_KIND_ATOMIC_XFER);
+	assert_int_equal(rep.nested, 3);
+	assert_int_equal(rep.rec[1].kind, IAG_KIND_ATOMIC_CONTEXT_XFER);
+	assert_int_equal(rep.rec[1].irqs_disabled, 1);
+	assert_int_equal(rep.rec[1].system_state, IAG_STATE_RUNNING);
+	iag_report_free(&rep);
+}
+
 static void test_console_per_cpu(void **state)
 {
 	/* ftrace-style lines, two CPUs interleaved: nesting is per CPU */
@@ -557,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_console_mux_nesting),
 		cmocka_unit_test(test_console_atomic_log_emulated),
 		cmocka_unit_test(test_console_denied_truncated_interleaved),
+		cmocka_unit_test(test_console_failures_inside),
 		cmocka_unit_test(test_console_per_cpu),
 		cmocka_unit_test(test_console_ranges),
 		cmocka_unit_test(test_console_garbage),
