@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the VM's initramfs: busybox-static, /init, the static tool, the test
 # modules and i2c-stub.ko of the kernel tree, the scenario scripts.
-#   tests/vm/mkinitramfs.sh KERNEL_TREE KMOD_DIR OUT.cpio.gz
+#   tests/vm/mkinitramfs.sh KERNEL_TREE KMOD_DIR OUT.cpio.gz [EXTRA_DIR]
+# EXTRA_DIR, if given, is copied over the root last (files for one boot:
+# a script run with run-vm.sh --script, the benchmark's helpers).
 set -euo pipefail
-ktree=$1 kmods=$2 out=$3
+ktree=$1 kmods=$2 out=$3 extra=${4:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tool=$top/build/i2c-atomic-guard.static
 
@@ -27,6 +29,7 @@ cp "$kmods"/*.ko "$root/lib/modules/iag/"
 find "$ktree/drivers/i2c" -name 'i2c-stub.ko' -exec cp {} "$root/lib/modules/iag/" \;
 # Each module shrinks by an order of magnitude without debug info.
 for m in "$root"/lib/modules/iag/*.ko; do strip --strip-debug "$m"; done
+[ -n "$extra" ] && cp -a "$extra/." "$root/"
 chmod 0755 "$root/init" "$root"/bin/*
 (cd "$root" && find . | cpio -o -H newc --quiet --owner=0:0) | gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

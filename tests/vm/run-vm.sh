@@ -4,10 +4,15 @@
 # Boot the test VM for one scenario and judge it.
 #
 #   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] SCENARIO
+#   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] --script PATH [NAME]
 #
 # SCENARIO is tests/vm/scenarios/SCENARIO.sh (run inside the guest) and,
 # optionally, SCENARIO.host.sh (run here afterwards on the console log, for
 # what only the console can show: the last phase of power-off).
+# --script runs a script kept elsewhere (the benchmarks, which `make check`
+# must not run) under NAME (default: its basename without .sh), with
+# PATH-minus-.sh.host.sh as its host part; without --initrd the script is
+# added to a separate initramfs, build/initramfs-F-NAME.cpio.gz.
 #
 # Header lines of SCENARIO.sh tune the boot:
 #   # timeout: SECONDS        hard limit for the whole boot (default 150)
@@ -22,24 +27,36 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-flavor=test initrd= logdir=$top/build/vm-logs
-while [ $# -gt 1 ]; do
+flavor=test initrd= logdir=$top/build/vm-logs script=
+while [ $# -gt 0 ]; do
 	case $1 in
 	--flavor) flavor=$2; shift 2 ;;
 	--initrd) initrd=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
+	--script) script=$(realpath -m "$2"); shift 2 ;;
 	*) break ;;
 	esac
 done
-name=${1:?usage: run-vm.sh [--flavor F] [--initrd FILE] SCENARIO}
-script=$top/tests/vm/scenarios/$name.sh
+if [ -n "$script" ]; then
+	name=${1:-$(basename "$script" .sh)}
+else
+	name=${1:?usage: run-vm.sh [--flavor F] [--initrd FILE] SCENARIO}
+	script=$top/tests/vm/scenarios/$name.sh
+fi
 [ -f "$script" ] || { echo "run-vm: no scenario $script" >&2; exit 2; }
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
 ktree=${KDIR:-$cache/kernel-$flavor-current}
 kernel=$ktree/arch/x86/boot/bzImage
 [ -f "$kernel" ] || { echo "run-vm: no kernel at $kernel: run 'make kernel'" >&2; exit 2; }
-if [ -z "$initrd" ]; then
+if [ -z "$initrd" ] && [ "$script" != "$top/tests/vm/scenarios/$name.sh" ]; then
+	initrd=$top/build/initramfs-$flavor-$name.cpio.gz
+	extra=$(mktemp -d)
+	mkdir -p "$extra/scenarios"
+	cp "$script" "$extra/scenarios/$name.sh"
+	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" "$extra" || exit 2
+	rm -rf "$extra"
+elif [ -z "$initrd" ]; then
 	initrd=$top/build/initramfs-$flavor.cpio.gz
 	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" || exit 2
 fi
@@ -125,7 +142,7 @@ else
 	emit ok "$name: no unexpected kernel warnings"
 fi
 
-host=$top/tests/vm/scenarios/$name.host.sh
+host=${script%.sh}.host.sh
 if [ -f "$host" ]; then
 	while IFS= read -r line; do
 		case $line in
