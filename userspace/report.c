@@ -212,7 +212,14 @@ struct cctx {
 	long cur;		/* index in rep->rec of the outermost, -1 */
 	long nh;		/* no_handler record of this transaction, -1 */
 	bool nh_armed;		/* a transfer ran since nh was made */
+	/* each open level: adapter, address, SMBus or not */
+	long lvl_adapter[MAX_DEPTH], lvl_addr[MAX_DEPTH];
+	bool lvl_smbus[MAX_DEPTH];
+	bool has_ts;		/* of the outermost */
+	unsigned long long ts_ns;
 };
+
+#define STALE_NS	(10ULL * 1000000000ULL)
 
 struct iag_console {
 	struct iag_report *rep;
@@ -543,7 +550,40 @@ static void handle(struct iag_console *c, struct cevent *e,
 	switch (e->ev) {
 	case CEV_XFER:
 	case CEV_SMBUS_XFER:
+		if (x->depth > 0) {
+			/*
+			 * Nested is plausible only on a parent adapter (a mux) or
+			 * as the emulation of the SMBus transfer above it (same
+			 * adapter and address, xfer under smbus_xfer), and within
+			 * 10 s. Otherwise the open transfer lost its result line
+			 * (serial consoles drop lines): it stays unterminated.
+			 */
+			int top = (x->depth > MAX_DEPTH ? MAX_DEPTH : x->depth) - 1;
+			bool ok = e->adapter != x->lvl_adapter[top] ||
+				  (e->addr == x->lvl_addr[top] &&
+				   x->lvl_smbus[top] && e->ev == CEV_XFER);
+
+			if (ok && e->has_ts && x->has_ts &&
+			    e->ts_ns > x->ts_ns + STALE_NS)
+				ok = false;
+			if (!ok) {
+				c->rep->unterminated++;
+				x->depth = 0;
+				x->cur = -1;
+				if (x->nh_armed) {
+					x->nh = -1;
+					x->nh_armed = false;
+				}
+			}
+		}
+		if (x->depth < MAX_DEPTH) {
+			x->lvl_adapter[x->depth] = e->adapter;
+			x->lvl_addr[x->depth] = e->addr;
+			x->lvl_smbus[x->depth] = e->ev == CEV_SMBUS_XFER;
+		}
 		if (x->depth == 0) {
+			x->has_ts = e->has_ts;
+			x->ts_ns = e->ts_ns;
 			r = rec_at(c, x->nh);
 			if (r && (r->adapter != e->adapter || r->addr != e->addr))
 				x->nh = -1;

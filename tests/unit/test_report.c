@@ -193,6 +193,33 @@ static void test_console_failures_inside(void **state)
 	iag_report_free(&rep);
 }
 
+static void test_console_lost_result(void **state)
+{
+	/* serial consoles drop lines: a lost result must not swallow the rest */
+	struct iag_report rep;
+
+	read_console(&rep,
+		"[    1.000000] i2c_atomic_xfer: adapter=1 addr=0x50 flags=0x0000 msgs=1 cb=none state=halt\n"
+		/* result of 1-0050 lost; the next transfer on the same adapter */
+		"[    1.000100] i2c_atomic_xfer: adapter=1 addr=0x51 flags=0x0000 msgs=1 cb=none state=halt\n"
+		"[    1.000200] i2c_atomic_result: adapter=1 addr=0x51 ret=1\n"
+		"[    2.000000] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=1 cb=none state=halt\n"
+		/* lost again; 30 s later, on another adapter: not nested */
+		"[   32.000000] i2c_atomic_smbus_xfer: adapter=0 addr=0x52 flags=0x0000 rw=read cmd=0x00 proto=2 cb=none state=halt\n"
+		"[   32.000001] i2c_atomic_result: adapter=0 addr=0x52 ret=0\n");
+	assert_int_equal(rep.n, 4);
+	assert_false(rep.rec[0].has_ret);
+	assert_int_equal(rep.rec[1].addr, 0x51);
+	assert_true(rep.rec[1].has_ret);
+	assert_false(rep.rec[2].has_ret);
+	assert_int_equal(rep.rec[3].adapter, 0);
+	assert_int_equal(rep.rec[3].path_len, 1);
+	assert_true(rep.rec[3].has_ret);
+	assert_int_equal(rep.unterminated, 2);
+	assert_int_equal(rep.nested, 0);
+	iag_report_free(&rep);
+}
+
 static void test_console_per_cpu(void **state)
 {
 	/* ftrace-style lines, two CPUs interleaved: nesting is per CPU */
@@ -579,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_console_atomic_log_emulated),
 		cmocka_unit_test(test_console_denied_truncated_interleaved),
 		cmocka_unit_test(test_console_failures_inside),
+		cmocka_unit_test(test_console_lost_result),
 		cmocka_unit_test(test_console_per_cpu),
 		cmocka_unit_test(test_console_ranges),
 		cmocka_unit_test(test_console_garbage),
