@@ -33,7 +33,8 @@
 # Environment: CLANG (default clang), FUZZ_NICE (nice level, default 10),
 # FUZZ_TIMEOUT (seconds per input before it counts as a hang, default 20),
 # FUZZ_MAX_FINDINGS (a long run restarts after a finding until this many
-# findings or the time is up, default 3).
+# findings or the time is up, default 3), FUZZ_ARGS (more libFuzzer flags
+# for the fuzzing runs, e.g. "-use_value_profile=1 -max_len=16384").
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -257,7 +258,7 @@ fuzz_one() {
 		logs+=("$log")
 		(cd "$out" && nice -n "$nice_lvl" "$bin" -max_total_time="$left" \
 			-timeout="$timeout_s" -rss_limit_mb=2048 -print_final_stats=1 \
-			-artifact_prefix="$art/" "${dict[@]}" \
+			-artifact_prefix="$art/" "${dict[@]}" ${FUZZ_ARGS:-} \
 			"$corpus" "$fz/corpus/$h") >"$log" 2>&1
 		rc=$?
 		[ "$rc" = 0 ] && break
@@ -370,7 +371,7 @@ if [ -n "$summary" ]; then
 		echo "- started: $started, ended: $ended"
 		echo "- commit: $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" status --porcelain -- userspace 2>/dev/null | grep -q . && echo ' (userspace/ has uncommitted changes)')"
 		echo "- compiler: $("$CLANG" --version 2>/dev/null | head -1)"
-		echo "- flags: \`${CFLAGS_FUZZ[*]}\`, \`-timeout=$timeout_s -rss_limit_mb=2048\`, nice $nice_lvl, one harness at a time"
+		echo "- flags: \`${CFLAGS_FUZZ[*]}\`, \`-timeout=$timeout_s -rss_limit_mb=2048${FUZZ_ARGS:+ $FUZZ_ARGS}\` and the harness's dictionary, nice $nice_lvl, one harness at a time"
 		echo "- host: $(nproc) CPUs, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo
 		echo "| harness | result | seconds | executions | exec/s | coverage (cov / ft) | corpus (units/bytes) | findings |"
