@@ -25,6 +25,16 @@ cp "$tool" "$root/bin/i2c-atomic-guard"
 cp "$top"/tests/vm/scenarios/*.sh "$root/scenarios/" 2>/dev/null || true
 rm -f "$root"/scenarios/*.host.sh
 [ -d "$top/tests/vm/guest/files" ] && cp -r "$top/tests/vm/guest/files/." "$root/etc/"
+# bpftool, with the shared libraries it needs, to check from inside the
+# guest what is loaded, attached and pinned.
+bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
+if [ -x "$bpftool" ]; then
+	cp "$bpftool" "$root/bin/bpftool"
+	for lib in $(ldd "$bpftool" | grep -o '/[^ ]*\.so[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 cp "$kmods"/*.ko "$root/lib/modules/iag/"
 find "$ktree/drivers/i2c" -name 'i2c-stub.ko' -exec cp {} "$root/lib/modules/iag/" \;
 # Each module shrinks by an order of magnitude without debug info.

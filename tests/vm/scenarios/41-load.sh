@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Under load: 100 pm_test=core suspend cycles with audit attached; in every
+# cycle the test module makes 20 unauthorized transfers in atomic mode.
+# Records delivered + dropped == transfers made, exactly; the tool's memory
+# does not grow across cycles; no kernel warning (the runner checks that).
+# timeout: 900
+. /lib/iag/lib.sh
+plan 4
+
+stub=$(load_stub 0x50)
+load_iag_test || { not_ok "test module loads"; exit 1; }
+echo "b $stub 0x50 20" >/sys/kernel/debug/iag_test/suspend_plan
+out=/tmp/load.jsonl
+audit_start $out --stack-depth 8 || { not_ok "audit attaches"; exit 1; }
+rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$AUDIT_PID/status; }
+i=0
+while [ $i -lt 100 ]; do
+	suspend_core || break
+	i=$((i + 1))
+	[ $i = 10 ] && rss10=$(rss)
+done
+sleep 0.5
+rss100=$(rss)
+audit_stop
+check_eq "100 suspend cycles completed" 100 "$i"
+got=$(jcount $out '"kind":"atomic_xfer"')
+dropped=$(jsummary $out dropped)
+diag "delivered $got, dropped ${dropped:-?}, RSS after 10 cycles ${rss10} kB, after 100 ${rss100} kB"
+check_eq "delivered + dropped == 2000 transfers" 2000 "$((got + ${dropped:-0}))"
+check_eq "summary violations == 2000" 2000 "$(jsummary $out violations)"
+check "RSS did not grow by more than 256 kB from cycle 10 to 100" test "$((rss100 - rss10))" -le 256
