@@ -16,44 +16,14 @@
 #include "resolve.h"
 #include "util.h"
 
-/* devmodel.[ch] are written in parallel: build and link without them. */
-#if __has_include("devmodel.h")
 #include "devmodel.h"
-#define HAVE_DEVMODEL 1
-#pragma weak iag_devmodel_open
-#pragma weak iag_devmodel_close
-#pragma weak iag_devmodel_lookup
-#pragma weak iag_devinfo_free
-#else
-#define HAVE_DEVMODEL 0
-#endif
+#include "record.h"
 
-static const char *const kinds[] = {
-	[IAG_KIND_ATOMIC_XFER] = "atomic_xfer",
-	[IAG_KIND_ATOMIC_CONTEXT_XFER] = "atomic_context_xfer",
-	[IAG_KIND_LOCK_BUSY] = "lock_busy",
-	[IAG_KIND_NO_ATOMIC_HANDLER] = "no_atomic_handler",
-	[IAG_KIND_DENIED] = "denied",
-};
-
-static const char *const verdicts[] = {
-	[IAG_VERDICT_ALLOWED] = "allowed",
-	[IAG_VERDICT_VIOLATION] = "violation",
-	[IAG_VERDICT_DENIED] = "denied",
-};
-
-static const char *const callbacks[] = {
-	[IAG_CB_NONE] = "none",
-	[IAG_CB_XFER_ATOMIC] = "xfer_atomic",
-	[IAG_CB_SMBUS_XFER_ATOMIC] = "smbus_xfer_atomic",
-	[IAG_CB_SMBUS_EMULATED] = "smbus_emulated",
-	[IAG_CB_UNKNOWN] = "unknown",
-};
-
-static const char *const states[] = {
-	"booting", "scheduling", "freeing_initmem", "running",
-	"halt", "power_off", "restart", "suspend",
-};
+/* A record.c enum name, or "unknown". */
+static const char *nm(const char *name)
+{
+	return name ? name : "unknown";
+}
 
 static const char *const counter_names[] = {
 	[IAG_CNT_SEEN] = "seen",
@@ -63,38 +33,6 @@ static const char *const counter_names[] = {
 	[IAG_CNT_DROPPED] = "dropped",
 	[IAG_CNT_NESTED] = "nested",
 };
-
-/*
- * A JSON string of bytes from sysfs or a task name: jansson takes only
- * UTF-8, so when it refuses, every byte outside printable ASCII is written
- * as the four characters "\xNN" (as record.h does).
- */
-static json_t *jstr(const char *s)
-{
-	json_t *j;
-	char *buf, *o;
-
-	if (!s)
-		return json_null();
-	j = json_string(s);
-	if (j)
-		return j;
-	buf = malloc(strlen(s) * 4 + 1);
-	if (!buf)
-		return json_null();
-	for (o = buf; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c < 0x7f)
-			*o++ = c;
-		else
-			o += sprintf(o, "\\x%02x", c);
-	}
-	*o = 0;
-	j = json_string(buf);
-	free(buf);
-	return j ? j : json_null();
-}
 
 #define NAME(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) && (tab)[i] ? (tab)[i] : "unknown")
 
@@ -117,31 +55,6 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 		l->json = true;	/* files are for `report`: always JSON Lines */
 	}
 	return IAG_EXIT_OK;
-}
-
-static void lookup_device(struct iag_live *l, int adapter, unsigned int addr,
-			  json_t *o)
-{
-#if HAVE_DEVMODEL
-	struct iag_devinfo di;
-
-	if (!l->dm_tried) {
-		l->dm_tried = true;
-		if (iag_devmodel_open)
-			l->dm = iag_devmodel_open("/sys");
-	}
-	if (l->dm && iag_devmodel_lookup &&
-	    !iag_devmodel_lookup(l->dm, adapter, addr, &di)) {
-		json_object_set_new(o, "device", jstr(di.name));
-		json_object_set_new(o, "driver", jstr(di.driver));
-		json_object_set_new(o, "sysfs", jstr(di.sysfs));
-		iag_devinfo_free(&di);
-		return;
-	}
-#endif
-	json_object_set_new(o, "device", json_null());
-	json_object_set_new(o, "driver", json_null());
-	json_object_set_new(o, "sysfs", json_null());
 }
 
 /* The BPF machinery's own frames at the top of a stack. */
@@ -214,16 +127,20 @@ static __u32 first_frame(const struct iag_live *l, const struct iag_event *ev, _
 	return i;
 }
 
-static json_t *stack_json(struct iag_live *l, const struct iag_event *ev)
+/* The record's stack as function names, without the probe's own frames. */
+static int symbolize(struct iag_live *l, const struct iag_event *ev,
+		     struct iag_record *r)
 {
-	json_t *arr = json_array();
+	__u32 i, first, n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
 	char buf[256];
-	__u32 i, n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
+	size_t k;
 
-	__u32 first;
-
-	if (n)
-		load_ksyms(l, ev);
+	for (k = 0; k < r->n_stack; k++)
+		free(r->stack[k]);
+	r->n_stack = 0;
+	if (!n)
+		return 0;
+	load_ksyms(l, ev);
 	first = first_frame(l, ev, n);
 	if (n - first > l->max_stack)
 		n = first + l->max_stack;
@@ -232,60 +149,36 @@ static json_t *stack_json(struct iag_live *l, const struct iag_event *ev)
 			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf));
 		else
 			iag_ksyms_name(l->ksyms, ev->stack[i], buf, sizeof(buf));
-		json_array_append_new(arr, jstr(buf));
+		r->stack[r->n_stack] = strdup(buf);
+		if (!r->stack[r->n_stack])
+			return -ENOMEM;
+		r->n_stack++;
 	}
-	return arr;
+	return 0;
 }
 
 json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev)
 {
-	json_t *o = json_object(), *path = json_array();
-	char comm[IAG_COMM_LEN + 1];
-	unsigned int i;
+	struct iag_record r;
+	json_t *o = NULL;
 
-	json_object_set_new(o, "ts_ns", json_integer((json_int_t)ev->ts_ns));
-	json_object_set_new(o, "kind", json_string(NAME(kinds, ev->kind)));
-	json_object_set_new(o, "verdict", json_string(NAME(verdicts, ev->verdict)));
-	json_object_set_new(o, "adapter", json_integer(ev->adapter));
-	for (i = 0; i < ev->path_len && i < IAG_MAX_PATH; i++)
-		json_array_append_new(path, json_integer(ev->adapter_path[i]));
-	json_object_set_new(o, "adapter_path", path);
-	json_object_set_new(o, "addr", json_integer(ev->addr));
-	lookup_device(l, ev->adapter, ev->addr, o);
-	json_object_set_new(o, "callback", json_string(NAME(callbacks, ev->callback)));
-	json_object_set_new(o, "system_state", json_string(NAME(states, ev->system_state)));
-	json_object_set_new(o, "irqs_disabled", ev->irqs_disabled > 1 ? json_null() :
-			    json_boolean(ev->irqs_disabled));
-	json_object_set_new(o, "preempt_count", json_integer(ev->preempt_count));
-	json_object_set_new(o, "ret", json_integer(ev->ret));
-	if (ev->rule_id == IAG_NO_RULE) {
-		json_object_set_new(o, "rule", json_null());
-	} else {
-		json_object_set_new(o, "rule", json_integer(ev->rule_id));
-		if (l->pol && ev->rule_id < l->pol->n_rules) {
-			const struct iag_rule *r = &l->pol->rules[ev->rule_id];
-			char txt[300];
+	if (iag_record_from_event(&r, ev) || symbolize(l, ev, &r))
+		goto out;
+	if (!l->dm_tried) {
+		l->dm_tried = true;
+		l->dm = iag_devmodel_open("/sys");
+	}
+	iag_record_fill_device(&r, l->dm);
+	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
+		const struct iag_rule *rule = &l->pol->rules[ev->rule_id];
 
-			snprintf(txt, sizeof(txt), "%s: %s", iag_selector_name(r->sel),
-				 r->value ? r->value : "");
-			json_object_set_new(o, "rule_text", jstr(txt));
-		}
+		if (asprintf(&r.rule_text, "%s: %s", iag_selector_name(rule->sel),
+			     rule->value ? rule->value : "") < 0)
+			r.rule_text = NULL;
 	}
-	json_object_set_new(o, "stack", stack_json(l, ev));
-	memcpy(comm, ev->comm, IAG_COMM_LEN);
-	comm[IAG_COMM_LEN] = 0;
-	json_object_set_new(o, "comm", jstr(comm));
-	json_object_set_new(o, "pid", json_integer(ev->pid));
-	/* Transfer detail beyond the DESIGN.md record. */
-	json_object_set_new(o, "flags", json_integer(ev->flags));
-	if (ev->is_smbus) {
-		json_object_set_new(o, "smbus_protocol", json_integer(ev->smbus_protocol));
-		json_object_set_new(o, "smbus_command", json_integer(ev->smbus_command));
-		json_object_set_new(o, "smbus_read", json_boolean(ev->smbus_read));
-	} else if (ev->kind == IAG_KIND_ATOMIC_XFER || ev->kind == IAG_KIND_ATOMIC_CONTEXT_XFER ||
-		   ev->kind == IAG_KIND_DENIED) {
-		json_object_set_new(o, "msg_count", json_integer(ev->msg_count));
-	}
+	o = iag_record_to_json(&r);
+out:
+	iag_record_free(&r);
 	return o;
 }
 
@@ -307,9 +200,9 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 	memcpy(comm, ev->comm, IAG_COMM_LEN);
 	comm[IAG_COMM_LEN] = 0;
 	fprintf(l->out, "%-14.6f %-20s %-9s %-6d 0x%-4x %-10s %-17s %-9s %5d %-16s %u\n",
-		ev->ts_ns / 1e9, NAME(kinds, ev->kind), NAME(verdicts, ev->verdict),
-		ev->adapter, ev->addr, path, NAME(callbacks, ev->callback),
-		NAME(states, ev->system_state), ev->ret, comm, ev->pid);
+		ev->ts_ns / 1e9, nm(iag_kind_name(ev->kind)), nm(iag_verdict_name(ev->verdict)),
+		ev->adapter, ev->addr, path, nm(iag_callback_name(ev->callback)),
+		nm(iag_state_name(ev->system_state)), ev->ret, comm, ev->pid);
 	if (ev->stack_len)
 		load_ksyms(l, ev);
 	{
@@ -337,7 +230,7 @@ int iag_live_event(const struct iag_event *ev, void *ctx)
 		return 0;
 	if (l->json) {
 		json_t *o = iag_live_event_json(l, ev);
-		char *s = json_dumps(o, JSON_COMPACT);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 		if (s)
 			fprintf(l->out, "%s\n", s);
@@ -488,9 +381,7 @@ void iag_live_fini(struct iag_live *l)
 	l->out = NULL;
 	iag_ksyms_free(l->ksyms);
 	l->ksyms = NULL;
-#if HAVE_DEVMODEL
-	if (l->dm && iag_devmodel_close)
+	if (l->dm)
 		iag_devmodel_close(l->dm);
-#endif
 	l->dm = NULL;
 }
