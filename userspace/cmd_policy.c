@@ -255,7 +255,7 @@ static int cmd_check(int argc, char **argv)
 }
 
 /* Open the pinned allowlist; an exit code on failure (reported). */
-static int open_allow_map(int *fd)
+static int open_allow_map_n(int *fd, __u32 *max_entries)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
@@ -287,7 +287,14 @@ static int open_allow_map(int *fd)
 		close(*fd);
 		return IAG_EXIT_INTERNAL;
 	}
+	if (max_entries)
+		*max_entries = info.max_entries;
 	return IAG_EXIT_OK;
+}
+
+static int open_allow_map(int *fd)
+{
+	return open_allow_map_n(fd, NULL);
 }
 
 struct kv {
@@ -336,7 +343,9 @@ static int cmd_load(int argc, char **argv)
 	struct iag_keyset ks = { 0 };
 	struct iag_diag d;
 	struct kv *old = NULL;
-	size_t n_old = 0, removed = 0;
+	size_t n_old = 0, removed = 0, fresh = 0;
+	__u32 max_entries = 0;
+	bool gap = false;
 	int c, err, fd, rc;
 
 	optind = 0;
@@ -376,7 +385,7 @@ static int cmd_load(int argc, char **argv)
 	if (why)
 		iag_warn("INSECURE: loading %s although it %s (--insecure-policy)",
 			 file, why);
-	rc = open_allow_map(&fd);
+	rc = open_allow_map_n(&fd, &max_entries);
 	if (rc) {
 		iag_policy_free(pol);
 		return rc;
@@ -388,34 +397,60 @@ static int cmd_load(int argc, char **argv)
 		rc = IAG_EXIT_USAGE;
 		goto out_fd;
 	}
-	/* new keys first, then drop the stale ones: never a gap */
-	for (size_t i = 0; i < ks.n; i++) {
-		struct iag_allow_key k = { .adapter = ks.keys[i].adapter,
-					   .addr = (__u16)ks.keys[i].addr };
-		struct iag_allow_val v = { .rule_id = ks.keys[i].rule_id };
-
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY)) {
-			iag_err("policy load: adding key i2c-%d 0x%x: %s%s",
-				k.adapter, k.addr, strerror(errno),
-				errno == E2BIG ? " (the map is full)" : "");
-			rc = errno == E2BIG ? IAG_EXIT_USAGE : IAG_EXIT_INTERNAL;
-			goto out_fd;
-		}
-	}
 	err = read_map(fd, &old, &n_old);
 	if (err) {
 		iag_err("policy load: reading the map: %s", strerror(-err));
 		rc = IAG_EXIT_INTERNAL;
 		goto out_fd;
 	}
-	for (size_t i = 0; i < n_old; i++) {
-		bool keep = false;
+	if (ks.n > max_entries) {
+		iag_err("policy load: %s gives %zu keys, the pinned map holds %u: nothing changed",
+			file, ks.n, max_entries);
+		rc = IAG_EXIT_USAGE;
+		goto out_fd;
+	}
+	for (size_t k = 0; k < ks.n; k++) {
+		bool known = false;
 
-		for (size_t k = 0; k < ks.n && !keep; k++)
-			keep = old[i].k.adapter == ks.keys[k].adapter &&
-			       old[i].k.addr == ks.keys[k].addr;
-		if (!keep && !bpf_map_delete_elem(fd, &old[i].k))
-			removed++;
+		for (size_t i = 0; i < n_old && !known; i++)
+			known = old[i].k.adapter == ks.keys[k].adapter &&
+				old[i].k.addr == ks.keys[k].addr;
+		fresh += !known;
+	}
+	/*
+	 * New keys first, then drop the stale ones: no allowed device is ever
+	 * missing. Only when the map cannot hold both for a moment are the
+	 * stale ones dropped first (said out loud).
+	 */
+	gap = n_old + fresh > max_entries;
+	if (gap)
+		iag_warn("policy load: the pinned map (%u entries) cannot hold the old and the new keys at once: removing the stale ones first",
+			 max_entries);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == (gap ? 0 : 1)) {
+			for (size_t i = 0; i < n_old; i++) {
+				bool keep = false;
+
+				for (size_t k = 0; k < ks.n && !keep; k++)
+					keep = old[i].k.adapter == ks.keys[k].adapter &&
+					       old[i].k.addr == ks.keys[k].addr;
+				if (!keep && !bpf_map_delete_elem(fd, &old[i].k))
+					removed++;
+			}
+			continue;
+		}
+		for (size_t i = 0; i < ks.n; i++) {
+			struct iag_allow_key k = { .adapter = ks.keys[i].adapter,
+						   .addr = (__u16)ks.keys[i].addr };
+			struct iag_allow_val v = { .rule_id = ks.keys[i].rule_id };
+
+			if (bpf_map_update_elem(fd, &k, &v, BPF_ANY)) {
+				iag_err("policy load: adding key i2c-%d 0x%x: %s",
+					k.adapter, k.addr, strerror(errno));
+				rc = IAG_EXIT_INTERNAL;
+				goto out_fd;
+			}
+		}
 	}
 	printf("loaded %zu keys from %s into %s (%zu stale keys removed)\n",
 	       ks.n, file, allow_map_path(), removed);

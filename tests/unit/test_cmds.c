@@ -297,6 +297,35 @@ static void test_policy_load_pinned(void **state)
 	assert_non_null(strstr(out, "4 keys removed"));
 	free(out);
 	assert_int_not_equal(bpf_map_get_next_key(fd, NULL, &next), 0);
+	close(fd);
+
+	/* a map too small: refused untouched; a swap that needs a gap: done */
+	snprintf(pin, sizeof(pin), "%s/small", dir);
+	fx_mkdirs(pin);
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "allow", sizeof(struct iag_allow_key),
+			    sizeof(struct iag_allow_val), 4, NULL);
+	assert_true(fd >= 0);
+	snprintf(pin, sizeof(pin), "%s/small/allow", dir);
+	assert_int_equal(bpf_obj_pin(fd, pin), 0);
+	snprintf(pin, sizeof(pin), "%s/small", dir);
+	setenv("IAG_PIN_DIR", pin, 1);
+	p1 = put("big.yaml", "allow:\n  - driver: at24\n  - i2c: 1-0010\n");
+	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
+			     fixture_sysfs(), NULL), 2);
+	assert_non_null(strstr(out, "gives 5 keys, the pinned map holds 4: nothing changed"));
+	free(out);
+	assert_int_not_equal(bpf_map_get_next_key(fd, NULL, &next), 0);
+	p1 = put("three.yaml", "allow:\n  - i2c: 1-0010\n  - i2c: 1-0011\n  - i2c: 1-0012\n");
+	p2 = put("three2.yaml", "allow:\n  - i2c: 1-0020\n  - i2c: 1-0021\n  - i2c: 1-0022\n");
+	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
+			     fixture_sysfs(), NULL), 0);
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "load", p2, "--sysfs-root",
+			     fixture_sysfs(), NULL), 0);
+	assert_non_null(strstr(out, "removing the stale ones first"));
+	assert_non_null(strstr(out, "loaded 3 keys"));
+	assert_non_null(strstr(out, "(3 stale keys removed)"));
+	free(out);
 	unsetenv("IAG_PIN_DIR");
 	close(fd);
 	umount(dir);
