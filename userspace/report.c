@@ -107,6 +107,71 @@ static ssize_t read_line(FILE *f, char **buf, size_t *cap)
 	return n;
 }
 
+/* A report written by `report --format json`: {"records": [...], ...}. */
+static int read_report_json(struct iag_report *rep, FILE *f)
+{
+	json_error_t je;
+	json_t *o, *recs, *e;
+	char err[200], *all;
+	size_t i, len = 2, cap = 65536;
+
+	/* the first line, "{", is already read */
+	all = malloc(cap);
+	if (!all)
+		return -ENOMEM;
+	memcpy(all, "{\n", 2);
+	for (;;) {
+		size_t got;
+
+		if (cap - len < 4096) {
+			char *na = realloc(all, cap * 2);
+
+			if (!na) {
+				free(all);
+				return -ENOMEM;
+			}
+			all = na;
+			cap *= 2;
+		}
+		got = fread(all + len, 1, cap - len, f);
+		len += got;
+		if (!got)
+			break;
+	}
+	o = json_loadb(all, len, JSON_REJECT_DUPLICATES, &je);
+	free(all);
+
+	if (!o) {
+		iag_report_bad(rep, (unsigned long)(je.line > 0 ? je.line : 1),
+			       "not JSON: %s (column %d)", je.text, je.column);
+		return 0;
+	}
+	recs = json_object_get(o, "records");
+	if (!json_is_array(recs)) {
+		iag_report_bad(rep, 1, "a JSON object without a \"records\" list");
+		json_decref(o);
+		return 0;
+	}
+	json_array_foreach(recs, i, e) {
+		struct iag_record r;
+		const json_t *ln = json_object_get(e, "line");
+
+		if (iag_record_from_json(&r, e, err, sizeof(err))) {
+			iag_report_bad(rep, 0, "record %zu: %s", i, err);
+			continue;
+		}
+		r.line = json_is_integer(ln) && json_integer_value(ln) > 0 ?
+			 (unsigned long)json_integer_value(ln) : 0;
+		if (iag_report_add(rep, &r)) {
+			iag_record_free(&r);
+			json_decref(o);
+			return -ENOMEM;
+		}
+	}
+	json_decref(o);
+	return 0;
+}
+
 int iag_report_read_jsonl(struct iag_report *rep, FILE *f)
 {
 	char *buf = NULL, err[200];
@@ -125,6 +190,11 @@ int iag_report_read_jsonl(struct iag_report *rep, FILE *f)
 		rep->lines++;
 		while (*p == ' ' || *p == '\t')
 			p++;
+		if (line == 1 && !strcmp(p, "{")) {
+			/* our own JSON report ("{" alone on line 1) reads back too */
+			free(buf);
+			return read_report_json(rep, f);
+		}
 		if (!*p)
 			continue;
 		if (memchr(buf, '\0', (size_t)n)) {

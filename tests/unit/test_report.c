@@ -362,6 +362,34 @@ static void test_jsonl_bad_line(void **state)
 	iag_report_free(&rep);
 }
 
+static void test_json_report_reads_back(void **state)
+{
+	struct iag_report rep, back;
+	char *out;
+
+	read_console(&rep, mux_log);
+	iag_report_decide(&rep, NULL, NULL, NULL);
+	out = render(&rep, IAG_FMT_JSON, NULL);
+	read_jsonl(&back, out);
+	assert_int_equal(back.n_bad, 0);
+	assert_int_equal(back.n, rep.n);
+	for (size_t i = 0; i < rep.n; i++) {
+		assert_int_equal(back.rec[i].kind, rep.rec[i].kind);
+		assert_int_equal(back.rec[i].verdict, rep.rec[i].verdict);
+		assert_int_equal(back.rec[i].path_len, rep.rec[i].path_len);
+		assert_int_equal(back.rec[i].line, rep.rec[i].line);
+		assert_string_equal(back.rec[i].device, rep.rec[i].device);
+	}
+	free(out);
+	iag_report_free(&back);
+	iag_report_free(&rep);
+	/* a broken one: one bad "line", no records */
+	read_jsonl(&back, "{\n  \"records\": [1, 2\n");
+	assert_int_equal(back.n, 0);
+	assert_int_equal(back.n_bad, 1);
+	iag_report_free(&back);
+}
+
 static void test_verdicts_from_policy(void **state)
 {
 	struct iag_policy *p = pol("  - i2c: 3-0050\n  - driver: at24\n");
@@ -611,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_console_ranges),
 		cmocka_unit_test(test_console_garbage),
 		cmocka_unit_test(test_jsonl_bad_line),
+		cmocka_unit_test(test_json_report_reads_back),
 		cmocka_unit_test(test_verdicts_from_policy),
 		cmocka_unit_test(test_escapers),
 		cmocka_unit_test(test_formats_escape),
