@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The floor of what any BPF watcher on __i2c_smbus_xfer() costs: programs
+ * that do nothing. tests/bench/floor.c loads one of them (fentry by default,
+ * the kprobe for reference) and keeps it attached until a signal.
+ */
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("fentry/__i2c_smbus_xfer")
+int floor_fentry(void *ctx)
+{
+	return 0;
+}
+
+SEC("kprobe/__i2c_smbus_xfer")
+int floor_kprobe(void *ctx)
+{
+	return 0;
+}
