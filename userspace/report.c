@@ -138,11 +138,16 @@ static int read_report_json(struct iag_report *rep, FILE *f)
 		if (!got)
 			break;
 	}
+	/* line numbers of this document: rep->lines counts them all */
+	for (size_t k = 2; k < len; k++)
+		if (all[k] == '\n' || k + 1 == len)
+			rep->lines++;
 	o = json_loadb(all, len, JSON_REJECT_DUPLICATES, &je);
 	free(all);
 
 	if (!o) {
-		iag_report_bad(rep, (unsigned long)(je.line > 0 ? je.line : 1),
+		iag_report_bad(rep, je.line > 0 && (unsigned long)je.line <= rep->lines ?
+			       (unsigned long)je.line : rep->lines,
 			       "not JSON: %s (column %d)", je.text, je.column);
 		return 0;
 	}
@@ -157,7 +162,7 @@ static int read_report_json(struct iag_report *rep, FILE *f)
 		const json_t *ln = json_object_get(e, "line");
 
 		if (iag_record_from_json(&r, e, err, sizeof(err))) {
-			iag_report_bad(rep, 0, "record %zu: %s", i, err);
+			iag_report_bad(rep, 1, "record %zu: %s", i, err);
 			continue;
 		}
 		r.line = json_is_integer(ln) && json_integer_value(ln) > 0 ?
