@@ -299,7 +299,15 @@ struct cctx {
 struct iag_console {
 	struct iag_report *rep;
 	struct cctx ctx[MAX_CTX];
+	int ctx_fmt[MAX_CTX];
 	size_t n_ctx;
+	/*
+	 * Which format made each record (0 tracepoint, 1 atomic_log): with
+	 * both tp_printk and the log switch on, every event is printed twice.
+	 */
+	unsigned char *src;
+	size_t src_cap;
+	unsigned long fmt_records[2];
 };
 
 struct iag_console *iag_console_new(struct iag_report *rep)
@@ -311,14 +319,15 @@ struct iag_console *iag_console_new(struct iag_report *rep)
 	return c;
 }
 
-static struct cctx *ctx_for(struct iag_console *c, int key)
+static struct cctx *ctx_for(struct iag_console *c, int key, int fmt)
 {
 	for (size_t i = 0; i < c->n_ctx; i++)
-		if (c->ctx[i].key == key)
+		if (c->ctx[i].key == key && c->ctx_fmt[i] == fmt)
 			return &c->ctx[i];
 	if (c->n_ctx == MAX_CTX)
 		return &c->ctx[0];
 	c->ctx[c->n_ctx] = (struct cctx){ .key = key, .cur = -1, .nh = -1 };
+	c->ctx_fmt[c->n_ctx] = fmt;
 	return &c->ctx[c->n_ctx++];
 }
 
@@ -334,6 +343,7 @@ struct cevent {
 	bool has_ts;
 	unsigned long long ts_ns;
 	int ctx;
+	int fmt;		/* 0 tracepoint line, 1 atomic_log line */
 };
 
 static bool parse_long(const char *v, size_t len, int base, long *out)
@@ -507,7 +517,7 @@ static void parse_prefix(struct cevent *e, const char *pre, size_t len)
 
 /* Find the next marker at or after @from; returns its offset or -1. */
 static long find_marker(const char *s, size_t len, size_t from,
-			enum cev *ev, size_t *body)
+			enum cev *ev, size_t *body, int *fmt)
 {
 	for (size_t i = from; i + 11 < len; i++) {
 		if (!memcmp(s + i, "i2c_atomic_", 11)) {
@@ -519,6 +529,7 @@ static long find_marker(const char *s, size_t len, size_t from,
 				    i + 11 + nl < len && s[i + 11 + nl] == ':') {
 					*ev = cev_names[k].ev;
 					*body = i + 11 + nl + 1;
+					*fmt = 0;
 					return (long)i;
 				}
 			}
@@ -531,6 +542,7 @@ static long find_marker(const char *s, size_t len, size_t from,
 				    (i + 18 + nl == len || s[i + 18 + nl] == ' ')) {
 					*ev = cev_names[k].ev;
 					*body = i + 18 + nl;
+					*fmt = 1;
 					return (long)i;
 				}
 			}
@@ -586,13 +598,25 @@ static long new_record(struct iag_console *c, const struct cevent *e, int kind,
 	}
 	if (iag_report_add(c->rep, &r))
 		return -1;
+	if (c->rep->n > c->src_cap) {
+		size_t cap = c->rep->n * 2;
+		unsigned char *ns = realloc(c->src, cap);
+
+		if (ns) {
+			c->src = ns;
+			c->src_cap = cap;
+		}
+	}
+	if (c->rep->n <= c->src_cap)
+		c->src[c->rep->n - 1] = (unsigned char)e->fmt;
+	c->fmt_records[e->fmt & 1]++;
 	return (long)c->rep->n - 1;
 }
 
 static void handle(struct iag_console *c, struct cevent *e,
 		   unsigned long lineno)
 {
-	struct cctx *x = ctx_for(c, e->ctx);
+	struct cctx *x = ctx_for(c, e->ctx, e->fmt);
 	struct iag_record *r;
 
 	c->rep->events++;
@@ -762,7 +786,8 @@ void iag_console_line(struct iag_console *c, const char *s, size_t len,
 {
 	size_t from = 0, body;
 	enum cev ev;
-	long m = find_marker(s, len, 0, &ev, &body);
+	int fmt = 0;
+	long m = find_marker(s, len, 0, &ev, &body, &fmt);
 	struct cevent pre = { .ctx = 0 };
 
 	c->rep->lines++;
@@ -772,12 +797,13 @@ void iag_console_line(struct iag_console *c, const char *s, size_t len,
 	while (m >= 0) {
 		enum cev nev;
 		size_t nbody;
-		long next = find_marker(s, len, body, &nev, &nbody);
+		int nfmt = 0;
+		long next = find_marker(s, len, body, &nev, &nbody, &nfmt);
 		size_t end = next >= 0 ? (size_t)next : len;
 		struct cevent e = {
 			.ev = ev, .flags = -1, .msgs = -1, .proto = -1,
 			.cmd = -1, .rw = -1, .cb = -1, .state = -1,
-			.irqs_off = -1,
+			.irqs_off = -1, .fmt = fmt,
 			.ctx = pre.ctx,
 		};
 
@@ -791,16 +817,43 @@ void iag_console_line(struct iag_console *c, const char *s, size_t len,
 		m = next;
 		ev = nev;
 		body = nbody;
+		fmt = nfmt;
 	}
 }
 
 void iag_console_finish(struct iag_console *c)
 {
+	bool both;
+
 	if (!c)
 		return;
+	both = c->fmt_records[0] && c->fmt_records[1] &&
+	       c->src_cap >= c->rep->n;
 	for (size_t i = 0; i < c->n_ctx; i++)
-		if (c->ctx[i].depth > 0 && c->ctx[i].cur >= 0)
+		if (c->ctx[i].depth > 0 && c->ctx[i].cur >= 0 &&
+		    !(both && c->ctx_fmt[i] == 1))
 			c->rep->unterminated++;	/* no result: the record stays, ret unknown */
+	if (both) {
+		/* each event twice: keep the tracepoint lines' records */
+		size_t o = 0;
+		unsigned long dropped = 0;
+
+		for (size_t i = 0; i < c->rep->n; i++) {
+			if (c->src[i] == 1) {
+				iag_record_free(&c->rep->rec[i]);
+				dropped++;
+				continue;
+			}
+			c->rep->rec[o++] = c->rep->rec[i];
+		}
+		c->rep->n = o;
+		free(c->rep->note);
+		if (asprintf(&c->rep->note,
+			     "the log holds both the tracepoint lines (tp_printk) and the atomic_log lines: %lu records from the atomic_log lines were left out as duplicates",
+			     dropped) < 0)
+			c->rep->note = NULL;
+	}
+	free(c->src);
 	free(c);
 }
 

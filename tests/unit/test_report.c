@@ -220,6 +220,31 @@ static void test_console_lost_result(void **state)
 	iag_report_free(&rep);
 }
 
+static void test_console_both_formats(void **state)
+{
+	/* tp_printk and atomic_log both on: every event printed twice */
+	struct iag_report rep;
+
+	read_console(&rep,
+		"[    7.000000] i2c_atomic_smbus_xfer: adapter=1 addr=0x50 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[    7.000000] i2c-atomic: event=smbus_xfer adapter=1 addr=0x50 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[    7.000001] i2c_atomic_result: adapter=1 addr=0x50 ret=0\n"
+		"[    7.000001] i2c-atomic: event=result adapter=1 addr=0x50 ret=0\n"
+		"[    7.000002] i2c-atomic: event=smbus_xfer adapter=1 addr=0x52 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[    7.000002] i2c_atomic_smbus_xfer: adapter=1 addr=0x52 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[    7.000003] i2c_atomic_result: adapter=1 addr=0x52 ret=0\n"
+		"[    7.000003] i2c-atomic: event=result adapter=1 addr=0x52 ret=0\n");
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.rec[0].addr, 0x50);
+	assert_int_equal(rep.rec[1].addr, 0x52);
+	assert_int_equal(rep.rec[1].line, 6);
+	assert_int_equal(rep.unterminated, 0);
+	assert_int_equal(rep.nested, 0);
+	assert_non_null(rep.note);
+	assert_non_null(strstr(rep.note, "2 records from the atomic_log lines"));
+	iag_report_free(&rep);
+}
+
 static void test_console_per_cpu(void **state)
 {
 	/* ftrace-style lines, two CPUs interleaved: nesting is per CPU */
@@ -635,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_console_denied_truncated_interleaved),
 		cmocka_unit_test(test_console_failures_inside),
 		cmocka_unit_test(test_console_lost_result),
+		cmocka_unit_test(test_console_both_formats),
 		cmocka_unit_test(test_console_per_cpu),
 		cmocka_unit_test(test_console_ranges),
 		cmocka_unit_test(test_console_garbage),
