@@ -118,6 +118,7 @@ int do_ci(int argc, char **argv)
 	struct ci_ctx ctx = { 0 };
 	struct sigaction sa, old_int, old_term;
 	bool have_cnt = false;
+	char *cmdline = NULL;
 	pid_t pid;
 	FILE *out = stdout;
 
@@ -174,7 +175,21 @@ int do_ci(int argc, char **argv)
 		rc = IAG_EXIT_INTERNAL;
 		goto out;
 	}
-	iag_report_init(&ctx.rep, argv[optind]);
+	{
+		/* the report's source: the command line */
+		size_t len = 1;
+		char *p;
+
+		for (int i = optind; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		cmdline = malloc(len);
+		if (cmdline) {
+			p = cmdline;
+			for (int i = optind; i < argc; i++)
+				p += sprintf(p, "%s%s", i > optind ? " " : "", argv[i]);
+		}
+	}
+	iag_report_init(&ctx.rep, cmdline ? cmdline : argv[optind]);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -273,6 +288,7 @@ out_rep:
 	iag_ksyms_free(ctx.ksyms);
 	iag_report_free(&ctx.rep);
 out:
+	free(cmdline);
 	iag_session_close(s);
 	iag_policy_keys_free(pol, &ks);
 	return rc;
