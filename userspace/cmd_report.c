@@ -131,6 +131,9 @@ int do_report(int argc, char **argv)
 	}
 	for (size_t i = 0; i < rep.n_bad; i++)
 		iag_warn("%s:%lu: %s", input, rep.bad[i].line, rep.bad[i].msg);
+	if (console && !rep.events)
+		iag_warn("%s: no i2c_atomic event in %lu lines: was the kernel booted with 'trace_event=i2c_atomic:* tp_printk', or 'shutdown-audit arm' run (and the console loglevel high enough)?",
+			 input, rep.lines);
 	if (rep.sum_dropped) {
 		iag_warn("%s: the recorder dropped %llu records (its ring buffer was full): this report misses them",
 			 input, rep.sum_dropped);
