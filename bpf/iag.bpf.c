@@ -42,7 +42,6 @@ const volatile __u32 fentry_preempt_offset = 0;
 /* What the tracepoint adds (__DO_TRACE disables preemption: 1). */
 const volatile __u32 tp_preempt_offset = 1;
 
-#define MAX_DEPTH	16
 /*
  * A pending record older than this is stale (its end was never seen: the
  * programs were attached in the middle of a transfer): start afresh.
@@ -250,8 +249,6 @@ static __always_inline struct cpu_state *tp_push(void *ctx, struct i2c_adapter *
 		return NULL;
 	if (st->depth && bpf_ktime_get_boot_ns() - st->ev.ts_ns > STALE_NS)
 		st->depth = st->pending = 0;
-	if (st->depth >= MAX_DEPTH)
-		return NULL;
 	if (st->depth++) {
 		nested(st, nr);
 		return NULL;
@@ -459,8 +456,6 @@ static __always_inline struct cpu_state *kp_push(void *ctx, struct i2c_adapter *
 	if (st->depth && bpf_ktime_get_boot_ns() - st->ev.ts_ns > STALE_NS)
 		st->depth = st->pending = 0;
 	if (st->depth) {
-		if (st->depth >= MAX_DEPTH)
-			return NULL;
 		st->depth++;
 		nested(st, nr);
 		return NULL;
