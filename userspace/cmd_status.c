@@ -128,7 +128,7 @@ int do_status(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *mode_why, *enf_why;
+	const char *mode_why, *enf_why, *tp_why;
 	struct iag_probe p;
 	enum iag_mode mode;
 	json_t *pinned, *loaded;
@@ -156,6 +156,8 @@ int do_status(int argc, char **argv)
 
 	iag_probe_kernel(&p, true);
 	mode = iag_probe_pick_mode(&p, IAG_MODE_AUTO, &mode_why);
+	/* Why not tracepoint mode, when auto falls back to kprobes. */
+	iag_probe_pick_mode(&p, IAG_MODE_TRACEPOINT, &tp_why);
 	enf_why = iag_probe_enforce_blocker(&p);
 	pinned = pinned_list();
 	loaded = loaded_list();
@@ -193,6 +195,9 @@ int do_status(int argc, char **argv)
 		json_object_set_new(o, "atomic_log_switch", json_boolean(p.atomic_log));
 		json_object_set_new(o, "audit_mode", mode_why ? json_null() : json_string(iag_mode_name(mode)));
 		json_object_set_new(o, "audit_unavailable", mode_why ? json_string(mode_why) : json_null());
+		json_object_set_new(o, "audit_mode_reason",
+				    !mode_why && mode == IAG_MODE_KPROBE && tp_why ?
+				    json_string(tp_why) : json_null());
 		json_object_set_new(o, "callback_kind", json_boolean(!mode_why && mode == IAG_MODE_TRACEPOINT));
 		json_object_set_new(o, "enforce", json_boolean(!enf_why));
 		json_object_set_new(o, "enforce_unavailable", enf_why ? json_string(enf_why) : json_null());
@@ -242,9 +247,11 @@ int do_status(int argc, char **argv)
 	if (mode_why)
 		printf("audit:         unavailable: %s\n", mode_why);
 	else
-		printf("audit:         %s mode%s\n", iag_mode_name(mode),
+		printf("audit:         %s mode%s%s%s\n", iag_mode_name(mode),
+		       mode == IAG_MODE_KPROBE && tp_why ? ": " : "",
+		       mode == IAG_MODE_KPROBE && tp_why ? tp_why : "",
 		       mode == IAG_MODE_KPROBE ?
-		       " (stock kernel: no callback kind, no lock_busy/no_handler events)" : "");
+		       " (callback kind from the adapter, no lock_busy/no_handler events)" : "");
 	if (enf_why)
 		printf("enforce:       unavailable: %s\n", enf_why);
 	else
