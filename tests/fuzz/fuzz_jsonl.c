@@ -4,13 +4,15 @@
  * (iag_report_read_jsonl() in userspace/report.c, iag_record_from_json()
  * in userspace/record.c), followed by the verdicts and every report writer
  * (userspace/report_fmt.c) on what was read. The checks are in
- * fuzz_report_common.h.
+ * fuzz_report_common.h. The reader also takes a whole JSON report (what
+ * `report --format json` writes, "{" alone on the first line).
  */
 #include "fuzz_report_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	fz_init();
+	fz_line_from_input = false;	/* a JSON report keeps its source's lines */
 	return 0;
 }
 
