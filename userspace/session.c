@@ -131,7 +131,7 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 	struct iag_session *s;
 	struct iag_probe pr;
 	struct bpf_program *prog;
-	const char *why;
+	const char *why, *mode_why;
 	enum iag_mode mode;
 	unsigned int i, rb_bytes, page = sysconf(_SC_PAGESIZE);
 	int err;
@@ -140,21 +140,17 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 	libbpf_set_print(libbpf_print);
 
 	iag_probe_kernel(&pr, opts->enforce);
-	mode = iag_probe_pick_mode(&pr, opts->mode, &why);
+	/* For enforce, the reason it cannot comes first: that is the question. */
+	why = opts->enforce ? iag_probe_enforce_blocker(&pr) : NULL;
+	mode = iag_probe_pick_mode(&pr, opts->mode, &mode_why);
+	if (!why)
+		why = mode_why;
+	if (!why && opts->enforce && mode != IAG_MODE_TRACEPOINT)
+		why = "enforcement needs tracepoint mode (the patched kernel's hook), not kprobe mode";
 	if (why) {
 		iag_err("%s", why);
 		*exit_code = IAG_EXIT_UNSUPPORTED;
 		return NULL;
-	}
-	if (opts->enforce) {
-		why = iag_probe_enforce_blocker(&pr);
-		if (!why && mode != IAG_MODE_TRACEPOINT)
-			why = "enforcement needs tracepoint mode (the patched kernel's hook), not kprobe mode";
-		if (why) {
-			iag_err("%s", why);
-			*exit_code = IAG_EXIT_UNSUPPORTED;
-			return NULL;
-		}
 	}
 
 	s = calloc(1, sizeof(*s));
