@@ -17,7 +17,8 @@ check "i2c_atomic_xfer_check is on the error-injection list" \
 	grep -q "^i2c_atomic_xfer_check" /sys/kernel/debug/error_injection/list
 echo "w $stub 0x50 0x10 0x11" >/sys/kernel/debug/iag_test/run_now
 echo i2c_atomic_xfer_check >$FF/inject
-echo -1 >$FF/i2c_atomic_xfer_check/retval
+# retval is an unsigned long: the errno goes in as its two's complement.
+printf %#x -1 >$FF/i2c_atomic_xfer_check/retval
 echo 100 >$FF/probability
 echo -1 >$FF/times
 echo 0 >$FF/interval
