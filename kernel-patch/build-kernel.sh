@@ -3,7 +3,10 @@
 #
 # Build the i2c-atomic-guard test kernel, or reuse it from the cache.
 #
-#   kernel-patch/build-kernel.sh [test|bench|debug|stock]
+#   kernel-patch/build-kernel.sh [test|bench|debug|stock] [--status]
+#
+# --status only says whether the cached tree is up to date (exit 0) or would
+# be built (exit 1).
 #
 # test: the scenarios' kernel; bench: without debug options; debug: with
 # KASAN; stock: the test configuration WITHOUT the patch series, to prove the
@@ -22,6 +25,7 @@
 set -euo pipefail
 
 flavor=${1:-test}
+status_only=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
@@ -55,6 +59,12 @@ key=$({
 	true
 } | sha256sum | cut -c1-16)
 tree=$cache/kernel-$flavor-$key
+
+if [ "$status_only" = --status ]; then
+	if [ -f "$tree/.complete" ]; then echo "$flavor: up to date ($tree)"; exit 0; fi
+	echo "$flavor: would build $tree"
+	exit 1
+fi
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock-$flavor"

@@ -46,6 +46,8 @@ static void enforce_usage(FILE *f)
 		"                       patched kernel); kprobe is refused with exit 3\n"
 		"      --stack-depth N  kernel frames per violation, 0..%d (default 16)\n"
 		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 256)\n"
+		"      --insecure-policy  take a policy file that non-root users could have\n"
+		"                       written (refused otherwise, exit 2), with a warning\n"
 		"  -h, --help           this help\n"
 		"\n"
 		"Examples:\n"
@@ -117,7 +119,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 
 int do_enforce(int argc, char **argv)
 {
-	enum { OPT_PIN = 256, OPT_UNPIN, OPT_STACK, OPT_RB };
+	enum { OPT_PIN = 256, OPT_UNPIN, OPT_STACK, OPT_RB, OPT_INSECURE };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "pin", no_argument, NULL, OPT_PIN },
@@ -128,11 +130,12 @@ int do_enforce(int argc, char **argv)
 		{ "stack-depth", required_argument, NULL, OPT_STACK },
 		{ "ringbuf-kb", required_argument, NULL, OPT_RB },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *policy = NULL, *output = NULL;
-	bool pin = false, do_unpin = false;
+	bool pin = false, do_unpin = false, insecure = false;
 	struct iag_session_opts so;
 	struct iag_session *s = NULL;
 	struct iag_policy *pol = NULL;
@@ -156,6 +159,9 @@ int do_enforce(int argc, char **argv)
 			break;
 		case OPT_UNPIN:
 			do_unpin = true;
+			break;
+		case OPT_INSECURE:
+			insecure = true;
 			break;
 		case 'd':
 			duration = iag_parse_duration(optarg);
@@ -222,6 +228,8 @@ int do_enforce(int argc, char **argv)
 	}
 
 	rc = iag_load_policy_keys(policy, &pol, &ks);
+	if (!rc)
+		rc = iag_policy_require_trusted(pol, insecure);
 	if (rc)
 		goto out;
 	if (!ks.n)

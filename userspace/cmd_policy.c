@@ -338,7 +338,7 @@ static int cmd_load(int argc, char **argv)
 		{ 0 }
 	};
 	bool insecure = false;
-	const char *root = "/sys", *file, *why;
+	const char *root = "/sys", *file;
 	struct iag_policy *pol;
 	struct iag_keyset ks = { 0 };
 	struct iag_diag d;
@@ -375,16 +375,11 @@ static int cmd_load(int argc, char **argv)
 		iag_diag_print(&d, stderr);
 		return IAG_EXIT_USAGE;
 	}
-	why = iag_policy_insecure_reason(pol);
-	if (why && !insecure) {
-		iag_err("refusing %s: it %s; whoever can write it decides which devices may run in atomic mode (fix with 'chown root:root' and 'chmod go-w', or pass --insecure-policy)",
-			file, why);
+	rc = iag_policy_require_trusted(pol, insecure);
+	if (rc) {
 		iag_policy_free(pol);
-		return IAG_EXIT_USAGE;
+		return rc;
 	}
-	if (why)
-		iag_warn("INSECURE: loading %s although it %s (--insecure-policy)",
-			 file, why);
 	rc = open_allow_map_n(&fd, &max_entries);
 	if (rc) {
 		iag_policy_free(pol);

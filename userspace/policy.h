@@ -109,5 +109,11 @@ int iag_parse_i2c_name(const char *s, int *bus, unsigned int *addr);
  * sudoers): owned by non-root, or writable by group/other. NULL if fine.
  */
 const char *iag_policy_insecure_reason(const struct iag_policy *pol);
+/*
+ * policy_trust.c: for commands that change what the kernel allows. Refuses
+ * an insecure policy (IAG_EXIT_USAGE, reported) unless @insecure, in which
+ * case it warns loudly. IAG_EXIT_OK when the policy may be used.
+ */
+int iag_policy_require_trusted(const struct iag_policy *pol, bool insecure);
 
 #endif

@@ -40,6 +40,6 @@ find "$ktree/drivers/i2c" -name 'i2c-stub.ko' -exec cp {} "$root/lib/modules/iag
 # Each module shrinks by an order of magnitude without debug info.
 for m in "$root"/lib/modules/iag/*.ko; do strip --strip-debug "$m"; done
 [ -n "$extra" ] && cp -a "$extra/." "$root/"
-chmod 0755 "$root/init" "$root"/bin/*
+chmod 0755 "$root" "$root/init" "$root"/bin/*
 (cd "$root" && find . | cpio -o -H newc --quiet --owner=0:0) | gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"
