@@ -6,11 +6,11 @@
 #  - a policy file writable by others is refused by policy load and enforce
 #    (exit 2) unless --insecure-policy;
 #  - bpffs not mounted: enforce --pin and policy load exit 3 and say so;
-#  - no capabilities: audit names the capability it lacks;
-#  - kernel lockdown (confidentiality): audit exits 3 and says why.
+#  - no capabilities: audit names the capability it lacks.
+# Kernel lockdown has its own boot: 42-lockdown.
 # timeout: 300
 . /lib/iag/lib.sh
-plan 18
+plan 16
 
 stub=$(load_stub 0x50,0x52)
 load_iag_test || { not_ok "test module loads"; exit 1; }
@@ -84,13 +84,3 @@ rc=$?
 cat /tmp/o
 check "audit without capabilities fails" test "$rc" -ne 0
 check "and names the capability it lacks" grep -q "CAP_BPF\|CAP_SYS_ADMIN" /tmp/o
-
-# lockdown (one way: last)
-mkdir -p /sys/kernel/security
-mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
-echo confidentiality >/sys/kernel/security/lockdown
-$IAG audit --duration 1 >/tmp/o 2>&1
-rc=$?
-cat /tmp/o
-check_eq "audit under lockdown=confidentiality exits 3" 3 "$rc"
-check "and says lockdown" grep -qi lockdown /tmp/o
