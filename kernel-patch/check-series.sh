@@ -126,7 +126,7 @@ for p in "${patches[@]}"; do
 	if ! g am -q "$here/$p" >"$logs/$tag-am.log" 2>&1; then
 		am=FAILED
 		fail=1
-		rows+=("$(printf '%-4s %-62s %-6s %-10s %-7s %-5s %5s' "$n" "${p:0:62}" "$am" "$cp" "$build" "$warn" "-")")
+		rows+=("$(printf '%-4s %-64s %-6s %-10s %-7s %-5s %5s' "$n" "${p:0:64}" "$am" "$cp" "$build" "$warn" "-")")
 		break
 	fi
 
@@ -154,7 +154,7 @@ for p in "${patches[@]}"; do
 	warn=$(grep -c 'warning:' "$logs/$tag-build.log")
 	[ "$warn" = 0 ] || fail=1
 
-	rows+=("$(printf '%-4s %-62s %-6s %-10s %-7s %-5s %5s' "$n" "${p:0:62}" "$am" "$cp" "$build" "$warn" "$(($(date +%s) - t0))s")")
+	rows+=("$(printf '%-4s %-64s %-6s %-10s %-7s %-5s %5s' "$n" "${p:0:64}" "$am" "$cp" "$build" "$warn" "$(($(date +%s) - t0))s")")
 	say "$p: am $am, checkpatch $cp, build $build, $warn warnings"
 	[ "$build" = ok ] || break
 done
@@ -164,7 +164,7 @@ echo
 echo "Series: ${#patches[@]} patches, tree $tree"
 echo "patch -p1 (build-kernel.sh): $patch_p1"
 echo
-printf '%-4s %-62s %-6s %-10s %-7s %-5s %5s\n' "#" "patch" "git am" "chk E/W/C" "build" "warn" "time"
+printf '%-4s %-64s %-6s %-10s %-7s %-5s %5s\n' "#" "patch" "git am" "chk E/W/C" "build" "warn" "time"
 for r in "${rows[@]}"; do echo "$r"; done
 echo
 echo "chk E/W/C: checkpatch --strict errors/warnings/checks of the patch;"
@@ -176,6 +176,11 @@ if grep -h '^CHECK:' "$logs"/*-checkpatch.log >/dev/null 2>&1; then
 		grep -A1 '^CHECK:' "$f" | grep -E '^(CHECK|#)' | paste - - |
 			sed -e "s|^|  $(basename "$f" -checkpatch.log): |"
 	done
+	if ! grep -h -A1 '^CHECK:' "$logs"/*-checkpatch.log | grep -E '^(CHECK|#)' | paste - - |
+		grep -v "Lines should not end with a '('.*FILE: include/trace/events/" >/dev/null; then
+		echo "  (all of them: the TP_STRUCT__entry( and TP_fast_assign( lines of"
+		echo "   TRACE_EVENT() definitions, laid out like the other trace headers)"
+	fi
 fi
 echo
 echo "Logs: $logs"
