@@ -104,6 +104,8 @@ done
 mkdir -p "$out/logs" "$out/findings" "$out/corpus" "$out/obj"
 logdir=$out/logs
 if [ "$mode" = smoke ]; then
+	# what a smoke run killed on the way left behind
+	find "$out/logs" -maxdepth 1 -name 'smoke.*' -mmin +120 -exec rm -rf {} + 2>/dev/null
 	logdir=$(mktemp -d "$out/logs/smoke.XXXXXX") || exit 1
 	trap 'rm -rf "$logdir"; exit 130' INT TERM
 fi
