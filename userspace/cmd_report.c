@@ -143,15 +143,15 @@ int do_report(int argc, char **argv)
 	}
 	if (!no_sysfs)
 		m = iag_devmodel_open(root);
-	if (pol) {
+	if (pol && !no_sysfs) {
 		int err = iag_resolve_ex(pol, root, iag_verbose ? 0 : IAG_RESOLVE_QUIET,
 					 &ks);
 
-		if (err && !no_sysfs)
+		if (err) {
 			iag_warn("report: cannot resolve %s against %s (%s): matching the devices the records name",
 				 policy, root, strerror(-err));
-		if (no_sysfs || err)
 			iag_keyset_free(&ks);
+		}
 	}
 	iag_report_decide(&rep, pol, policy && !no_sysfs ? &ks : NULL,
 			  m && iag_devmodel_has_i2c(m) ? m : NULL);
