@@ -10,7 +10,7 @@
 # Kernel lockdown has its own boot: 42-lockdown.
 # timeout: 300
 . /lib/iag/lib.sh
-plan 16
+plan 15
 
 stub=$(load_stub 0x50,0x52)
 load_iag_test || { not_ok "test module loads"; exit 1; }
