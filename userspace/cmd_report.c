@@ -129,8 +129,11 @@ int do_report(int argc, char **argv)
 		rc = IAG_EXIT_USAGE;
 		goto out;
 	}
-	for (size_t i = 0; i < rep.n_bad; i++)
+	for (size_t i = 0; i < rep.n_bad && i < 20; i++)
 		iag_warn("%s:%lu: %s", input, rep.bad[i].line, rep.bad[i].msg);
+	if (rep.n_bad > 20)
+		iag_warn("%s: %zu more lines could not be read (all of them are in the report)",
+			 input, rep.n_bad - 20);
 	if (console && !rep.events)
 		iag_warn("%s: no i2c_atomic event in %lu lines: was the kernel booted with 'trace_event=i2c_atomic:* tp_printk', or 'shutdown-audit arm' run (and the console loglevel high enough)?",
 			 input, rep.lines);

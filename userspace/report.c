@@ -80,12 +80,15 @@ void iag_report_bad(struct iag_report *rep, unsigned long line,
 	va_end(ap);
 	if (!m)
 		return;
-	nb = realloc(rep->bad, (rep->n_bad + 1) * sizeof(*nb));
-	if (!nb) {
-		free(m);
-		return;
+	if (!(rep->n_bad & (rep->n_bad - 1))) {	/* 0, 1, 2, 4, ...: grow */
+		nb = realloc(rep->bad, (rep->n_bad ? rep->n_bad * 2 : 1) * sizeof(*nb));
+		if (!nb) {
+			free(m);
+			return;
+		}
+		rep->bad = nb;
 	}
-	rep->bad = nb;
+	nb = rep->bad;
 	nb[rep->n_bad].line = line;
 	nb[rep->n_bad].msg = m;
 	rep->n_bad++;
