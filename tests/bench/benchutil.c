@@ -19,6 +19,9 @@
  *         bpfmem maps=N map_memlock_kb=X progs=N prog_memlock_kb=X
  *       and VmRSS/VmHWM from /proc/PID/status:
  *         rss vmrss_kb=X vmhwm_kb=X
+ *   benchutil readtime FILE...
+ *       Time to read each FILE to its end (what a tool pays to scan it):
+ *         readtime file=F bytes=N ms=X
  */
 #include <dirent.h>
 #include <errno.h>
@@ -248,6 +251,29 @@ static int do_bpfmem(const char *pid)
 	return 0;
 }
 
+static int do_readtime(int argc, char **argv)
+{
+	static char buf[1 << 16];
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		double t0 = now_ms();
+		unsigned long long bytes = 0;
+		FILE *f = fopen(argv[i], "r");
+		size_t n;
+
+		if (!f) {
+			printf("readtime file=%s error=%d\n", argv[i], errno);
+			continue;
+		}
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			bytes += n;
+		fclose(f);
+		printf("readtime file=%s bytes=%llu ms=%.1f\n", argv[i], bytes, now_ms() - t0);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int rc = 2;
@@ -258,10 +284,13 @@ int main(int argc, char **argv)
 		rc = do_sink(argv[2]);
 	else if (argc == 3 && !strcmp(argv[1], "bpfmem"))
 		rc = do_bpfmem(argv[2]);
+	else if (argc >= 3 && !strcmp(argv[1], "readtime"))
+		rc = do_readtime(argc - 2, argv + 2);
 	if (rc == 2)
 		fprintf(stderr,
 			"usage: benchutil startup RUNS MARKER -- CMD [ARGS...]\n"
 			"       benchutil sink PATTERN < LINES\n"
-			"       benchutil bpfmem PID\n");
+			"       benchutil bpfmem PID\n"
+			"       benchutil readtime FILE...\n");
 	return rc;
 }

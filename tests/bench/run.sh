@@ -77,9 +77,9 @@ rm -rf "$extra"
 mkdir -p "$extra/bin" "$extra/scenarios"
 cp "$out/floor" "$out/benchutil" "$extra/bin/"
 if [ $quick = 1 ]; then
-	append="iag_bench_rounds=1 iag_bench_rates=1000,10000,50000 iag_bench_secs=2"
+	append="iag_bench_rounds=1 iag_bench_rates=200,1000,10000 iag_bench_secs=2"
 else
-	append="iag_bench_rounds=3 iag_bench_rates=1000,2000,5000,10000,20000,50000,100000 iag_bench_secs=3"
+	append="iag_bench_rounds=5 iag_bench_rates=100,200,500,1000,5000,10000,50000 iag_bench_secs=3"
 fi
 # The kernel command line carries the parameters (init gets them as
 # environment variables).
@@ -169,18 +169,18 @@ declare -A label=(
 )
 dat=$out/per-transfer.dat
 : >"$dat"
-xfer_table="| configuration | ns per transfer (median) | spread (min - max) | samples | overhead vs untraced (ns) | overhead / floor's |
-| --- | ---: | ---: | ---: | ---: | ---: |"
+xfer_table="| configuration | ns per transfer (median) | spread (min - max) | samples | overhead vs untraced (ns) | overhead / floor's | overhead, min vs min (ns) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for n in $names; do
 	read -r med mn mx cnt <<<"$(stats "$n")"
 	if [ "$cnt" = 0 ]; then
-		xfer_table+=$'\n'"| ${label[$n]} | not measured | | 0 | | |"
+		xfer_table+=$'\n'"| ${label[$n]} | not measured | | 0 | | | |"
 		continue
 	fi
 	ov=$(calc "$med - $u_med")
 	ratio=$(awk -v o="$ov" -v f="$floor_ov" 'BEGIN { if (f > 0) printf "%.2f", o / f; else print "-" }')
 	[ "$n" = none ] && ratio="-"
-	xfer_table+=$'\n'"| ${label[$n]} | $(f1 "$med") | $(f1 "$mn") - $(f1 "$mx") | $cnt | $(f1 "$ov") | $ratio |"
+	xfer_table+=$'\n'"| ${label[$n]} | $(f1 "$med") | $(f1 "$mn") - $(f1 "$mx") | $cnt | $(f1 "$ov") | $ratio | $(f1 "$(calc "$mn - $u_min")") |"
 	echo "\"${short[$n]}\" $med $mn $mx" >>"$dat"
 done
 count_per=$(kv "$(B | awk '$1 == "xfer" && $2 == "none"' | head -1)" count)
@@ -230,9 +230,17 @@ while read -r l; do
 	[ "$rate" = 10000 ] && at10k="$ach $drop $sum"
 done <<<"$(B | awk '$1 == "throughput" { sub(/^throughput /, ""); print }')"
 secs_per=$(kv "$(B | awk '$1 == "throughput"' | head -1)" seconds)
+diag_table="| audit options (10,000 events/s requested) | generated (events/s) | sent | delivered | dropped |
+| --- | ---: | ---: | ---: | ---: |"
+while read -r l; do
+	[ -n "$l" ] || continue
+	args=$(echo "$l" | sed -n 's/.*args="\(.*\)"$/\1/p')
+	diag_table+=$'\n'"| \`audit --output FIFO ${args:-(text table)}\` | $(kv "$l" achieved) | $(kv "$l" sent) | $(kv "$l" delivered) | $(kv "$l" dropped) |"
+done <<<"$(B | awk '$1 == "diag"')"
+readtimes=$(B | awk '$1 == "readtime" { sub(/^readtime /, ""); print "- " $0 }')
 
 # Start-up.
-su_table="| program | exec to attached, ms (median of 5) | min - max |
+su_table="| program | exec to attached, ms (median) | min - max |
 | --- | ---: | ---: |"
 declare -A slabel=(
 	[audit]="i2c-atomic-guard audit (tracepoint mode)"
@@ -243,7 +251,7 @@ declare -A slabel=(
 for n in audit audit_kprobe floor_fentry bpftrace; do
 	l=$(B | awk -v n="$n" '$1 == "startup" && $2 == n' | head -1)
 	[ -n "$l" ] || { su_table+=$'\n'"| ${slabel[$n]} | not measured | |"; continue; }
-	su_table+=$'\n'"| ${slabel[$n]} | $(kv "$l" median_ms) | $(kv "$l" min_ms) - $(kv "$l" max_ms) |"
+	su_table+=$'\n'"| ${slabel[$n]} | $(kv "$l" median_ms) | $(kv "$l" min_ms) - $(kv "$l" max_ms) ($(kv "$l" runs) runs) |"
 done
 su_audit=$(kv "$(B | awk '$1 == "startup" && $2 == "audit"' | head -1)" median_ms)
 su_bt=$(kv "$(B | awk '$1 == "startup" && $2 == "bpftrace"' | head -1)" median_ms)
@@ -364,6 +372,14 @@ $tp_table
 Highest rate with zero drops: ${best_zero} events/s generated.
 First drops: ${first_drop:-none up to the highest rate tried}.
 
+Where the consumer's time goes (same storm, other output options):
+
+$diag_table
+
+What scanning some kernel files costs in this VM (\`benchutil readtime\`):
+
+$readtimes
+
 ## Start-up
 
 From just before fork/exec to the "attached" line on stderr (\`benchutil
@@ -396,7 +412,7 @@ $(echo "$mem_idle" | grep -o 'map fd=[0-9]* type=[0-9]* key=[0-9]* value=[0-9]* 
 | stock fallback adds at most 1.5x the empty fentry's overhead | kprobe mode +$(f1 "$k_ov") ns vs floor +$(f1 "$floor_ov") ns ($(awk -v k="$k_ov" -v f="$floor_ov" 'BEGIN { if (f > 0) printf "%.2fx", k / f; else print "-" }')) | $(verdict "$g2a") |
 | stock fallback adds less than a sixth of the ftrace smbus events' overhead | kprobe mode +$(f1 "$k_ov") ns vs ftrace +$(f1 "$ft_ov") ns ($(awk -v k="$k_ov" -v f="$ft_ov" 'BEGIN { if (f > 0) printf "1/%.1f", f / k; else print "-" }')) | $(verdict "$g2b") |
 | zero drops at 10,000 violation events/s, default ring buffer | $( [ -n "$at10k" ] && echo "generated $ach10/s, dropped $drop10" || echo "not measured" ) | $(verdict "$g3") |
-| audit ready in under a tenth of bpftrace's start-up | audit $su_audit ms; $( [ -n "$su_bt" ] && echo "bpftrace in the same VM $su_bt ms" || echo "bpftrace could not run in the VM; against the native 300 ms reference" ) | $(verdict "$g4") |
+| audit ready in under a tenth of bpftrace's start-up | audit $su_audit ms; $( if [ -n "$su_bt" ]; then echo "bpftrace in the same VM $su_bt ms ($(awk -v a="$su_audit" -v b="$su_bt" 'BEGIN { printf "%.2f", a / b }') of it)"; elif [ "$bt_runs" = 1 ]; then echo "bpftrace's start-up not measured in this run; against the native 300 ms reference"; else echo "bpftrace could not run in the VM; against the native 300 ms reference"; fi ) | $(verdict "$g4") |
 | (the same, against bpftrace's native 0.30 s here) | audit $su_audit ms in TCG vs 30 ms | $(verdict "$g4n") |
 EOF
 } >"$results_md"
