@@ -76,9 +76,12 @@ fi
 # built once per run; prints the initramfs path.
 vm_initrd() {
 	local f=$1 ktree initrd=$top/build/initramfs-$1.cpio.gz
-	ktree=${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$f-current}
+	# Resolve the cache's "current" link once: the modules and the boots of
+	# this run must use the same tree, whatever a concurrent build does.
+	ktree=$(readlink -f "${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$f-current}")
+	echo "$ktree" >"$top/build/ktree-$f"
 	if [ ! -f "$initrd.fresh" ]; then
-		"$top/tests/kmod/build.sh" "$f" >/dev/null 2>>"$log" || return 1
+		KDIR=$ktree "$top/tests/kmod/build.sh" "$f" >/dev/null 2>>"$log" || return 1
 		"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$f" "$initrd" 2>>"$log" || return 1
 		touch "$initrd.fresh"
 	fi
@@ -99,7 +102,7 @@ if [ "$do_vm" = 1 ]; then
 			echo "not ok $idx vm/$name # the $f kernel's test modules or initramfs did not build (see $log)"
 			continue
 		fi
-		section "vm/$name" "$top/tests/vm/run-vm.sh" --flavor "$f" --initrd "$initrd" "$name"
+		KDIR=$(cat "$top/build/ktree-$f") section "vm/$name" "$top/tests/vm/run-vm.sh" --flavor "$f" --initrd "$initrd" "$name"
 	done
 fi
 

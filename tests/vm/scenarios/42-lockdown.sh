@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Kernel lockdown (lockdown=confidentiality on the command line): BPF may not
-# read kernel memory with bpf_probe_read_kernel(). status reports the
-# lockdown; kprobe mode, which needs that helper, exits 3 and says lockdown
-# is why; tracepoint mode reads only its typed arguments and keeps working.
+# read kernel memory with bpf_probe_read_kernel(), which both modes need
+# (system_state is not in pahole 1.24's BTF, so it is read by address).
+# status reports the lockdown; audit in either mode and enforce exit 3 and
+# say lockdown is why, before loading anything.
 # timeout: 150
 # append: lockdown=confidentiality
 . /lib/iag/lib.sh
@@ -18,8 +19,10 @@ rc=$?
 cat /tmp/o
 check_eq "audit --mode kprobe exits 3 under lockdown" 3 "$rc"
 check "and says lockdown is why" grep -qi lockdown /tmp/o
-$IAG audit --duration 1 --json >/tmp/o 2>&1
+$IAG audit --mode tracepoint --duration 1 >/tmp/o 2>&1
+check_eq "audit --mode tracepoint exits 3 under lockdown" 3 "$?"
+printf 'mode: enforce\nallow:\n  - adapter: i2c-0\n' >/tmp/p.yaml
+$IAG enforce --policy /tmp/p.yaml --duration 1 >/tmp/o 2>&1
 rc=$?
 cat /tmp/o
-check_eq "audit in tracepoint mode still works (exit 0)" 0 "$rc"
-check_eq "and ends with its summary" 1 "$(jcount /tmp/o '"kind":"summary"')"
+check_eq "enforce exits 3 under lockdown" 3 "$rc"
