@@ -15,7 +15,7 @@ if [ ! -f "$stamp" ]; then
 	log=$(mktemp)
 	# No initrd: a kernel that boots fully panics on the missing root fs.
 	timeout --kill-after=5 20 qemu-system-x86_64 -machine q35,accel=kvm -m 512 \
-		-display none -monitor none -no-reboot -kernel "$kernel" \
+		-display none -monitor none -nic none -no-reboot -kernel "$kernel" \
 		-append "console=ttyS0 panic=-1" -serial "file:$log" >/dev/null 2>&1
 	if grep -q "VFS: Unable to mount root" "$log"; then echo kvm >"$stamp"; else echo tcg >"$stamp"; fi
 	rm -f "$log"

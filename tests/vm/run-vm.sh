@@ -81,7 +81,7 @@ accel=tcg
 start=$(date +%s.%N)
 timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 	-machine q35,accel=$accel -m 1024 -smp 2 \
-	-display none -monitor none -no-reboot \
+	-display none -monitor none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 no_timer_check iag_scenarios=$name $append" \
 	-serial "file:$console" -serial "file:$results" >/dev/null 2>"$logdir/$name.qemu.err"
