@@ -417,13 +417,21 @@ static void check_json_fmt(const struct iag_report *rep, const char *s,
 		for (size_t i = 0; i < back.n; i++) {
 			const struct iag_record *a = &rep->rec[i], *b = &back.rec[i];
 
-			CHECKF(a->kind == b->kind && a->verdict == b->verdict &&
-			       a->adapter == b->adapter && a->addr == b->addr &&
-			       a->path_len == b->path_len &&
-			       a->has_ret == b->has_ret && a->ret == b->ret &&
-			       a->line == b->line && a->rule == b->rule &&
-			       same_str(a->rule_text, b->rule_text),
-			       "json report read back: record %zu differs", i);
+			if (a->kind == b->kind && a->verdict == b->verdict &&
+			    a->adapter == b->adapter && a->addr == b->addr &&
+			    a->path_len == b->path_len &&
+			    a->has_ret == b->has_ret &&
+			    (!a->has_ret || a->ret == b->ret) &&
+			    a->line == b->line && a->rule == b->rule &&
+			    same_str(a->rule_text, b->rule_text))
+				continue;
+			{
+				json_t *ja = iag_record_to_json(a), *jb = iag_record_to_json(b);
+				char *ta = json_dumps(ja, JSON_COMPACT), *tb = json_dumps(jb, JSON_COMPACT);
+
+				CHECKF(0, "json report read back: record %zu differs (line %lu / %lu):\n%s\n%s",
+				       i, a->line, b->line, ta, tb);
+			}
 		}
 		iag_report_free(&back);
 	}
