@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Host half of 35-report-console-mux: report --console on the mux nesting.
+# Host half of 37-report-console-mux: report --console on the mux nesting.
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 tool=$top/build/i2c-atomic-guard
 c=$CONSOLE
