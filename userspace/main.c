@@ -21,15 +21,6 @@
 #define IAG_VERSION "0.1.0"
 #endif
 
-/*
- * Commands written in parallel by other files: a weak reference links even
- * while one is missing, and the table then says it is not built in.
- */
-#pragma weak do_policy
-#pragma weak do_report
-#pragma weak do_ci
-#pragma weak do_shutdown_audit
-
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -61,8 +52,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n", iag_prog, iag_prog);
 	for (i = 0; i < N_CMDS; i++)
-		fprintf(f, "  %-15s %s%s\n", cmds[i].name, cmds[i].summary,
-			cmds[i].fn ? "" : " (not built in)");
+		fprintf(f, "  %-15s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\n"
 		"Options:\n"
@@ -144,10 +134,6 @@ int main(int argc, char **argv)
 	for (i = 0; i < N_CMDS; i++) {
 		if (strcmp(argv[optind], cmds[i].name))
 			continue;
-		if (!cmds[i].fn) {
-			iag_err("command '%s' is not built into this binary", cmds[i].name);
-			return IAG_EXIT_INTERNAL;
-		}
 		/* Each command parses from its own name with getopt. */
 		argv += optind;
 		argc -= optind;

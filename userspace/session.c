@@ -418,10 +418,6 @@ void iag_session_close(struct iag_session *s)
 	free(s);
 }
 
-/* resolve.c is written in parallel: link without it, say so at run time. */
-#pragma weak iag_resolve
-#pragma weak iag_keyset_free
-
 int iag_load_policy_keys(const char *path, struct iag_policy **pol,
 			 struct iag_keyset *ks)
 {
@@ -439,10 +435,6 @@ int iag_load_policy_keys(const char *path, struct iag_policy **pol,
 			iag_err("%s: %s", path, strerror(-err));
 		*pol = NULL;
 		return IAG_EXIT_USAGE;
-	}
-	if (!iag_resolve) {
-		iag_err("policy resolution is not built into this binary");
-		return IAG_EXIT_INTERNAL;
 	}
 	err = iag_resolve(*pol, "/sys", ks);
 	if (err) {
@@ -463,7 +455,7 @@ int iag_load_policy_keys(const char *path, struct iag_policy **pol,
 
 void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks)
 {
-	if (ks && ks->keys && iag_keyset_free)
+	if (ks && ks->keys)
 		iag_keyset_free(ks);
 	iag_policy_free(pol);
 }
@@ -473,15 +465,13 @@ int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks)
 	struct iag_keyset fresh = { 0 };
 	int err;
 
-	if (!iag_resolve)
-		return -ENOSYS;
 	err = iag_resolve(pol, "/sys", &fresh);
 	if (err) {
-		if (fresh.keys && iag_keyset_free)
+		if (fresh.keys)
 			iag_keyset_free(&fresh);
 		return err;
 	}
-	if (ks->keys && iag_keyset_free)
+	if (ks->keys)
 		iag_keyset_free(ks);
 	*ks = fresh;
 	return 0;
