@@ -210,8 +210,10 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 
 	err = iag_bpf__load(s->skel);
 	if (err) {
-		iag_err("loading the BPF programs (%s mode) failed: %s%s",
+		iag_err("loading the BPF programs (%s mode) failed: %s%s%s",
 			iag_mode_name(mode), strerror(-err),
+			err == -EPERM && !pr.lockdown[0] ?
+			" (kernel lockdown? mount securityfs on /sys/kernel/security to see)" : "",
 			iag_verbose ? "" : " (run with -v -v for the verifier log)");
 		*exit_code = err == -EPERM ? IAG_EXIT_UNSUPPORTED : IAG_EXIT_INTERNAL;
 		goto fail;
