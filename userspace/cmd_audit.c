@@ -59,24 +59,9 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int do_audit(int argc, char **argv)
 {
-	enum { OPT_FAIL = 256, OPT_STACK, OPT_RB };
+	enum { OPT_FAIL = 256 };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -85,8 +70,8 @@ int do_audit(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "fail-on-violation", no_argument, NULL, OPT_FAIL },
 		{ "mode", required_argument, NULL, 'm' },
-		{ "stack-depth", required_argument, NULL, OPT_STACK },
-		{ "ringbuf-kb", required_argument, NULL, OPT_RB },
+		{ "stack-depth", required_argument, NULL, IAG_OPT_STACK },
+		{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -99,8 +84,7 @@ int do_audit(int argc, char **argv)
 	struct sigaction sa;
 	long duration = -1;
 	bool fail_on_violation = false;
-	unsigned long v;
-	int c, rc = IAG_EXIT_OK, m;
+	int c, rc = IAG_EXIT_OK;
 
 	iag_session_opts_default(&so);
 	while ((c = getopt_long(argc, argv, "p:d:ajo:m:h", opts, NULL)) != -1) {
@@ -128,26 +112,10 @@ int do_audit(int argc, char **argv)
 			fail_on_violation = true;
 			break;
 		case 'm':
-			m = iag_mode_parse(optarg);
-			if (m < 0) {
-				iag_err("audit: bad --mode '%s' (auto, tracepoint or kprobe)", optarg);
+		case IAG_OPT_STACK:
+		case IAG_OPT_RB:
+			if (iag_session_opt(&so, c, optarg, "audit"))
 				return IAG_EXIT_USAGE;
-			}
-			so.mode = m;
-			break;
-		case OPT_STACK:
-			if (parse_uint(optarg, IAG_MAX_STACK, &v)) {
-				iag_err("audit: bad --stack-depth '%s' (0..%d)", optarg, IAG_MAX_STACK);
-				return IAG_EXIT_USAGE;
-			}
-			so.stack_depth = v;
-			break;
-		case OPT_RB:
-			if (parse_uint(optarg, 1UL << 20, &v) || v < 4 || (v & (v - 1))) {
-				iag_err("audit: bad --ringbuf-kb '%s' (a power of two, 4..1048576)", optarg);
-				return IAG_EXIT_USAGE;
-			}
-			so.ringbuf_kb = v;
 			break;
 		case 'h':
 			audit_usage(stdout);

@@ -102,24 +102,9 @@ static int unpin(void)
 	return rc;
 }
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int do_enforce(int argc, char **argv)
 {
-	enum { OPT_PIN = 256, OPT_UNPIN, OPT_STACK, OPT_RB, OPT_INSECURE };
+	enum { OPT_PIN = 256, OPT_UNPIN, OPT_INSECURE };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "pin", no_argument, NULL, OPT_PIN },
@@ -127,8 +112,8 @@ int do_enforce(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "stack-depth", required_argument, NULL, OPT_STACK },
-		{ "ringbuf-kb", required_argument, NULL, OPT_RB },
+		{ "stack-depth", required_argument, NULL, IAG_OPT_STACK },
+		{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,7 +128,6 @@ int do_enforce(int argc, char **argv)
 	struct iag_live live;
 	struct sigaction sa;
 	long duration = -1;
-	unsigned long v;
 	int c, rc;
 
 	iag_session_opts_default(&so);
@@ -176,27 +160,14 @@ int do_enforce(int argc, char **argv)
 		case 'o':
 			output = optarg;
 			break;
-		case OPT_STACK:
-			if (parse_uint(optarg, IAG_MAX_STACK, &v)) {
-				iag_err("enforce: bad --stack-depth '%s' (0..%d)", optarg, IAG_MAX_STACK);
-				return IAG_EXIT_USAGE;
-			}
-			so.stack_depth = v;
-			break;
-		case OPT_RB:
-			if (parse_uint(optarg, 1UL << 20, &v) || v < 4 || (v & (v - 1))) {
-				iag_err("enforce: bad --ringbuf-kb '%s' (a power of two, 4..1048576)", optarg);
-				return IAG_EXIT_USAGE;
-			}
-			so.ringbuf_kb = v;
-			break;
 		case 'm':
-			c = iag_mode_parse(optarg);
-			if (c < 0) {
-				iag_err("enforce: bad --mode '%s' (auto or tracepoint)", optarg);
+		case IAG_OPT_STACK:
+		case IAG_OPT_RB:
+			if (iag_session_opt(&so, c, optarg, "enforce"))
 				return IAG_EXIT_USAGE;
-			}
-			so.mode = c == IAG_MODE_AUTO ? IAG_MODE_TRACEPOINT : c;
+			/* enforcement needs the hook: auto means tracepoint */
+			if (so.mode == IAG_MODE_AUTO)
+				so.mode = IAG_MODE_TRACEPOINT;
 			break;
 		case 'h':
 			enforce_usage(stdout);

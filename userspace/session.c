@@ -478,3 +478,51 @@ int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks)
 	*ks = fresh;
 	return 0;
 }
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
+		    const char *cmd)
+{
+	unsigned long v;
+	int m;
+
+	switch (opt) {
+	case 'm':
+		m = iag_mode_parse(arg);
+		if (m < 0) {
+			iag_err("%s: bad --mode '%s' (auto, tracepoint or kprobe)", cmd, arg);
+			return IAG_EXIT_USAGE;
+		}
+		so->mode = m;
+		return 0;
+	case IAG_OPT_STACK:
+		if (parse_uint(arg, IAG_MAX_STACK, &v)) {
+			iag_err("%s: bad --stack-depth '%s' (0..%d)", cmd, arg, IAG_MAX_STACK);
+			return IAG_EXIT_USAGE;
+		}
+		so->stack_depth = v;
+		return 0;
+	case IAG_OPT_RB:
+		if (parse_uint(arg, 1UL << 20, &v) || v < 4 || (v & (v - 1))) {
+			iag_err("%s: bad --ringbuf-kb '%s' (a power of two, 4..1048576)", cmd, arg);
+			return IAG_EXIT_USAGE;
+		}
+		so->ringbuf_kb = v;
+		return 0;
+	}
+	return IAG_EXIT_USAGE;
+}

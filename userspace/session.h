@@ -51,6 +51,16 @@ int iag_session_pin(struct iag_session *s);
 void iag_session_close(struct iag_session *s);
 
 const char *iag_mode_name(enum iag_mode m);
+
+/*
+ * The options audit and enforce share: getopt values for --stack-depth and
+ * --ringbuf-kb (--mode is 'm'). iag_session_opt() parses one into @so; it
+ * returns 0, or IAG_EXIT_USAGE after saying which value of @cmd was wrong.
+ */
+enum { IAG_OPT_STACK = 300, IAG_OPT_RB };
+int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
+		    const char *cmd);
+
 /* "auto", "tracepoint", "kprobe" -> mode; -1 if unknown. */
 int iag_mode_parse(const char *s);
 /* Defaults: auto mode, audit, stack 16 frames, 256 KiB ring buffer. */
