@@ -7,7 +7,7 @@
 # whether each step ran; the figures are judged on the host.
 #
 # Set by run.sh on the kernel command line (iag_bench_*), with defaults:
-#   rounds   rounds of all per-transfer configurations (interleaved)
+#   rounds   interleaved passes over all per-transfer configurations
 #   rates    violation rates per second for the throughput ladder
 #   secs     seconds per rate
 # timeout: 780
@@ -64,7 +64,24 @@ bg_start() {
 	BG_PID=$!
 	wait_for "$err" "$marker" 600 || { cat "$err"; kill -INT $BG_PID 2>/dev/null; wait $BG_PID; return 1; }
 }
-bg_stop() { kill -INT "$BG_PID" 2>/dev/null; wait "$BG_PID"; }
+# bg_stop: SIGINT, and at most 20 s for it to end (then SIGKILL, noted):
+# one stuck tool must not stall the whole benchmark.
+bg_stop() {
+	local i=0
+	kill -INT "$BG_PID" 2>/dev/null
+	while kill -0 "$BG_PID" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$BG_PID" 2>/dev/null; then
+		res "stuck cmd=\"$(tr '\0' ' ' </proc/$BG_PID/cmdline)\" state=$(sed -n 's/^State:\t//p' /proc/$BG_PID/status | tr ' ' _) wchan=$(cat /proc/$BG_PID/wchan 2>/dev/null)"
+		cat /proc/$BG_PID/stack 2>/dev/null
+		kill -KILL "$BG_PID" 2>/dev/null
+		sleep 1
+		kill -0 "$BG_PID" 2>/dev/null && return 1
+	fi
+	wait "$BG_PID"
+}
 
 # with NAME MARKER CMD...: the loop while CMD is attached.
 with() {
