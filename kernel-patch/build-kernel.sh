@@ -94,18 +94,27 @@ make -C "$tree" -s tinyconfig >/dev/null
 (cd "$tree" && scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
 make -C "$tree" -s olddefconfig >/dev/null
 
-# Every option a fragment asks for must have survived olddefconfig.
+# Every option the fragments ask for must have survived olddefconfig; where
+# two fragments set the same option, the later one (as merged) counts.
+declare -A want=() from=()
 for f in "${fragments[@]}"; do
 	while read -r line; do
 		case $line in
-		CONFIG_*=*) grep -qx "$line" "$tree/.config" ||
-			die "$line from $(basename "$f") did not take (dependency missing?)" ;;
-		"# CONFIG_"*" is not set")
-			opt=${line#"# "}; opt=${opt%% *}
-			! grep -q "^$opt=" "$tree/.config" ||
-				die "$opt from $(basename "$f") is still set" ;;
+		CONFIG_*=*) opt=${line%%=*} ;;
+		"# CONFIG_"*" is not set") opt=${line#"# "}; opt=${opt%% *} ;;
+		*) continue ;;
 		esac
+		want[$opt]=$line from[$opt]=$(basename "$f")
 	done <"$f"
+done
+for opt in "${!want[@]}"; do
+	line=${want[$opt]}
+	case $line in
+	CONFIG_*) grep -qx "$line" "$tree/.config" ||
+		die "$line from ${from[$opt]} did not take (dependency missing?)" ;;
+	*) ! grep -q "^$opt=" "$tree/.config" ||
+		die "$opt from ${from[$opt]} is still set" ;;
+	esac
 done
 
 # The kernel's own build lines go to build.log; a progress line every 250
