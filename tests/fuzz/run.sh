@@ -373,7 +373,7 @@ if [ -n "$summary" ]; then
 		echo "- started: $started, ended: $ended"
 		echo "- commit: $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$top" status --porcelain -- userspace 2>/dev/null | grep -q . && echo ' (userspace/ has uncommitted changes)')"
 		echo "- compiler: $("$CLANG" --version 2>/dev/null | head -1)"
-		echo "- flags: \`${CFLAGS_FUZZ[*]}\`, \`-timeout=$timeout_s -rss_limit_mb=2048${FUZZ_ARGS:+ $FUZZ_ARGS}\` and the harness's dictionary, nice $nice_lvl, one harness at a time"
+		echo "- flags: \`${CFLAGS_FUZZ[*]}\`, \`-timeout=$timeout_s -rss_limit_mb=2048${FUZZ_ARGS:+ $FUZZ_ARGS}\` and the harness's dictionary, niceness $(( $(nice) + nice_lvl > 19 ? 19 : $(nice) + nice_lvl )) (FUZZ_NICE $nice_lvl on top of run.sh's own), one harness at a time"
 		echo "- host: $(nproc) CPUs, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo
 		echo "| harness | result | seconds | executions | exec/s | coverage (cov / ft) | corpus (units/bytes) | findings |"
