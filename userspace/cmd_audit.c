@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,13 +51,6 @@ static void audit_usage(FILE *f)
 		iag_prog, iag_prog, IAG_MAX_STACK, iag_prog);
 }
 
-static volatile int stop_signal;	/* sig_atomic_t is an int */
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
 int do_audit(int argc, char **argv)
 {
 	enum { OPT_FAIL = 256 };
@@ -81,7 +73,6 @@ int do_audit(int argc, char **argv)
 	struct iag_policy *pol = NULL;
 	struct iag_keyset ks = { 0 };
 	struct iag_live live;
-	struct sigaction sa;
 	long duration = -1;
 	bool fail_on_violation = false;
 	int c, rc = IAG_EXIT_OK;
@@ -152,18 +143,7 @@ int do_audit(int argc, char **argv)
 		}
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	rc = iag_live_loop(&live, s, "audit", duration, &stop_signal, pol, &ks);
-	{
-		int r = iag_live_summary(&live, s);
-
-		if (!rc)
-			rc = r;
-	}
+	rc = iag_live_run(&live, s, "audit", duration, pol, &ks);
 	if (!rc && fail_on_violation && iag_live_bad(&live, s))
 		rc = IAG_EXIT_VIOLATION;
 out_live:

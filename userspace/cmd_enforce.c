@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +53,6 @@ static void enforce_usage(FILE *f)
 		"  %s enforce --policy board.yaml --json\n"
 		"  %s enforce --policy board.yaml --pin && systemctl poweroff\n",
 		iag_prog, iag_prog, iag_prog, IAG_MAX_STACK, iag_prog, iag_prog);
-}
-
-static volatile int stop_signal;	/* sig_atomic_t is an int */
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
 }
 
 static int unpin(void)
@@ -126,7 +118,6 @@ int do_enforce(int argc, char **argv)
 	struct iag_policy *pol = NULL;
 	struct iag_keyset ks = { 0 };
 	struct iag_live live;
-	struct sigaction sa;
 	long duration = -1;
 	int c, rc;
 
@@ -243,18 +234,7 @@ int do_enforce(int argc, char **argv)
 		goto out_live;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	rc = iag_live_loop(&live, s, "enforce", duration, &stop_signal, pol, &ks);
-	{
-		int r = iag_live_summary(&live, s);
-
-		if (!rc)
-			rc = r;
-	}
+	rc = iag_live_run(&live, s, "enforce", duration, pol, &ks);
 out_live:
 	iag_session_close(s);
 	iag_live_fini(&live);

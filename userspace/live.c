@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Live event output: JSON Lines records or a text table, and the summary. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,4 +385,28 @@ void iag_live_fini(struct iag_live *l)
 	if (l->dm)
 		iag_devmodel_close(l->dm);
 	l->dm = NULL;
+}
+
+static volatile int stop_signal;	/* sig_atomic_t is an int */
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+int iag_live_run(struct iag_live *l, struct iag_session *s, const char *cmd,
+		 long duration_s, const struct iag_policy *pol,
+		 struct iag_keyset *ks)
+{
+	struct sigaction sa;
+	int rc, r;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	rc = iag_live_loop(l, s, cmd, duration_s, &stop_signal, pol, ks);
+	r = iag_live_summary(l, s);
+	return rc ? rc : r;
 }

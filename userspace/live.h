@@ -57,6 +57,14 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 		  const struct iag_policy *pol, struct iag_keyset *ks);
 /* Read the counters, write the summary. Returns an enum iag_exit code. */
 int iag_live_summary(struct iag_live *l, struct iag_session *s);
+/*
+ * What audit and enforce do once attached: stop on SIGINT or SIGTERM (or
+ * after @duration_s), run iag_live_loop(), then write the summary. Returns
+ * the first enum iag_exit code that is not IAG_EXIT_OK.
+ */
+int iag_live_run(struct iag_live *l, struct iag_session *s, const char *cmd,
+		 long duration_s, const struct iag_policy *pol,
+		 struct iag_keyset *ks);
 /* Any violation or denial seen (records or kernel counters)? */
 bool iag_live_bad(struct iag_live *l, struct iag_session *s);
 void iag_live_fini(struct iag_live *l);
