@@ -108,7 +108,7 @@ int do_ci(int argc, char **argv)
 		{ 0 }
 	};
 	const char *policy = NULL, *output = NULL;
-	int fmt = IAG_FMT_KTAP, c, rc = IAG_EXIT_OK, status = 0, m;
+	int fmt = IAG_FMT_KTAP, c, rc = IAG_EXIT_OK, status = 0;
 	struct iag_session_opts so;
 	struct iag_session *s = NULL;
 	struct iag_policy *pol = NULL;
@@ -140,12 +140,8 @@ int do_ci(int argc, char **argv)
 			output = optarg;
 			break;
 		case 'm':
-			m = iag_mode_parse(optarg);
-			if (m < 0) {
-				iag_err("ci: bad --mode '%s' (auto, tracepoint or kprobe)", optarg);
+			if (iag_session_opt(&so, c, optarg, "ci"))
 				return IAG_EXIT_USAGE;
-			}
-			so.mode = (enum iag_mode)m;
 			break;
 		case 'h':
 			usage(stdout);
