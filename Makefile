@@ -8,7 +8,23 @@
 #   make demo       boot the VM and show the tool on a scenario
 #   make bench      benchmarks into tests/bench/RESULTS.md
 #   make fuzz       libFuzzer harnesses for FUZZ_SECONDS each
+#   make ARCH=arm64 the same command for arm64 (Debian's cross toolchain and
+#                   :arm64 libraries), in build/arm64/
+#
+# ARCH is the kernel's name of the target architecture (x86, arm64); it
+# defaults to the host's. A target other than the host is cross-built with
+# CROSS_COMPILE (aarch64-linux-gnu- for arm64) into build/ARCH/.
 
+HOST_ARCH  := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH       ?= $(HOST_ARCH)
+override ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(patsubst arm64,aarch64,$(patsubst x86,x86_64,$(ARCH)))-linux-gnu-
+BUILD      ?= build/$(ARCH)
+endif
+ifneq ($(CROSS_COMPILE),)
+CC         := $(CROSS_COMPILE)gcc
+endif
 BUILD      ?= build
 CC         ?= gcc
 CLANG      ?= clang
@@ -20,7 +36,7 @@ FUZZ_SECONDS  ?= 60
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
 	      -Wformat=2 -D_GNU_SOURCE -Iinclude -I$(BUILD) -Iuserspace
-BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 	      -I$(ARCH_INC) -Iinclude -Ibpf
 LIBS       := -lbpf -lelf -lz -lzstd -lyaml -ljansson
 STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -lz -lzstd -lyaml -ljansson
@@ -35,6 +51,10 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 TOOL       := $(BUILD)/i2c-atomic-guard
 TOOL_STATIC := $(BUILD)/i2c-atomic-guard.static
+
+# Keep the BPF object and the skeleton (make would delete them as
+# intermediates of the command's objects).
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 
 .PHONY: all deps kernel kmod check check-unit check-vm check-debug demo bench fuzz clean
 
