@@ -258,7 +258,7 @@ static void plan_run(const char *phase, const struct iag_plan *p)
 
 /* ---- the contexts ---- */
 
-static int iag_syscore_suspend(void *data)
+static int iag_syscore_suspend_plan(void)
 {
 	/* No lock: plans are not rewritten while the system suspends. */
 	if (suspend_plan.n)
@@ -266,10 +266,26 @@ static int iag_syscore_suspend(void *data)
 	return 0;
 }
 
-static void iag_syscore_resume(void *data)
+static void iag_syscore_resume_plan(void)
 {
 	if (suspend_plan.n)
 		pr_info("phase=resume\n");
+}
+
+/*
+ * The syscore API (IAG_HAVE_STRUCT_SYSCORE comes from tests/kmod/Makefile,
+ * which reads the headers): callbacks with a data pointer registered
+ * through struct syscore, or the older data-less struct syscore_ops of 6.1.
+ */
+#ifdef IAG_HAVE_STRUCT_SYSCORE
+static int iag_syscore_suspend(void *data)
+{
+	return iag_syscore_suspend_plan();
+}
+
+static void iag_syscore_resume(void *data)
+{
+	iag_syscore_resume_plan();
 }
 
 static const struct syscore_ops iag_syscore_ops = {
@@ -280,6 +296,32 @@ static const struct syscore_ops iag_syscore_ops = {
 static struct syscore iag_syscore = {
 	.ops = &iag_syscore_ops,
 };
+
+static void iag_syscore_register(void)
+{
+	register_syscore(&iag_syscore);
+}
+
+static void iag_syscore_unregister(void)
+{
+	unregister_syscore(&iag_syscore);
+}
+#else
+static struct syscore_ops iag_syscore_ops = {
+	.suspend = iag_syscore_suspend_plan,
+	.resume = iag_syscore_resume_plan,
+};
+
+static void iag_syscore_register(void)
+{
+	register_syscore_ops(&iag_syscore_ops);
+}
+
+static void iag_syscore_unregister(void)
+{
+	unregister_syscore_ops(&iag_syscore_ops);
+}
+#endif
 
 static int iag_power_off(struct sys_off_data *data)
 {
@@ -412,7 +454,11 @@ static const struct i2c_device_id iag_client_ids[] = {
 
 static struct i2c_driver iag_client_driver = {
 	.driver = { .name = "iag_test_client" },
+#ifdef IAG_HAVE_PROBE_NEW
+	.probe_new = iag_client_probe,
+#else
 	.probe = iag_client_probe,
+#endif
 	.id_table = iag_client_ids,
 };
 
@@ -472,7 +518,11 @@ static int topology_create(int nr)
 		goto fail;
 	}
 	for (i = 0; i < 2; i++) {
+#ifdef IAG_MUX_ADD_CLASS
+		ret = i2c_mux_add_adapter(muxc, 0, i, 0);
+#else
 		ret = i2c_mux_add_adapter(muxc, 0, i);
+#endif
 		if (ret)
 			goto fail;
 	}
@@ -576,7 +626,7 @@ static int __init iag_test_init(void)
 				    (void *)(uintptr_t)i, &plan_fops);
 	debugfs_create_file("topology", 0400, dbg_dir, NULL, &topology_fops);
 
-	register_syscore(&iag_syscore);
+	iag_syscore_register();
 	iag_sys_off = register_sys_off_handler(SYS_OFF_MODE_POWER_OFF,
 					       SYS_OFF_PRIO_FIRMWARE + 1,
 					       iag_power_off, NULL);
@@ -589,7 +639,7 @@ static int __init iag_test_init(void)
 	return 0;
 
 err_syscore:
-	unregister_syscore(&iag_syscore);
+	iag_syscore_unregister();
 	debugfs_remove_recursive(dbg_dir);
 	topology_destroy();
 err_noatomic:
@@ -603,7 +653,7 @@ err_driver:
 static void __exit iag_test_exit(void)
 {
 	unregister_sys_off_handler(iag_sys_off);
-	unregister_syscore(&iag_syscore);
+	iag_syscore_unregister();
 	debugfs_remove_recursive(dbg_dir);
 	hrtimer_cancel(&iag_timer);
 	mutex_lock(&plan_lock);
