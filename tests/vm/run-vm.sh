@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Boot the test VM for one scenario and judge it.
+# Boot the test VM for one scenario and judge it: x86-64 (q35) or arm64
+# (virt, cortex-a57), TCG, on a project kernel or one of Debian's.
 #
 #   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] SCENARIO
 #   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] --script PATH [NAME]
@@ -15,12 +16,14 @@
 # added to a separate initramfs, build/initramfs-F-NAME.cpio.gz.
 #
 # Header lines of SCENARIO.sh tune the boot:
-#   # timeout: SECONDS        hard limit for the whole boot (default 150)
+#   # timeout: SECONDS        hard limit for the whole boot (default 150;
+#                             doubled on arm64, which TCG emulates)
+#   # memory: MB              guest memory (default 1024)
 #   # append: ARGS            extra kernel command line
 #   # allow-kernel: REGEX     kernel splats this scenario provokes on purpose
 #
-# The verdict comes from KTAP on the guest's second serial port, which only
-# userspace writes to; a hang (timeout), a panic, a missing "# iag-done"
+# The verdict comes from KTAP on the guest's results port (x86: the second
+# serial port; arm64: a virtio serial port), which only userspace writes to; a hang (timeout), a panic, a missing "# iag-done"
 # marker, fewer results than planned, or a kernel splat not allowed by the
 # scenario each fail it. Prints KTAP (one subtest per scenario) on stdout;
 # exits 0 when every result passed or was skipped.
@@ -46,8 +49,23 @@ fi
 [ -f "$script" ] || { echo "run-vm: no scenario $script" >&2; exit 2; }
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
-ktree=${KDIR:-$cache/kernel-$flavor-current}
-kernel=$ktree/arch/x86/boot/bzImage
+# The kernel: a project kernel tree (bzImage, or Image for arm64) or one of
+# Debian's (scripts/fetch-debian-kernel.sh; its modules directory stands in
+# for the tree when the initramfs is built).
+case $flavor in
+debian-*)
+	dtree=$("$top/scripts/fetch-debian-kernel.sh" "$flavor" --status) ||
+		{ echo "run-vm: $flavor not fetched: scripts/fetch-debian-kernel.sh $flavor" >&2; exit 2; }
+	kernel=$(. "$dtree/kernel.env" && echo "$VMLINUZ")
+	karch=$(. "$dtree/kernel.env" && echo "$ARCH")
+	ktree=$(. "$dtree/kernel.env" && echo "$MODULES")
+	;;
+*)
+	ktree=${KDIR:-$cache/kernel-$flavor-current}
+	karch=x86 kernel=$ktree/arch/x86/boot/bzImage
+	[ -f "$ktree/arch/arm64/boot/Image" ] && karch=arm64 kernel=$ktree/arch/arm64/boot/Image
+	;;
+esac
 [ -f "$kernel" ] || { echo "run-vm: no kernel at $kernel: run 'make kernel'" >&2; exit 2; }
 if [ -z "$initrd" ] && [ "$script" != "$top/tests/vm/scenarios/$name.sh" ]; then
 	initrd=$top/build/initramfs-$flavor-$name.cpio.gz
@@ -64,8 +82,12 @@ fi
 hdr() { sed -n "s/^# $1: //p" "$script" | head -1; }
 timeout_s=$(hdr timeout)
 timeout_s=${timeout_s:-150}
+# arm64 under TCG emulates a foreign instruction set: about twice as slow.
+[ "$karch" = arm64 ] && timeout_s=$((timeout_s * 2))
 append=$(hdr append)
 allow=$(hdr allow-kernel)
+memory=$(hdr memory)
+memory=${memory:-1024}
 
 mkdir -p "$logdir"
 console=$logdir/$name.console.log
@@ -73,18 +95,31 @@ results=$logdir/$name.results.log
 rm -f "$console" "$results"
 
 accel=tcg
-[ "$("$top/tests/vm/probe-kvm.sh" "$kernel" 2>/dev/null)" = kvm ] && accel=kvm
-
 # no_timer_check: on a loaded host, TCG can be slow enough for the kernel's
 # IO-APIC timer check to fail and panic at boot ("IO-APIC + timer doesn't
 # work"); the emulated timer is fine, the check is not meant for emulators.
+cmdline="panic=-1 oops=panic loglevel=7 iag_scenarios=$name $append"
+if [ "$karch" = arm64 ]; then
+	# virt has one PL011 (the console); the results go to a virtio serial
+	# port named iag.results, which only userspace writes to (/init finds it
+	# by name). PSCI is QEMU's own (no firmware): power-off ends the run.
+	qemu=(qemu-system-aarch64 -machine virt -cpu cortex-a57 -smp 2
+		-device virtio-serial-pci
+		-chardev "file,id=iagres,path=$results"
+		-device virtserialport,chardev=iagres,name=iag.results
+		-serial "file:$console")
+	cmdline="console=ttyAMA0 $cmdline"
+else
+	[ "$("$top/tests/vm/probe-kvm.sh" "$kernel" 2>/dev/null)" = kvm ] && accel=kvm
+	qemu=(qemu-system-x86_64 -machine "q35,accel=$accel" -smp 2
+		-serial "file:$console" -serial "file:$results")
+	cmdline="console=ttyS0 no_timer_check $cmdline"
+fi
 start=$(date +%s.%N)
-timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-	-machine q35,accel=$accel -m 1024 -smp 2 \
+timeout --kill-after=10 "$timeout_s" "${qemu[@]}" -m "$memory" \
 	-display none -monitor none -nic none -no-reboot \
-	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 no_timer_check iag_scenarios=$name $append" \
-	-serial "file:$console" -serial "file:$results" >/dev/null 2>"$logdir/$name.qemu.err"
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	>/dev/null 2>"$logdir/$name.qemu.err"
 qrc=$?
 # Serial lines end in CR LF.
 sed -i 's/\r$//' "$console" "$results" 2>/dev/null

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Helpers for VM scenarios (busybox sh, inside the guest). Sourced by each
-# scenario script. Results are KTAP lines written to the second serial port
-# (/dev/ttyS1), which only userspace writes to: a kernel message cannot
+# scenario script. Results are KTAP lines written to the results port (the
+# second serial port /dev/ttyS1 on x86, a virtio serial port on arm64; /init
+# sets RESULTS), which only userspace writes to: a kernel message cannot
 # fake a result. Diagnostics go to the console (ttyS0) as usual.
 
 RESULTS=${RESULTS:-/dev/ttyS1}
@@ -45,14 +46,27 @@ adapter_nr() {
 	return 1
 }
 
-# load_stub [CHIP_ADDRS]: insmod i2c-stub; prints its adapter number.
+# load_stub [CHIP_ADDRS]: insmod i2c-stub; prints its adapter number. On a
+# kernel built without i2c-stub (Debian arm64) the test's own equivalent,
+# iag_stub (no atomic callback either), stands in.
 load_stub() {
-	insmod "$KMOD/i2c-stub.ko" chip_addr="${1:-0x50,0x51,0x52,0x70}" || return 1
-	adapter_nr "SMBus stub driver"
+	if [ -f "$KMOD/i2c-stub.ko" ] || [ ! -f "$KMOD/iag_stub.ko" ]; then
+		insmod "$KMOD/i2c-stub.ko" chip_addr="${1:-0x50,0x51,0x52,0x70}" || return 1
+		adapter_nr "SMBus stub driver"
+	else
+		insmod "$KMOD/iag_stub.ko" chip_addr="${1:-0x50,0x51,0x52,0x70}" || return 1
+		adapter_nr "SMBus iag stub"
+	fi
 }
 
-# load_iag_test ARGS: insmod the test module.
-load_iag_test() { insmod "$KMOD/iag_test.ko" "$@"; }
+# load_iag_test ARGS: insmod the test module (after i2c-mux, where the
+# kernel has it as a module: distribution kernels).
+load_iag_test() {
+	if [ -f "$KMOD/i2c-mux.ko" ] && [ ! -d /sys/module/i2c_mux ]; then
+		insmod "$KMOD/i2c-mux.ko" || return 1
+	fi
+	insmod "$KMOD/iag_test.ko" "$@"
+}
 
 # topo KEY: a value from the test module's topology file.
 topo() { sed -n "s/^$1=//p" /sys/kernel/debug/iag_test/topology; }
