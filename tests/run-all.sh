@@ -5,21 +5,33 @@
 #   check: N passed, N failed, N skipped
 # Exit status is non-zero if anything failed.
 #
-#   tests/run-all.sh [--unit-only|--vm-only] [--flavor F] [--scenarios a,b] [UNIT_BINARY...]
+#   tests/run-all.sh [--unit-only|--vm-only] [--flavor F] [--scenarios a,b] [--jobs N] [UNIT_BINARY...]
 #
 # Sections: the cmocka unit binaries given on the command line (run with TAP
 # output), the fuzz smoke run (tests/fuzz/run.sh --smoke), and the VM
-# scenarios of tests/vm/scenarios (one boot each, tests/vm/run-vm.sh).
+# scenarios of tests/vm/scenarios (tests/vm/run-vm.sh), N VMs at a time
+# (--jobs, or IAG_VM_JOBS; default 2: TCG keeps about one host core busy per
+# guest). Results are printed in scenario order whatever order they end in.
+#
+# Header lines of a scenario that choose where it runs:
+#   # kernel: stock            the unpatched project kernel instead of --flavor
+#   # kernels: K1 K2 ...       the kernel matrix: one run per kernel, reported
+#                              as vm/NAME@K; a Debian kernel (debian-*) is
+#                              fetched and cached (scripts/fetch-debian-kernel.sh)
+#   # runner: PATH             a runner of its own (called with --flavor F NAME)
+# A matrix kernel that is not there (not fetched: offline; the arm64 kernel
+# not built) makes its runs SKIP with that reason.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-do_unit=1 do_vm=1 flavor=test only=
+do_unit=1 do_vm=1 flavor=test only= jobs=${IAG_VM_JOBS:-2}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--unit-only) do_vm=0; shift ;;
 	--vm-only) do_unit=0; shift ;;
 	--flavor) flavor=$2; shift 2 ;;
 	--scenarios) only=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -40,14 +52,10 @@ tally() {
 	[ "$f" = 0 ]
 }
 
-# section NAME CMD...: run CMD, indent its output as a KTAP subtest.
-section() {
-	local name=$1 out rc
-	shift
+# print_section NAME OUTPUT RC: indent OUTPUT as a KTAP subtest, count it.
+print_section() {
+	local name=$1 out=$2 rc=$3
 	idx=$((idx + 1))
-	echo "# running $name" >&2
-	out=$("$@" 2>>"$log")
-	rc=$?
 	echo "$out" | sed 's/^\(\s*\)\(ok\|not ok\|1\.\.\|KTAP\)/    \1\2/'
 	if tally "$out" && [ "$rc" = 0 ]; then
 		echo "ok $idx $name"
@@ -58,6 +66,22 @@ section() {
 		fi
 		echo "not ok $idx $name"
 	fi
+}
+
+# section NAME CMD...: run CMD now, print it as a KTAP subtest.
+section() {
+	local name=$1 out rc
+	shift
+	echo "# running $name" >&2
+	out=$("$@" 2>>"$log")
+	rc=$?
+	print_section "$name" "$out" "$rc"
+}
+
+# skip_section NAME REASON: a section that could not run, said so.
+skip_section() {
+	idx=$((idx + 1)) skipped=$((skipped + 1))
+	echo "ok $idx $1 # SKIP $2"
 }
 
 run_unit() { CMOCKA_MESSAGE_OUTPUT=TAP "$1"; }
@@ -72,38 +96,10 @@ if [ "$do_unit" = 1 ]; then
 	fi
 fi
 
-# vm_initrd FLAVOR: the test modules and the initramfs for FLAVOR's kernel,
-# built once per run; prints the initramfs path.
-vm_initrd() {
-	local f=$1 ktree initrd=$top/build/initramfs-$1.cpio.gz
-	# Resolve the cache's "current" link once: the modules and the boots of
-	# this run must use the same tree, whatever a concurrent build does.
-	ktree=$(readlink -f "${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$f-current}")
-	echo "$ktree" >"$top/build/ktree-$f"
-	if [ ! -f "$initrd.fresh" ]; then
-		KDIR=$ktree "$top/tests/kmod/build.sh" "$f" >/dev/null 2>>"$log" || return 1
-		"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$f" "$initrd" 2>>"$log" || return 1
-		touch "$initrd.fresh"
-	fi
-	echo "$initrd"
-}
-
 if [ "$do_vm" = 1 ]; then
-	rm -f "$top"/build/initramfs-*.fresh
-	for s in "$top"/tests/vm/scenarios/*.sh; do
-		case $s in *.host.sh) continue ;; esac
-		name=$(basename "$s" .sh)
-		if [ -n "$only" ] && ! echo ",$only," | grep -q ",$name,"; then continue; fi
-		# "# kernel: stock" in a scenario picks the unpatched kernel.
-		f=$(sed -n 's/^# kernel: //p' "$s" | head -1)
-		[ "$f" = stock ] || f=$flavor
-		if ! initrd=$(vm_initrd "$f"); then
-			idx=$((idx + 1)) fail=$((fail + 1))
-			echo "not ok $idx vm/$name # the $f kernel's test modules or initramfs did not build (see $log)"
-			continue
-		fi
-		KDIR=$(cat "$top/build/ktree-$f") section "vm/$name" "$top/tests/vm/run-vm.sh" --flavor "$f" --initrd "$initrd" "$name"
-	done
+	. "$top/tests/vm/run-queue.sh"
+	vm_queue_build
+	vm_queue_run
 fi
 
 echo "1..$idx"

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The VM part of tests/run-all.sh (sourced there): which scenario runs on
+# which kernel, the initramfs of each kernel, and the runs themselves, up to
+# $jobs at a time, printed in order through print_section/skip_section.
+# Uses run-all.sh's variables: top, flavor, only, jobs, log.
+
+# vm_initrd FLAVOR: the test modules and the initramfs for FLAVOR's kernel,
+# built once per run; prints the initramfs path. Writes the kernel tree
+# (project kernels) to build/ktree-FLAVOR.
+vm_initrd() {
+	local f=$1 ktree dtree initrd=$top/build/initramfs-$1.cpio.gz
+	if [ -f "$initrd.fresh" ]; then echo "$initrd"; return 0; fi
+	case $f in
+	debian-*)
+		dtree=$("$top/scripts/fetch-debian-kernel.sh" "$f" 2>>"$log") || return 3
+		ktree=$(. "$dtree/kernel.env" && echo "$MODULES")
+		"$top/tests/kmod/build.sh" "$f" >/dev/null 2>>"$log" || return 1
+		;;
+	*)
+		# Resolve the cache's "current" link once: the modules and the boots
+		# of this run must use the same tree, whatever a concurrent build does.
+		ktree=$(readlink -f "${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$f-current}")
+		[ -f "$ktree/.complete" ] || [ -n "${KDIR:-}" ] || return 3
+		echo "$ktree" >"$top/build/ktree-$f"
+		KDIR=$ktree "$top/tests/kmod/build.sh" "$f" >/dev/null 2>>"$log" || return 1
+		;;
+	esac
+	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$f" "$initrd" 2>>"$log" || return 1
+	touch "$initrd.fresh"
+	echo "$initrd"
+}
+
+# vm_missing FLAVOR: why FLAVOR's kernel is not there.
+vm_missing() {
+	case $1 in
+	debian-*) echo "Debian kernel $1 could not be fetched (apt-get download; offline?), see $log" ;;
+	*) echo "no $1 kernel in the cache (make kernel KERNEL_FLAVOR=$1, or its arm64 build)" ;;
+	esac
+}
+
+# vm_queue_build: fill the arrays q_name q_flavor q_cmd (one entry per run,
+# in report order); q_cmd is empty for a run that cannot happen, whose
+# reason is in q_why.
+vm_queue_build() {
+	local s name f kernels k runner initrd rc logdir matrix
+	q_name=() q_flavor=() q_cmd=() q_why=()
+	rm -f "$top"/build/initramfs-*.fresh
+	for s in "$top"/tests/vm/scenarios/*.sh; do
+		case $s in *.host.sh) continue ;; esac
+		name=$(basename "$s" .sh)
+		if [ -n "$only" ] && ! echo ",$only," | grep -q ",$name,"; then continue; fi
+		kernels=$(sed -n 's/^# kernels: //p' "$s" | head -1)
+		matrix=1
+		if [ -z "$kernels" ]; then
+			# "# kernel: stock" in a scenario picks the unpatched kernel.
+			f=$(sed -n 's/^# kernel: //p' "$s" | head -1)
+			[ "$f" = stock ] || f=$flavor
+			kernels=$f matrix=0
+		fi
+		runner=$(sed -n 's/^# runner: //p' "$s" | head -1)
+		for k in $kernels; do
+			q_flavor+=("$k")
+			if [ "$matrix" = 1 ]; then
+				q_name+=("vm/$name@$k") logdir=$top/build/vm-logs/$k
+			else
+				q_name+=("vm/$name") logdir=$top/build/vm-logs
+			fi
+			if [ -n "$runner" ]; then
+				q_cmd+=("KDIR=$(readlink -f "${KDIR:-${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-$k-current}") $top/$runner --flavor $k $name")
+				q_why+=("")
+				continue
+			fi
+			initrd=$(vm_initrd "$k")
+			rc=$?
+			if [ "$rc" = 0 ]; then
+				q_cmd+=("$(vm_kdir "$k") $top/tests/vm/run-vm.sh --flavor $k --initrd $initrd --logdir $logdir $name")
+				q_why+=("")
+			elif [ "$rc" = 3 ] && [ "$k" != "$flavor" ] && [ "$k" != stock ]; then
+				q_cmd+=("") q_why+=("skip:$(vm_missing "$k")")
+			else
+				q_cmd+=("") q_why+=("fail:the $k kernel's test modules or initramfs did not build (see $log)")
+			fi
+		done
+	done
+}
+
+# vm_kdir FLAVOR: the KDIR= assignment that pins a project kernel's tree.
+vm_kdir() {
+	if [ -f "$top/build/ktree-$1" ]; then echo "KDIR=$(cat "$top/build/ktree-$1")"; else echo "KDIR="; fi
+}
+
+# vm_queue_run: run the queue, $jobs at a time; report in queue order.
+vm_queue_run() {
+	local qdir=$top/build/vm-queue i n=${#q_name[@]} running=0
+	rm -rf "$qdir"
+	mkdir -p "$qdir"
+	[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+	for ((i = 0; i < n; i++)); do
+		[ -n "${q_cmd[i]}" ] || continue
+		while [ "$running" -ge "$jobs" ]; do
+			wait -n
+			running=$((running - 1))
+		done
+		echo "# running ${q_name[i]}" >&2
+		(
+			eval "env ${q_cmd[i]}" >"$qdir/$i.out" 2>"$qdir/$i.err"
+			echo $? >"$qdir/$i.rc"
+		) &
+		running=$((running + 1))
+	done
+	wait
+	for ((i = 0; i < n; i++)); do
+		case ${q_why[i]} in
+		skip:*) skip_section "${q_name[i]}" "${q_why[i]#skip:}"; continue ;;
+		fail:*)
+			idx=$((idx + 1)) fail=$((fail + 1))
+			echo "not ok $idx ${q_name[i]} # ${q_why[i]#fail:}"
+			continue
+			;;
+		esac
+		cat "$qdir/$i.err" >>"$log"
+		print_section "${q_name[i]}" "$(cat "$qdir/$i.out")" "$(cat "$qdir/$i.rc" 2>/dev/null || echo 1)"
+	done
+}
