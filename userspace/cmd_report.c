@@ -37,9 +37,12 @@ static void usage(FILE *f)
 		"  -r, --sysfs-root DIR  device names and hierarchy from DIR (default /sys)\n"
 		"  -n, --no-sysfs        use no sysfs (a log from another machine)\n"
 		"  -o, --output FILE     write the report to FILE\n"
+		"  -e, --allow-empty     exit 0, not 5, when the input holds no event\n"
 		"\n"
 		"Exit: 0 no violation, 1 violations or denied transfers, 2 bad input\n"
-		"(also when some lines could not be read and nothing was violated).\n",
+		"(also when some lines could not be read and nothing was violated),\n"
+		"5 nothing captured: not one atomic-mode event (a console that was\n"
+		"never armed, an empty file), unless --allow-empty.\n",
 		iag_prog);
 }
 
@@ -52,13 +55,14 @@ int do_report(int argc, char **argv)
 		{ "sysfs-root", required_argument, NULL, 'r' },
 		{ "no-sysfs", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "allow-empty", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *policy = NULL, *console = NULL, *input, *root = "/sys";
 	const char *output = NULL;
 	int fmt = iag_json ? IAG_FMT_JSON : IAG_FMT_TEXT, c, rc = IAG_EXIT_OK;
-	bool no_sysfs = false;
+	bool no_sysfs = false, allow_empty = false;
 	struct iag_policy *pol = NULL;
 	struct iag_keyset ks = { 0 };
 	struct iag_devmodel *m = NULL;
@@ -66,7 +70,7 @@ int do_report(int argc, char **argv)
 	FILE *in, *out = stdout;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "p:f:c:r:no:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:f:c:r:no:eh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			policy = optarg;
@@ -90,6 +94,9 @@ int do_report(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'e':
+			allow_empty = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -119,8 +126,11 @@ int do_report(int argc, char **argv)
 		iag_policy_free(pol);
 		return IAG_EXIT_USAGE;
 	}
+	if (!no_sysfs)
+		m = iag_devmodel_open(root);
 	iag_report_init(&rep, input);
-	c = console ? iag_report_read_console(&rep, in) :
+	c = console ? iag_report_read_console_ex(&rep, in,
+						 m && iag_devmodel_has_i2c(m) ? m : NULL) :
 		      iag_report_read_jsonl(&rep, in);
 	if (in != stdin)
 		fclose(in);
@@ -144,8 +154,6 @@ int do_report(int argc, char **argv)
 			     rep.sum_dropped, rep.sum_violations, rep.sum_denied) < 0)
 			rep.note = NULL;
 	}
-	if (!no_sysfs)
-		m = iag_devmodel_open(root);
 	if (pol && !no_sysfs) {
 		int err = iag_resolve_ex(pol, root, iag_verbose ? 0 : IAG_RESOLVE_QUIET,
 					 &ks);
@@ -180,6 +188,11 @@ int do_report(int argc, char **argv)
 		rc = IAG_EXIT_VIOLATION;
 	else if (rep.n_bad)
 		rc = IAG_EXIT_USAGE;
+	else if (iag_report_nothing_captured(&rep) && !allow_empty) {
+		iag_warn("%s: nothing captured: not one atomic-mode event, so no violation proves nothing (exit %d; --allow-empty to accept)",
+			 input, IAG_EXIT_NOTHING);
+		rc = IAG_EXIT_NOTHING;
+	}
 out:
 	iag_report_free(&rep);
 	iag_keyset_free(&ks);

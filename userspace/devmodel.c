@@ -307,7 +307,7 @@ int iag_dev_info(struct iag_devmodel *m, const char *path,
 			char *sl = par ? strrchr(par, '/') : NULL;
 
 			out->client_adapter = -1;
-			out->addr = 0xffffffffu;
+			out->addr = IAG_ADDR_NONE;
 			if (sl) {
 				*sl = '\0';
 				if (!is_adapter_dir(m, par, &bus))
@@ -333,8 +333,8 @@ char *iag_dev_client(struct iag_devmodel *m, int adapter, unsigned int addr)
 		return NULL;
 	r = realpath(q, NULL);
 	free(q);
-	if (!r && addr <= 0x3ff && addr > 0x7f)
-		return iag_dev_client(m, adapter, addr | 0xa000);
+	if (!r && addr <= IAG_I2C_ADDR_MASK && addr > 0x7f)
+		return iag_dev_client(m, adapter, addr | IAG_I2C_ADDR_TEN);
 	return r;
 }
 

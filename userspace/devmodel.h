@@ -29,6 +29,17 @@
 
 struct iag_devmodel;
 
+/* I2C client names "N-00AA" (include/linux/i2c.h, drivers/i2c/i2c-core-base.c) */
+#define IAG_ADDR_NONE		0xffffffffu	/* a device with no I2C address */
+#define IAG_I2C_ADDR_MASK	0x3ff		/* the address bits, 7 or 10 */
+#define IAG_I2C_ADDR_TEN	0xa000		/* I2C_ADDR_OFFSET_TEN_BIT */
+#define IAG_I2C_ADDR_SLAVE	0x1000		/* I2C_ADDR_OFFSET_SLAVE */
+
+static inline bool iag_i2c_addr_is_ten(unsigned int addr)
+{
+	return (addr & IAG_I2C_ADDR_TEN) == IAG_I2C_ADDR_TEN;
+}
+
 struct iag_devinfo {
 	char *path;		/* canonical path under the root */
 	char *sysfs;		/* live form, "/sys/devices/..." */
@@ -38,7 +49,7 @@ struct iag_devinfo {
 	char *label;		/* the "name" attribute, if any */
 	bool is_client;		/* an I2C client */
 	int client_adapter;	/* its adapter number */
-	unsigned int addr;	/* its address (0xa000 flag kept for 10-bit) */
+	unsigned int addr;	/* its address (IAG_I2C_ADDR_TEN kept for 10-bit) */
 	bool is_adapter;	/* an I2C adapter */
 	int adapter_nr;
 };

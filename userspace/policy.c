@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "devmodel.h"
 #include <yaml.h>
 
 #include "policy.h"
@@ -119,7 +121,8 @@ int iag_parse_i2c_name(const char *s, int *bus, unsigned int *addr)
 	if (nd != 4)
 		return -EINVAL;
 	/* 7-bit, or the kernel's ten-bit marker 0xa000 (I2C_ADDR_OFFSET_TEN_BIT) */
-	if (a > 0x7f && (a < 0xa000 || a > 0xa3ff))
+	if (a > 0x7f && (a < IAG_I2C_ADDR_TEN ||
+			 a > (IAG_I2C_ADDR_TEN | IAG_I2C_ADDR_MASK)))
 		return -ERANGE;
 	*bus = (int)b;
 	*addr = (unsigned int)a;

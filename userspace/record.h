@@ -22,6 +22,9 @@
 
 struct iag_devmodel;
 
+/* A 10-bit address: the kernel's I2C_M_TEN (msg) == I2C_CLIENT_TEN (SMBus). */
+#define IAG_FLAG_TEN		0x0010
+
 struct iag_record {
 	int kind;		/* enum iag_kind; 0 unknown */
 	int verdict;		/* enum iag_verdict; 0 not decided yet */

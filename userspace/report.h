@@ -17,6 +17,9 @@ struct iag_policy;
 struct iag_keyset;
 struct iag_devmodel;
 
+/* Input lines longer than this are cut (console) or refused (JSON Lines). */
+#define IAG_REPORT_MAX_LINE	65536
+
 enum iag_report_format {
 	IAG_FMT_TEXT = 0,
 	IAG_FMT_JSON,
@@ -45,7 +48,7 @@ struct iag_report {
 	bool have_policy;
 	/* the recorder's summary record (JSON Lines), if there was one */
 	bool has_summary;
-	unsigned long long sum_dropped, sum_violations, sum_denied;
+	unsigned long long sum_seen, sum_dropped, sum_violations, sum_denied;
 	/* filled by iag_report_decide() */
 	unsigned long allowed, violations, denied;
 	/* free text for the header, e.g. the ci command's exit status */
@@ -59,27 +62,49 @@ int iag_report_add(struct iag_report *rep, struct iag_record *r);
 void iag_report_bad(struct iag_report *rep, unsigned long line,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * One line of @f into @buf (@size bytes, NUL-terminated, no "\r\n"), with
+ * the rest of a longer line skipped (*cut set): memory stays bounded
+ * whatever the input. Length, or -1 at the end (or an error: ferror()).
+ */
+ssize_t iag_report_getline(FILE *f, char *buf, size_t size, bool *cut);
+
 /* JSON Lines: a bad line is kept in rep->bad, the rest still read. */
 int iag_report_read_jsonl(struct iag_report *rep, FILE *f);
-/* A console log; lines that are not ours are skipped. */
+/*
+ * A console log; lines that are not ours are skipped. The mux chains come
+ * from the log's own i2c-mux lines and, with @m, from that sysfs too.
+ * 0, -ENOMEM or -EIO.
+ */
 int iag_report_read_console(struct iag_report *rep, FILE *f);
+int iag_report_read_console_ex(struct iag_report *rep, FILE *f,
+			       struct iag_devmodel *m);
 /* One console line (for fuzzing); @lineno for messages. */
 struct iag_console;
 struct iag_console *iag_console_new(struct iag_report *rep);
+/* Adapter @parent is the mux parent of channel adapter @child. */
+void iag_console_add_parent(struct iag_console *c, int child, int parent);
 void iag_console_line(struct iag_console *c, const char *line, size_t len,
 		      unsigned long lineno);
-void iag_console_finish(struct iag_console *c);	/* flushes and frees */
+int iag_console_finish(struct iag_console *c);	/* flushes, frees; 0/-ENOMEM */
 
 /*
- * Verdicts. With @pol: from @ks (keys resolved against a sysfs; may be
- * NULL or empty) and, where that finds nothing, from the rules matched
- * against the device named in the record (the sysfs may be gone).
- * Without: recorded verdicts stay, the rest are violations. Device, driver
- * and sysfs come from @m where missing (may be NULL).
+ * Nothing captured: not one atomic-mode event in the input (and no
+ * recorder summary that saw any), so "no violation" would mean nothing.
+ */
+bool iag_report_nothing_captured(const struct iag_report *rep);
+
+/*
+ * Verdicts. With @pol: from the record's adapter and address (10-bit or
+ * not) against @ks (keys resolved against a sysfs; may be NULL or empty)
+ * and the rules that need no sysfs (`i2c:`, `adapter:`); never from the
+ * names the record declares. Without: recorded verdicts stay, the rest are
+ * violations. Device, driver and sysfs come from @m where missing (may be
+ * NULL), for the reader only.
  */
 void iag_report_decide(struct iag_report *rep, const struct iag_policy *pol,
 		       const struct iag_keyset *ks, struct iag_devmodel *m);
-/* Which rule allows @r by its names alone; -1 if none. */
+/* Which `i2c:`/`adapter:` rule allows @r by adapter and address; -1. */
 long iag_policy_match_record(const struct iag_policy *pol,
 			     const struct iag_record *r);
 

@@ -125,19 +125,19 @@ static int path_keys(struct rctx *c, int adapter, unsigned int addr,
 			rc = add_key(c, parent, active[i], active_dev[i], w);
 			free(w);
 		}
-		if (!rc && mi.is_client && mi.addr != 0xffffffffu &&
+		if (!rc && mi.is_client && mi.addr != IAG_ADDR_NONE &&
 		    n_active <= MAX_LEVELS && n_owned < MAX_LEVELS) {
 			if (asprintf(&w, "%s; mux %s at 0x%02x on i2c-%d selects channel i2c-%d",
-				     why, mi.name, mi.addr & 0x3ff,
+				     why, mi.name, mi.addr & IAG_I2C_ADDR_MASK,
 				     mi.client_adapter, cur) < 0) {
 				rc = -ENOMEM;
 			} else {
 				rc = add_key(c, mi.client_adapter,
-					     mi.addr & 0x3ff, mi.name, w);
+					     iag_key_addr(mi.addr), mi.name, w);
 				free(w);
 				owned[n_owned] = strdup(mi.name);
 				if (owned[n_owned]) {
-					active[n_active] = mi.addr & 0x3ff;
+					active[n_active] = iag_key_addr(mi.addr);
 					active_dev[n_active++] = owned[n_owned++];
 				}
 			}
@@ -158,17 +158,17 @@ static int client_keys(struct rctx *c, const struct iag_devinfo *ci,
 	unsigned int addr;
 	int rc;
 
-	if (ci->addr == 0xffffffffu || ci->client_adapter < 0) {
+	if (ci->addr == IAG_ADDR_NONE || ci->client_adapter < 0) {
 		warn(c, "%s:%u:%u: rule %u: I2C client %s has no address in sysfs (ACPI name); it gives no key",
 		     c->pol->path, c->rule->line, c->rule->col, c->rule->id,
 		     ci->name);
 		return 0;
 	}
-	if (ci->addr & 0x1000)	/* a slave backend, not a target */
+	if (ci->addr & IAG_I2C_ADDR_SLAVE)	/* a slave backend, not a target */
 		return 0;
-	addr = ci->addr & 0x3ff;
+	addr = iag_key_addr(ci->addr);
 	if (asprintf(&w, "%s; client %s at 0x%02x on i2c-%d", why, ci->name,
-		     addr, ci->client_adapter) < 0)
+		     addr & IAG_I2C_ADDR_MASK, ci->client_adapter) < 0)
 		return -ENOMEM;
 	rc = add_key(c, ci->client_adapter, addr, ci->name, w);
 	free(w);
@@ -196,9 +196,9 @@ static int adapter_keys(struct rctx *c, int nr, const char *why)
 
 			if (iag_dev_info(c->m, clients.v[i], &ci))
 				continue;
-			if (ci.is_client && ci.addr != 0xffffffffu &&
-			    !(ci.addr & 0x1000))
-				rc = path_keys(c, nr, ci.addr & 0x3ff, ci.name,
+			if (ci.is_client && ci.addr != IAG_ADDR_NONE &&
+			    !(ci.addr & IAG_I2C_ADDR_SLAVE))
+				rc = path_keys(c, nr, iag_key_addr(ci.addr), ci.name,
 					       why);
 			iag_devinfo_free(&ci);
 		}
@@ -348,13 +348,13 @@ static int resolve_rule(struct rctx *c)
 		} else {
 			/* The name is the key, device or not. */
 			if (asprintf(&w, "rule %u (i2c %s) names address 0x%02x on i2c-%d (no such client in sysfs)",
-				     r->id, r->value, r->addr & 0x3ff,
+				     r->id, r->value, r->addr & IAG_I2C_ADDR_MASK,
 				     r->adapter) < 0)
 				return -ENOMEM;
-			rc = add_key(c, r->adapter, r->addr & 0x3ff, r->value,
+			rc = add_key(c, r->adapter, iag_key_addr(r->addr), r->value,
 				     w);
 			if (!rc)
-				rc = path_keys(c, r->adapter, r->addr & 0x3ff,
+				rc = path_keys(c, r->adapter, iag_key_addr(r->addr),
 					       r->value, w);
 			free(w);
 		}
@@ -404,6 +404,15 @@ out:
 	free(p);
 	iag_strv_free(&seeds);
 	return rc;
+}
+
+const struct iag_key *iag_keyset_lookup_ten(const struct iag_keyset *ks,
+					    int adapter, unsigned int addr,
+					    bool ten)
+{
+	if (ten)
+		addr = (addr & IAG_I2C_ADDR_MASK) | IAG_I2C_ADDR_TEN;
+	return iag_keyset_lookup(ks, adapter, addr);
 }
 
 const struct iag_key *iag_keyset_lookup(const struct iag_keyset *ks,

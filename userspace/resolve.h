@@ -10,12 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "../include/i2c_atomic_guard.h"
+#include "devmodel.h"
 
 struct iag_policy;	/* policy.h */
 
 struct iag_key {
 	int adapter;
-	unsigned int addr;	/* 7/10-bit address, or IAG_ADDR_ANY */
+	unsigned int addr;	/* 7-bit address; 10-bit with IAG_I2C_ADDR_TEN
+				 * set (a key of its own); or IAG_ADDR_ANY */
 	unsigned int rule_id;	/* index into policy->rules */
 	char *device;		/* the device this key is for, e.g. "1-0050" */
 	char *why;		/* human chain: "rule 2 -> supplier 0-0020 -> mux 3" */
@@ -60,8 +62,23 @@ int iag_resolve_ex(const struct iag_policy *pol, const char *sysfs_root,
 		   unsigned int flags, struct iag_keyset *out);
 void iag_keyset_free(struct iag_keyset *ks);
 
+/*
+ * The address a key holds for a sysfs client address: a 10-bit client keeps
+ * its IAG_I2C_ADDR_TEN marker, so that it never shares the key of the 7-bit
+ * address with the same low bits.
+ */
+static inline unsigned int iag_key_addr(unsigned int sysfs_addr)
+{
+	return sysfs_addr & (IAG_I2C_ADDR_MASK | IAG_I2C_ADDR_TEN);
+}
+
 /* The key that decides (adapter, addr): exact, else adapter-wide; NULL. */
 const struct iag_key *iag_keyset_lookup(const struct iag_keyset *ks,
 					int adapter, unsigned int addr);
+
+/* The same for a transfer's address, 10-bit (I2C_M_TEN) or not. */
+const struct iag_key *iag_keyset_lookup_ten(const struct iag_keyset *ks,
+					    int adapter, unsigned int addr,
+					    bool ten);
 
 #endif

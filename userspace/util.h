@@ -13,6 +13,7 @@ enum iag_exit {
 	IAG_EXIT_USAGE = 2,	/* bad usage or bad input (policy, log) */
 	IAG_EXIT_UNSUPPORTED = 3, /* the kernel lacks what was asked for */
 	IAG_EXIT_INTERNAL = 4,	/* internal or BPF error */
+	IAG_EXIT_NOTHING = 5,	/* report: not one atomic-mode event captured */
 };
 
 extern const char *iag_prog;	/* argv[0] basename, for messages */

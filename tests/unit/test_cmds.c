@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -152,6 +153,70 @@ static void test_report_exit_codes(void **state)
 	free(out);
 	assert_int_equal(run(do_report, &out, "report", "--policy", tmp, ok, NULL), 2);
 	assert_non_null(strstr(out, "directory"));
+	free(out);
+}
+
+/*
+ * tests/hostile/: console logs built to fool the reader, each with the exit
+ * code and the violations it must give ("# expect: exit=1 violations=1").
+ */
+static void test_hostile_logs(void **state)
+{
+	const char *pol = put("hp.yaml", "mode: audit\nallow:\n  - i2c: 0-0058\n  - i2c: 3-0058\n");
+	char dir[PATH_MAX], path[PATH_MAX + 300], want[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/../../hostile", fixtures_dir());
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		int exit_code = -1, violations = -1, rc;
+		char *out;
+		FILE *f;
+
+		if (!strstr(de->d_name, ".log"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		assert_int_equal(fscanf(f, "# expect: exit=%d violations=%d",
+					&exit_code, &violations), 2);
+		fclose(f);
+		rc = run(do_report, &out, "report", "--no-sysfs", "--policy",
+			 pol, "--console", path, NULL);
+		snprintf(want, sizeof(want), " %d violations", violations);
+		if (rc != exit_code || !strstr(out, want))
+			fail_msg("%s: exit %d (want %d), want '%s' in:\n%s",
+				 de->d_name, rc, exit_code, want, out);
+		free(out);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 5);
+}
+
+/* Nothing captured is its own outcome; --allow-empty accepts it. */
+static void test_report_nothing_captured(void **state)
+{
+	const char *log = put("empty.log", "[    1.000000] reboot: Power down\n");
+	const char *jl = put("empty.jsonl", "");
+	const char *seen = put("seen.jsonl",
+		"{\"kind\": \"summary\", \"seen\": 3, \"allowed\": 3, \"violations\": 0, \"denied\": 0, \"dropped\": 0}\n");
+	char *out;
+
+	assert_int_equal(run(do_report, &out, "report", "--no-sysfs",
+			     "--console", log, NULL), 5);
+	assert_non_null(strstr(out, "nothing captured"));
+	free(out);
+	assert_int_equal(run(do_report, &out, "report", "--no-sysfs", jl, NULL), 5);
+	free(out);
+	assert_int_equal(run(do_report, &out, "report", "--no-sysfs",
+			     "--allow-empty", "--console", log, NULL), 0);
+	free(out);
+	/* a recorder that saw (allowed) transfers captured something */
+	assert_int_equal(run(do_report, &out, "report", "--no-sysfs", seen, NULL), 0);
 	free(out);
 }
 
@@ -396,6 +461,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_report_exit_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_logs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_nothing_captured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_pinned, setup, teardown),

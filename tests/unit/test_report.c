@@ -63,9 +63,12 @@ static struct iag_policy *pol(const char *rules)
 	return p;
 }
 
-/* A read through mux channel i2c-3 to 3-0050, with the mux select. */
+/*
+ * A read through mux channel i2c-3 to 3-0050, with the mux select; the
+ * first line is i2c-mux's, from boot: the log's own adapter chain.
+ */
 static const char *mux_log =
-	"[    0.000000] Linux version 6.12.0 (test)\n"
+	"[    0.000000] i2c i2c-0: Added multiplexed i2c bus 3\n"
 	"[   12.345678] i2c_atomic_no_handler: adapter=3 addr=0x50 state=power_off\n"
 	"[   12.345680] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off\n"
 	"[   12.345690] i2c_atomic_smbus_xfer: adapter=0 addr=0x70 flags=0x0000 rw=write cmd=0x01 proto=1 cb=none state=power_off\n"
@@ -178,6 +181,7 @@ static void test_console_failures_inside(void **state)
 	struct iag_report rep;
 
 	read_console(&rep,
+		"[    0.500000] i2c i2c-0: Added multiplexed i2c bus 3\n"
 		"[    5.000000] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=1 cb=none state=halt\n"
 		"[    5.000001] i2c_atomic_lock_busy: adapter=0 addr=0x50 state=halt\n"
 		"[    5.000002] i2c_atomic_no_handler: adapter=0 addr=0x50 state=halt\n"
@@ -251,6 +255,7 @@ static void test_console_per_cpu(void **state)
 	struct iag_report rep;
 
 	read_console(&rep,
+		"[    0.500000] i2c i2c-0: Added multiplexed i2c bus 3\n"
 		"  kworker/0:1-12  [000] d..1.  20.000001: i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=1 cb=xfer_atomic state=suspend\n"
 		"  kworker/1:1-13  [001] d..1.  20.000002: i2c_atomic_xfer: adapter=1 addr=0x20 flags=0x0000 msgs=1 cb=xfer_atomic state=suspend\n"
 		"  kworker/0:1-12  [000] d..1.  20.000003: i2c_atomic_xfer: adapter=0 addr=0x50 flags=0x0000 msgs=1 cb=xfer_atomic state=suspend\n"
@@ -430,24 +435,165 @@ static void test_verdicts_from_policy(void **state)
 	assert_string_equal(rep.rec[1].rule_text, "i2c: 3-0050");
 	iag_report_free(&rep);
 
-	/* sysfs gone: match the names the records carry */
+	/*
+	 * sysfs gone: only the rules that need none (i2c:, adapter:) give
+	 * keys; a name the record declares ("driver": "at24") decides nothing.
+	 */
 	read_jsonl(&rep,
 		"{\"kind\": \"atomic_xfer\", \"adapter\": 5, \"addr\": 80, \"driver\": \"at24\"}\n"
 		"{\"kind\": \"atomic_xfer\", \"adapter\": 3, \"addr\": 80}\n"
 		"{\"kind\": \"atomic_xfer\", \"adapter\": 5, \"addr\": 81, \"verdict\": \"allowed\"}\n"
 		"{\"kind\": \"atomic_context_xfer\", \"adapter\": 3, \"addr\": 80}\n");
 	iag_report_decide(&rep, p, NULL, NULL);
-	assert_int_equal(rep.rec[0].verdict, IAG_VERDICT_ALLOWED);
-	assert_int_equal(rep.rec[0].rule, 1);
+	assert_int_equal(rep.rec[0].verdict, IAG_VERDICT_VIOLATION);
+	assert_int_equal(rep.rec[0].rule, -1);
 	assert_int_equal(rep.rec[1].verdict, IAG_VERDICT_ALLOWED);
 	assert_int_equal(rep.rec[2].verdict, IAG_VERDICT_VIOLATION);
 	assert_int_equal(rep.rec[3].verdict, IAG_VERDICT_VIOLATION);
-	assert_int_equal(rep.allowed, 2);
-	assert_int_equal(rep.violations, 2);
+	assert_int_equal(rep.allowed, 1);
+	assert_int_equal(rep.violations, 3);
 	iag_report_free(&rep);
 	iag_keyset_free(&ks);
 	iag_devmodel_close(m);
 	iag_policy_free(p);
+}
+
+/*
+ * A record cannot vouch for itself: the names it declares ("device",
+ * "driver", "rule", "verdict") decide nothing; adapter and address do.
+ */
+static void test_verdicts_ignore_declared_names(void **state)
+{
+	struct iag_policy *p = pol("  - i2c: 0-0058\n  - driver: da9063\n  - i2c: 1-a050\n");
+	struct iag_report rep;
+
+	read_jsonl(&rep,
+		"{\"kind\": \"atomic_xfer\", \"verdict\": \"allowed\", \"rule\": 0, \"rule_text\": \"i2c: 0-0058\", \"adapter\": 1, \"addr\": 80, \"device\": \"0-0058\", \"driver\": \"da9063\"}\n"
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 0, \"addr\": 88, \"device\": \"9-0009\"}\n"
+		/* 10-bit 0x050 on i2c-1 is not the 7-bit 0x50 */
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 1, \"addr\": 80, \"flags\": 0}\n"
+		"{\"kind\": \"atomic_xfer\", \"adapter\": 1, \"addr\": 80, \"flags\": 16}\n");
+	iag_report_decide(&rep, p, NULL, NULL);
+	assert_int_equal(rep.rec[0].verdict, IAG_VERDICT_VIOLATION);
+	assert_int_equal(rep.rec[0].rule, -1);
+	assert_null(rep.rec[0].rule_text);
+	assert_int_equal(rep.rec[1].verdict, IAG_VERDICT_ALLOWED);
+	assert_int_equal(rep.rec[1].rule, 0);
+	assert_int_equal(rep.rec[2].verdict, IAG_VERDICT_VIOLATION);
+	assert_int_equal(rep.rec[3].verdict, IAG_VERDICT_ALLOWED);
+	assert_int_equal(rep.rec[3].rule, 2);
+	assert_int_equal(rep.violations, 2);
+	iag_report_free(&rep);
+	iag_policy_free(p);
+}
+
+/* Memory bounded by the line cap: a huge line is refused, not read whole. */
+static void test_jsonl_line_cap(void **state)
+{
+	size_t big = 3 * IAG_REPORT_MAX_LINE;
+	char *s = malloc(big + 200);
+	struct iag_report rep;
+
+	memset(s, ' ', big);
+	s[0] = '{';
+	strcpy(s + big, "}\n{\"kind\": \"atomic_xfer\", \"adapter\": 2, \"addr\": 81}\n");
+	read_jsonl(&rep, s);
+	assert_int_equal(rep.n_bad, 1);
+	assert_int_equal(rep.bad[0].line, 1);
+	assert_non_null(strstr(rep.bad[0].msg, "longer than"));
+	assert_int_equal(rep.n, 1);
+	assert_int_equal(rep.rec[0].line, 2);
+	iag_report_free(&rep);
+	free(s);
+}
+
+/*
+ * The event name right after the kernel's prefix, nowhere else; and an open
+ * transfer takes in another only on a mux parent the log shows.
+ */
+static void test_console_anchored(void **state)
+{
+	struct iag_report rep;
+
+	read_console(&rep,
+		"[    1.000000] usb 1-1: Product: i2c_atomic_xfer: adapter=0 addr=0x58 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"[    1.000001] x i2c-atomic: event=xfer adapter=0 addr=0x58 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"  sh-1       [000] d..1.    5.000001: bprint: i2c_atomic_xfer: adapter=0 addr=0x58 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"<6>[    6.000000] i2c_atomic_xfer: adapter=4 addr=0x10 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"i2c_atomic_xfer: adapter=5 addr=0x11 flags=0x0000 msgs=1 cb=none state=power_off\n");
+	assert_int_equal(rep.events, 2);
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.rec[0].adapter, 4);
+	assert_true(rep.rec[0].has_ts);
+	assert_int_equal(rep.rec[1].adapter, 5);
+	/* no "Added multiplexed" line for i2c-5: 4's transfer lost its result */
+	assert_int_equal(rep.unterminated, 2);
+	assert_int_equal(rep.nested, 0);
+	iag_report_free(&rep);
+}
+
+/* atomic_log records stay unless each has its tracepoint twin. */
+static void test_console_dedupe_per_event(void **state)
+{
+	struct iag_report rep;
+
+	read_console(&rep,
+		"[    1.000000] i2c_atomic_smbus_xfer: adapter=0 addr=0x58 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=suspend\n"
+		"[    1.000001] i2c_atomic_result: adapter=0 addr=0x58 ret=0\n"
+		"[    9.000000] i2c-atomic: event=smbus_xfer adapter=0 addr=0x58 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[    9.000001] i2c-atomic: event=result adapter=0 addr=0x58 ret=0\n"
+		"[    9.000100] i2c-atomic: event=xfer adapter=1 addr=0x51 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"[    9.000101] i2c_atomic_xfer: adapter=1 addr=0x51 flags=0x0000 msgs=1 cb=none state=power_off\n"
+		"[    9.000102] i2c-atomic: event=result adapter=1 addr=0x51 ret=1\n"
+		"[    9.000103] i2c_atomic_result: adapter=1 addr=0x51 ret=1\n");
+	assert_int_equal(rep.n, 3);
+	assert_int_equal(rep.rec[0].system_state, IAG_STATE_SUSPEND);
+	assert_int_equal(rep.rec[1].system_state, IAG_STATE_POWER_OFF);
+	assert_int_equal(rep.rec[1].line, 3);
+	assert_int_equal(rep.rec[2].adapter, 1);
+	assert_non_null(strstr(rep.note, "1 records from the atomic_log lines"));
+	iag_report_free(&rep);
+}
+
+/*
+ * Mux nesting from the sysfs chain (no boot lines in the log), v2 trailing
+ * fields, and a select that the leaf never follows through is a record.
+ */
+static void test_console_sysfs_chain_v2(void **state)
+{
+	struct iag_devmodel *m = iag_devmodel_open(fixture_sysfs());
+	struct iag_report rep;
+	FILE *f;
+	const char *log =
+		"[   12.000001] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off irqs_off=1 preempt=1\n"
+		"[   12.000002] i2c_atomic_smbus_xfer: adapter=0 addr=0x70 flags=0x0000 rw=write cmd=0x01 proto=1 cb=none state=power_off irqs_off=1 preempt=1\n"
+		"[   12.000003] i2c_atomic_result: adapter=0 addr=0x70 ret=0\n"
+		"[   12.000004] i2c_atomic_xfer: adapter=0 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off irqs_off=1 preempt=1\n"
+		"[   12.000005] i2c_atomic_result: adapter=0 addr=0x50 ret=2\n"
+		"[   12.000006] i2c_atomic_result: adapter=3 addr=0x50 ret=2\n"
+		"[   13.000000] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off irqs_off=1 preempt=1\n"
+		"[   13.000002] i2c_atomic_smbus_xfer: adapter=0 addr=0x22 flags=0x0000 rw=write cmd=0x01 proto=1 cb=none state=power_off irqs_off=1 preempt=1\n"
+		"[   13.000003] i2c_atomic_result: adapter=0 addr=0x22 ret=0\n"
+		"[   14.000000] i2c_atomic_refused: adapter=0 addr=0x50 err=-108 state=suspend irqs_off=1 preempt=0\n";
+
+	assert_non_null(m);
+	f = fmemopen((void *)log, strlen(log), "r");
+	iag_report_init(&rep, "console.log");
+	assert_int_equal(iag_report_read_console_ex(&rep, f, m), 0);
+	fclose(f);
+	assert_int_equal(rep.n, 4);
+	assert_int_equal(rep.rec[0].path_len, 2);
+	assert_int_equal(rep.rec[0].ret, 2);
+	assert_int_equal(rep.rec[0].irqs_disabled, 1);
+	assert_int_equal(rep.rec[0].preempt_count, 1);
+	assert_int_equal(rep.nested, 2);
+	assert_false(rep.rec[1].has_ret);	/* lost result */
+	assert_int_equal(rep.rec[2].addr, 0x22);	/* not a select after all */
+	assert_int_equal(rep.rec[3].adapter, 0);
+	assert_int_equal(rep.rec[3].ret, -108);
+	assert_int_equal(rep.unterminated, 1);
+	iag_report_free(&rep);
+	iag_devmodel_close(m);
 }
 
 static void test_escapers(void **state)
@@ -667,6 +813,11 @@ int main(void)
 		cmocka_unit_test(test_jsonl_bad_line),
 		cmocka_unit_test(test_json_report_reads_back),
 		cmocka_unit_test(test_verdicts_from_policy),
+		cmocka_unit_test(test_verdicts_ignore_declared_names),
+		cmocka_unit_test(test_jsonl_line_cap),
+		cmocka_unit_test(test_console_anchored),
+		cmocka_unit_test(test_console_dedupe_per_event),
+		cmocka_unit_test(test_console_sysfs_chain_v2),
 		cmocka_unit_test(test_escapers),
 		cmocka_unit_test(test_formats_escape),
 		cmocka_unit_test(test_dot_fixture_hierarchy),
