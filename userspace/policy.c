@@ -793,6 +793,8 @@ void iag_policy_free(struct iag_policy *pol)
 	free(pol);
 }
 
+#define UTF8_BOM	"\xef\xbb\xbf"
+
 int iag_policy_parse_buf(const char *buf, size_t len, const char *name,
 			 struct iag_policy **out, struct iag_diag *diag)
 {
@@ -803,6 +805,11 @@ int iag_policy_parse_buf(const char *buf, size_t len, const char *name,
 
 	*out = NULL;
 	iag_diag_init(diag, name);
+	/* editors on some systems start UTF-8 files with a byte order mark */
+	if (len >= sizeof(UTF8_BOM) - 1 && !memcmp(buf, UTF8_BOM, sizeof(UTF8_BOM) - 1)) {
+		buf += sizeof(UTF8_BOM) - 1;
+		len -= sizeof(UTF8_BOM) - 1;
+	}
 	if (len > IAG_POLICY_MAX_SIZE) {
 		iag_diag_add(diag, 0, 0,
 			     "policy too large (%zu bytes, limit %d): not a policy file",
@@ -918,9 +925,9 @@ int iag_policy_load(const char *path, struct iag_policy **out,
 		if (len > IAG_POLICY_MAX_SIZE)
 			break;
 	}
-	close(fd);
 	buf[len] = '\0';
 	if (len > IAG_POLICY_MAX_SIZE) {
+		close(fd);
 		iag_diag_add(diag, 0, 0, "policy too large (limit %d bytes)",
 			     IAG_POLICY_MAX_SIZE);
 		free(buf);
@@ -933,19 +940,9 @@ int iag_policy_load(const char *path, struct iag_policy **out,
 		(*out)->uid = st.st_uid;
 		(*out)->gid = st.st_gid;
 		(*out)->st_mode = st.st_mode;
+		iag_policy_trust_scan(*out, fd, path);
 	}
+	close(fd);
 	return ret;
 }
 
-const char *iag_policy_insecure_reason(const struct iag_policy *pol)
-{
-	if (!pol->has_stat)
-		return "was not read from a file";
-	if (pol->uid != 0)
-		return "is not owned by root";
-	if (pol->st_mode & S_IWOTH)
-		return "is writable by other users";
-	if ((pol->st_mode & S_IWGRP) && pol->gid != 0)
-		return "is writable by a non-root group";
-	return NULL;
-}

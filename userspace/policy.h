@@ -18,6 +18,7 @@
 #define IAG_POLICY_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -61,6 +62,8 @@ struct iag_policy {
 	uid_t uid;
 	gid_t gid;
 	mode_t st_mode;
+	/* Why its ACL or its directories let others write it; "" if fine. */
+	char insecure[PATH_MAX + 96];
 };
 
 struct iag_diag_entry {
@@ -109,6 +112,11 @@ int iag_parse_i2c_name(const char *s, int *bus, unsigned int *addr);
  * sudoers): owned by non-root, or writable by group/other. NULL if fine.
  */
 const char *iag_policy_insecure_reason(const struct iag_policy *pol);
+/*
+ * At load: the ACL of the file open as @fd, and every directory above
+ * @path (as given and as resolved); fills pol->insecure (policy_trust.c).
+ */
+void iag_policy_trust_scan(struct iag_policy *pol, int fd, const char *path);
 /*
  * policy_trust.c: for commands that change what the kernel allows. Refuses
  * an insecure policy (IAG_EXIT_USAGE, reported) unless @insecure, in which

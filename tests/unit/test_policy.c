@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "iag_test_stubs.h"
@@ -350,6 +351,98 @@ static void test_load_files(void **state)
 	assert_int_equal(d.e[0].col, 7);
 }
 
+/* An ACL entry "user:65534:rw-" with its mask, as the kernel stores it. */
+static void set_acl_user_write(const char *path, unsigned int uid)
+{
+	unsigned char acl[] = {
+		2, 0, 0, 0,				/* version */
+		1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,	/* user::rw- */
+		2, 0, 6, 0, uid & 0xff, (uid >> 8) & 0xff, 0, 0, /* user:uid:rw- */
+		4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,	/* group::r-- */
+		0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,	/* mask::rw- */
+		0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,	/* other::r-- */
+	};
+
+	assert_int_equal(setxattr(path, "system.posix_acl_access", acl,
+				  sizeof(acl), 0), 0);
+}
+
+static const char *trust_of(const char *path)
+{
+	static char why[PATH_MAX + 100];
+	struct iag_policy *p;
+	struct iag_diag d;
+	const char *r;
+
+	assert_int_equal(iag_policy_load(path, &p, &d), 0);
+	r = iag_policy_insecure_reason(p);
+	snprintf(why, sizeof(why), "%s", r ? r : "");
+	iag_policy_free(p);
+	return why;
+}
+
+/* What sudo checks for sudoers: ACLs, the directories, symlinks. */
+static void test_trust_acl_dirs_symlink(void **state)
+{
+	const char *ok = "mode: audit\nallow:\n  - i2c: 0-0058\n";
+	char dir[300], path[400], link[400], open_dir[300];
+
+	if (getuid() != 0)
+		skip();	/* ownership by root needs root */
+	snprintf(dir, sizeof(dir), "%s/etc", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	write_file(path, ok, strlen(ok));
+	chmod(path, 0644);
+	assert_string_equal(trust_of(path), "");
+
+	/* root:root 0644 with an ACL entry letting nobody write */
+	set_acl_user_write(path, 65534);
+	assert_non_null(strstr(trust_of(path), "ACL entry user:65534:w"));
+	assert_int_equal(removexattr(path, "system.posix_acl_access"), 0);
+	assert_string_equal(trust_of(path), "");
+
+	/* the directory: writable by others, owned by another user, an ACL */
+	chmod(dir, 0777);
+	assert_non_null(strstr(trust_of(path), "a directory writable by other users"));
+	chmod(dir, 01777);	/* sticky, like /tmp: root's entries stay root's */
+	assert_string_equal(trust_of(path), "");
+	chmod(dir, 0755);
+	assert_int_equal(chown(dir, 65534, 0), 0);
+	assert_non_null(strstr(trust_of(path), "not owned by root"));
+	assert_int_equal(chown(dir, 0, 0), 0);
+	set_acl_user_write(dir, 65534);
+	assert_non_null(strstr(trust_of(path), "a directory with an ACL entry"));
+	assert_int_equal(removexattr(dir, "system.posix_acl_access"), 0);
+
+	/* a symlink in a directory anyone may write: it could be swapped */
+	snprintf(open_dir, sizeof(open_dir), "%s/open", tmpdir);
+	assert_int_equal(mkdir(open_dir, 0777), 0);
+	chmod(open_dir, 0777);
+	snprintf(link, sizeof(link), "%s/policy.yaml", open_dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_non_null(strstr(trust_of(link), "/open, a directory writable by other users"));
+	/* ... and the target's own directories count too */
+	chmod(open_dir, 0755);
+	assert_string_equal(trust_of(link), "");
+	chmod(dir, 0777);
+	assert_non_null(strstr(trust_of(link), "/etc, a directory writable by other users"));
+	chmod(dir, 0755);
+}
+
+/* Some editors start UTF-8 files with a byte order mark. */
+static void test_utf8_bom(void **state)
+{
+	const char *bom = "\xef\xbb\xbfmode: audit\nallow:\n  - i2c: 0-0058\n";
+	struct iag_policy *p = NULL;
+	struct iag_diag d;
+
+	assert_int_equal(iag_policy_parse_buf(bom, strlen(bom), "bom.yaml", &p, &d), 0);
+	assert_int_equal(p->n_rules, 1);
+	assert_int_equal(p->rules[0].line, 3);
+	iag_policy_free(p);
+}
+
 static void test_many_errors_capped(void **state)
 {
 	size_t cap = 100 * 20 + 32;
@@ -379,6 +472,9 @@ int main(void)
 		cmocka_unit_test(test_i2c_names),
 		cmocka_unit_test_setup_teardown(test_load_files, setup_tmp,
 						teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_trust_acl_dirs_symlink,
+						setup_tmp, teardown_tmp),
+		cmocka_unit_test(test_utf8_bom),
 		cmocka_unit_test(test_many_errors_capped),
 	};
 
