@@ -89,22 +89,37 @@ vm_kdir() {
 	if [ -f "$top/build/ktree-$1" ]; then echo "KDIR=$(cat "$top/build/ktree-$1")"; else echo "KDIR="; fi
 }
 
+# vm_launch_order: the runnable queue indexes, longest last run first
+# (unknown: 60 s; matrix kernels boot slower, so they get 90).
+vm_launch_order() {
+	local i t
+	for ((i = 0; i < ${#q_name[@]}; i++)); do
+		[ -n "${q_cmd[i]}" ] || continue
+		t=$(cat "$top/build/vm-times/${q_name[i]//\//_}" 2>/dev/null)
+		case ${q_name[i]} in *@*) t=${t:-90} ;; *) t=${t:-60} ;; esac
+		echo "$t $i"
+	done | sort -k1,1nr -k2,2n | cut -d' ' -f2
+}
+
 # vm_queue_run: run the queue, $jobs at a time; report in queue order.
 vm_queue_run() {
-	local qdir=$top/build/vm-queue i n=${#q_name[@]} running=0
+	local qdir=$top/build/vm-queue i n=${#q_name[@]} running=0 times=$top/build/vm-times
 	rm -rf "$qdir"
-	mkdir -p "$qdir"
+	mkdir -p "$qdir" "$times"
 	[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
-	for ((i = 0; i < n; i++)); do
-		[ -n "${q_cmd[i]}" ] || continue
+	# Longest first (by the last run's time, build/vm-times), so that a long
+	# run does not start last and leave the other core idle.
+	for i in $(vm_launch_order); do
 		while [ "$running" -ge "$jobs" ]; do
 			wait -n
 			running=$((running - 1))
 		done
 		echo "# running ${q_name[i]}" >&2
 		(
+			t0=$(date +%s)
 			eval "env ${q_cmd[i]}" >"$qdir/$i.out" 2>"$qdir/$i.err"
 			echo $? >"$qdir/$i.rc"
+			echo $(($(date +%s) - t0)) >"$times/${q_name[i]//\//_}"
 		) &
 		running=$((running + 1))
 	done
