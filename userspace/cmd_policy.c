@@ -28,7 +28,7 @@ void iag_policy_usage(FILE *f)
 		"\n"
 		"check   parse and validate FILE, resolve it against the sysfs and show\n"
 		"        what each rule covers and why; --strict makes a rule that\n"
-		"        matches nothing an error\n"
+		"        matches nothing, or allows nothing, an error\n"
 		"load    replace the pinned allowlist (%s) with FILE's keys;\n"
 		"        FILE must be owned by root and writable by no one else\n"
 		"        (--insecure-policy overrides that, loudly)\n"
@@ -142,7 +142,7 @@ static int cmd_check(int argc, char **argv)
 		iag_policy_free(pol);
 		return err == -ENOMEM ? IAG_EXIT_INTERNAL : IAG_EXIT_USAGE;
 	}
-	if (strict && ks.n_unmatched)
+	if (strict && (ks.n_unmatched || ks.n_allow_nothing))
 		rc = IAG_EXIT_USAGE;
 	if (json) {
 		json_t *o = json_object(), *rules = json_array(), *keys = json_array();
@@ -232,8 +232,8 @@ static int cmd_check(int argc, char **argv)
 		for (size_t k = 0; k < ks.n_warnings; k++)
 			iag_warn("%s", ks.warnings[k]);
 		if (rc)
-			iag_err("%s: %zu rules match nothing (--strict)", file,
-				ks.n_unmatched);
+			iag_err("%s: %zu rules match nothing, %zu rules allow nothing (--strict)",
+				file, ks.n_unmatched, ks.n_allow_nothing);
 	}
 	iag_keyset_free(&ks);
 	iag_policy_free(pol);

@@ -33,6 +33,7 @@ struct rctx {
 	struct iag_rule_match *rm;
 	const struct iag_rule *rule;
 	unsigned int flags;
+	struct iag_strv no_addr;	/* this rule's clients with no address */
 };
 
 static void warn(struct rctx *c, const char *fmt, ...)
@@ -159,9 +160,13 @@ static int client_keys(struct rctx *c, const struct iag_devinfo *ci,
 	int rc;
 
 	if (ci->addr == IAG_ADDR_NONE || ci->client_adapter < 0) {
-		warn(c, "%s:%u:%u: rule %u: I2C client %s has no address in sysfs (ACPI name); it gives no key",
+		if (iag_strv_has(&c->no_addr, ci->name))
+			return 0;	/* said once per rule */
+		if (iag_strv_add(&c->no_addr, ci->name))
+			return -ENOMEM;
+		warn(c, "%s:%u:%u: rule %u: I2C client %s has an ACPI name, not an address, in sysfs: it gets no key; allow it with an explicit rule naming its address, 'i2c: %d-00AA' (AA from its ACPI resources or 'i2cdetect -y %d')",
 		     c->pol->path, c->rule->line, c->rule->col, c->rule->id,
-		     ci->name);
+		     ci->name, ci->client_adapter, ci->client_adapter);
 		return 0;
 	}
 	if (ci->addr & IAG_I2C_ADDR_SLAVE)	/* a slave backend, not a target */
@@ -389,7 +394,9 @@ static int resolve_rule(struct rctx *c)
 	c->rm->matched = seeds.n > 0 || (r->sel == IAG_SEL_ADAPTER && p);
 	if (seeds.n)
 		rc = cover(c, &seeds);
-	if (!rc && c->rm->matched && !c->rm->n_keys)
+	if (!rc && !c->rm->n_keys)
+		c->ks->n_allow_nothing++;
+	if (!rc && c->rm->matched && !c->rm->n_keys && !c->no_addr.n)
 		warn(c, "%s:%u:%u: rule %u (%s %s) covers %zu devices, none of them an I2C client or below one: it allows no transfer",
 		     c->pol->path, r->line, r->col, r->id,
 		     iag_selector_name(r->sel), r->value, c->rm->n_devices);
@@ -489,6 +496,7 @@ int iag_resolve_ex(const struct iag_policy *pol, const char *sysfs_root,
 		c.rm = &out->rules[i];
 		c.rm->rule_id = pol->rules[i].id;
 		rc = resolve_rule(&c);
+		iag_strv_free(&c.no_addr);
 	}
 	if (!rc)
 		rc = merge(out);

@@ -42,6 +42,7 @@ struct iag_keyset {
 	struct iag_rule_match *rules;	/* one per policy rule */
 	size_t n_rules;
 	size_t n_unmatched;		/* rules that matched nothing */
+	size_t n_allow_nothing;		/* rules that give no key at all */
 	char **warnings;
 	size_t n_warnings;
 };

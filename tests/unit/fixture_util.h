@@ -173,4 +173,35 @@ static inline void rm_tree(const char *root)
 		fprintf(stderr, "cannot remove %s\n", root);
 }
 
+/*
+ * An ACPI-enumerated client: i2c-8 holds "i2c-ACPI0001:00" (no address in
+ * its name) bound to driver "acpidrv". Returns the root (static).
+ */
+static inline const char *mk_acpi_tree(void)
+{
+	static char root[64];
+	char d[PATH_MAX];
+
+	strcpy(root, "/tmp/iag-acpi-XXXXXX");
+	if (!mkdtemp(root))
+		return NULL;
+	snprintf(d, sizeof(d), "%s/devices/i2c-8/i2c-ACPI0001:00", root);
+	fx_mkdirs(d);
+	snprintf(d, sizeof(d), "%s/bus/i2c/devices", root);
+	fx_mkdirs(d);
+	snprintf(d, sizeof(d), "%s/bus/i2c/drivers/acpidrv", root);
+	fx_mkdirs(d);
+	snprintf(d, sizeof(d), "%s/devices/i2c-8", root);
+	fx_link("../../bus/i2c", d, "subsystem");
+	snprintf(d, sizeof(d), "%s/devices/i2c-8/i2c-ACPI0001:00", root);
+	fx_link("../../../bus/i2c", d, "subsystem");
+	fx_link("../../../bus/i2c/drivers/acpidrv", d, "driver");
+	snprintf(d, sizeof(d), "%s/bus/i2c/devices", root);
+	fx_link("../../../devices/i2c-8", d, "i2c-8");
+	fx_link("../../../devices/i2c-8/i2c-ACPI0001:00", d, "i2c-ACPI0001:00");
+	snprintf(d, sizeof(d), "%s/bus/i2c/drivers/acpidrv", root);
+	fx_link("../../../../devices/i2c-8/i2c-ACPI0001:00", d, "i2c-ACPI0001:00");
+	return root;
+}
+
 #endif

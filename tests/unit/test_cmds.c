@@ -197,6 +197,24 @@ static void test_hostile_logs(void **state)
 	assert_true(n >= 5);
 }
 
+/* --strict fails a rule that allows nothing, not only one that matches nothing. */
+static void test_policy_check_strict_allows_nothing(void **state)
+{
+	const char *root = mk_acpi_tree();
+	const char *pol = put("acpi.yaml", "mode: audit\nallow:\n  - driver: acpidrv\n");
+	char *out;
+
+	assert_non_null(root);
+	assert_int_equal(run(do_policy, &out, "policy", "check", pol,
+			     "--sysfs-root", root, NULL), 0);
+	free(out);
+	assert_int_equal(run(do_policy, &out, "policy", "check", "--strict",
+			     pol, "--sysfs-root", root, NULL), 2);
+	assert_non_null(strstr(out, "1 rules allow nothing"));
+	free(out);
+	rm_tree(root);
+}
+
 /* Nothing captured is its own outcome; --allow-empty accepts it. */
 static void test_report_nothing_captured(void **state)
 {
@@ -463,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_exit_codes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_logs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_nothing_captured, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_check_strict_allows_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_pinned, setup, teardown),

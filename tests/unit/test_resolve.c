@@ -411,9 +411,42 @@ static void test_no_sysfs(void **state)
 	iag_policy_free(p);
 }
 
+/*
+ * An ACPI client has no address in sysfs: one warning that says so and
+ * points to an explicit i2c: rule, never "none of them an I2C client".
+ */
+static void test_acpi_client_warning(void **state)
+{
+	const char *root = mk_acpi_tree();
+	const char *yaml = "mode: audit\nallow:\n  - driver: acpidrv\n  - i2c: 8-0011\n";
+	struct iag_policy *p = NULL;
+	struct iag_keyset ks;
+	struct iag_diag d;
+	size_t about_it = 0;
+
+	assert_non_null(root);
+	assert_int_equal(iag_policy_parse_buf(yaml, strlen(yaml), "a.yaml", &p, &d), 0);
+	assert_int_equal(iag_resolve_ex(p, root, IAG_RESOLVE_QUIET, &ks), 0);
+	for (size_t i = 0; i < ks.n_warnings; i++) {
+		assert_null(strstr(ks.warnings[i], "none of them an I2C client"));
+		if (strstr(ks.warnings[i], "i2c-ACPI0001:00")) {
+			about_it++;
+			assert_non_null(strstr(ks.warnings[i], "gets no key"));
+			assert_non_null(strstr(ks.warnings[i], "'i2c: 8-00AA'"));
+		}
+	}
+	assert_int_equal(about_it, 1);
+	assert_int_equal(ks.rules[0].n_keys, 0);
+	assert_int_equal(ks.n_allow_nothing, 1);	/* rule 0; rule 1 has its key */
+	iag_keyset_free(&ks);
+	iag_policy_free(p);
+	rm_tree(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_acpi_client_warning),
 		cmocka_unit_test(test_devmodel_lookup),
 		cmocka_unit_test(test_device_rule_supplier_and_mux),
 		cmocka_unit_test(test_i2c_rule),
