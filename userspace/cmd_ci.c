@@ -278,7 +278,7 @@ int do_ci(int argc, char **argv)
 		    (have_cnt && (cnt.v[IAG_CNT_VIOLATIONS] || cnt.v[IAG_CNT_DENIED]))))
 		rc = IAG_EXIT_VIOLATION;
 	if (have_cnt && cnt.v[IAG_CNT_DROPPED])
-		iag_warn("ci: %llu records were dropped (ring buffer full); the counters still count them",
+		iag_warn("ci: %llu record(s) were dropped (ring buffer full); the counters still count them",
 			 (unsigned long long)cnt.v[IAG_CNT_DROPPED]);
 out_rep:
 	iag_ksyms_free(ctx.ksyms);

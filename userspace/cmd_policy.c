@@ -232,8 +232,11 @@ static int cmd_check(int argc, char **argv)
 		for (size_t k = 0; k < ks.n_warnings; k++)
 			iag_warn("%s", ks.warnings[k]);
 		if (rc)
-			iag_err("%s: %zu rules match nothing, %zu rules allow nothing (--strict)",
-				file, ks.n_unmatched, ks.n_allow_nothing);
+			iag_err("%s: %zu %s nothing, %zu %s nothing (--strict)",
+				file, ks.n_unmatched,
+				iag_plural(ks.n_unmatched, "rule matches", "rules match"),
+				ks.n_allow_nothing,
+				iag_plural(ks.n_allow_nothing, "rule allows", "rules allow"));
 	}
 	iag_keyset_free(&ks);
 	iag_policy_free(pol);

@@ -148,10 +148,15 @@ int do_report(int argc, char **argv)
 		iag_warn("%s: no i2c_atomic event in %lu lines: was the kernel booted with 'trace_event=i2c_atomic:* tp_printk', or 'shutdown-audit arm' run (and the console loglevel high enough)?",
 			 input, rep.lines);
 	if (rep.sum_dropped) {
-		iag_warn("%s: the recorder dropped %llu records (its ring buffer was full): this report misses them",
-			 input, rep.sum_dropped);
-		if (asprintf(&rep.note, "the recorder dropped %llu records; its counters: %llu violations, %llu denied",
-			     rep.sum_dropped, rep.sum_violations, rep.sum_denied) < 0)
+		iag_warn("%s: the recorder dropped %llu %s (its ring buffer was full): this report misses them",
+			 input, rep.sum_dropped,
+			 iag_plural(rep.sum_dropped, "record", "records"));
+		if (asprintf(&rep.note, "the recorder dropped %llu %s; its counters: %llu %s, %llu denied",
+			     rep.sum_dropped,
+			     iag_plural(rep.sum_dropped, "record", "records"),
+			     rep.sum_violations,
+			     iag_plural(rep.sum_violations, "violation", "violations"),
+			     rep.sum_denied) < 0)
 			rep.note = NULL;
 	}
 	if (pol && !no_sysfs) {

@@ -12,6 +12,7 @@
 #include "devmodel.h"
 #include "report.h"
 #include "report_console.h"
+#include "util.h"
 
 #define DEDUPE_NS	1000000ULL	/* one event in two formats: within 1 ms */
 #define DEDUPE_LINES	64		/* ... and this many lines apart */
@@ -123,11 +124,14 @@ int iag_console_finish(struct iag_console *c)
 	dup = dedupe(c);
 	compact(c);
 	if (dup)
-		add_note(c->rep, "the log holds both the tracepoint lines (tp_printk) and the atomic_log lines: %lu records from the atomic_log lines were left out as duplicates",
-			 dup);
+		add_note(c->rep, "the log holds both the tracepoint lines (tp_printk) and the atomic_log lines: %lu %s from the atomic_log lines %s left out as duplicates",
+			 dup, iag_plural(dup, "record", "records"),
+			 iag_plural(dup, "was", "were"));
 	if (c->unknown_chain)
-		add_note(c->rep, "%lu transfers began while another one was open on an adapter the log does not show as a mux parent: they are reported on their own (the log from boot, with i2c-mux's \"Added multiplexed i2c bus\" lines, or the sysfs shows the chain)",
-			 c->unknown_chain);
+		add_note(c->rep, "%lu %s began while another one was open on an adapter the log does not show as a mux parent: reported on %s own (the log from boot, with i2c-mux's \"Added multiplexed i2c bus\" lines, or the sysfs shows the chain)",
+			 c->unknown_chain,
+			 iag_plural(c->unknown_chain, "transfer", "transfers"),
+			 iag_plural(c->unknown_chain, "its", "their"));
 	err = c->err;
 	free(c->crec);
 	free(c);

@@ -25,6 +25,13 @@ void iag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void iag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void iag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "record" or "records" for @n: messages say "1 record", "2 records". */
+static inline const char *iag_plural(unsigned long long n, const char *one,
+				     const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 /* Parse "12", "12s", "1m": seconds; -1 on error. */
 long iag_parse_duration(const char *s);
 

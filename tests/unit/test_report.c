@@ -551,7 +551,7 @@ static void test_console_dedupe_per_event(void **state)
 	assert_int_equal(rep.rec[1].system_state, IAG_STATE_POWER_OFF);
 	assert_int_equal(rep.rec[1].line, 3);
 	assert_int_equal(rep.rec[2].adapter, 1);
-	assert_non_null(strstr(rep.note, "1 records from the atomic_log lines"));
+	assert_non_null(strstr(rep.note, "1 record from the atomic_log lines was left out"));
 	iag_report_free(&rep);
 }
 
@@ -594,6 +594,21 @@ static void test_console_sysfs_chain_v2(void **state)
 	assert_int_equal(rep.unterminated, 1);
 	iag_report_free(&rep);
 	iag_devmodel_close(m);
+}
+
+/* "1 record", "1 violation": no "1 records". */
+static void test_summary_plural(void **state)
+{
+	struct iag_report rep;
+	char *out;
+
+	read_jsonl(&rep, "{\"kind\": \"atomic_xfer\", \"adapter\": 1, \"addr\": 80}\n");
+	iag_report_decide(&rep, NULL, NULL, NULL);
+	out = render(&rep, IAG_FMT_TEXT, NULL);
+	assert_non_null(strstr(out, "summary: 1 record: 0 allowed, 1 violation, 0 denied"));
+	assert_non_null(strstr(out, "0 bad lines, 0 unterminated transfers, 0 nested levels folded"));
+	free(out);
+	iag_report_free(&rep);
 }
 
 static void test_escapers(void **state)
@@ -818,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_console_anchored),
 		cmocka_unit_test(test_console_dedupe_per_event),
 		cmocka_unit_test(test_console_sysfs_chain_v2),
+		cmocka_unit_test(test_summary_plural),
 		cmocka_unit_test(test_escapers),
 		cmocka_unit_test(test_formats_escape),
 		cmocka_unit_test(test_dot_fixture_hierarchy),
