@@ -16,6 +16,7 @@
 #include "../include/i2c_atomic_guard.h"
 #include "commands.h"
 #include "util.h"
+#include "version.h"	/* IAG_VERSION from git describe (Makefile) */
 
 #ifndef IAG_VERSION
 #define IAG_VERSION "0.1.0"
