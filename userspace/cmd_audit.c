@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "commands.h"
+#include "journal.h"
 #include "ksyms.h"
 #include "live.h"
 #include "policy.h"
@@ -25,7 +26,7 @@ static void audit_usage(FILE *f)
 		"Usage: %s audit [--policy FILE] [--duration SEC] [--all] [--json]\n"
 		"                 [--output FILE] [--fail-on-violation]\n"
 		"                 [--mode auto|tracepoint|kprobe] [--stack-depth N]\n"
-		"                 [--ringbuf-kb N]\n"
+		"                 [--ringbuf-kb N] [--journal]\n"
 		"\n"
 		"Attach to the running kernel and report I2C/SMBus transfers made in\n"
 		"atomic mode that the policy does not allow, and transfers made from\n"
@@ -41,6 +42,8 @@ static void audit_usage(FILE *f)
 		"  -j, --json               JSON Lines, one record per event, then a summary\n"
 		"  -o, --output FILE        write the records to FILE (JSON Lines) instead of stdout\n"
 		"      --fail-on-violation  exit 1 if any violation or denial was seen\n"
+		"      --journal            also one structured journald entry per record\n"
+		"                           (fields KIND, VERDICT, ADAPTER, ADDR, DEVICE, ...)\n"
 		"  -m, --mode MODE          auto (default), tracepoint (patched kernel), kprobe\n"
 		"      --stack-depth N      kernel frames per violation, 0..%d (default 16)\n"
 		"      --ringbuf-kb N       ring buffer size in KiB, a power of two (default 256)\n"
@@ -53,7 +56,7 @@ static void audit_usage(FILE *f)
 
 int do_audit(int argc, char **argv)
 {
-	enum { OPT_FAIL = 256 };
+	enum { OPT_FAIL = 256, OPT_JOURNAL };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -61,6 +64,7 @@ int do_audit(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "fail-on-violation", no_argument, NULL, OPT_FAIL },
+		{ "journal", no_argument, NULL, OPT_JOURNAL },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "stack-depth", required_argument, NULL, IAG_OPT_STACK },
 		{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB },
@@ -74,7 +78,7 @@ int do_audit(int argc, char **argv)
 	struct iag_keyset ks = { 0 };
 	struct iag_live live;
 	long duration = -1;
-	bool fail_on_violation = false;
+	bool fail_on_violation = false, journal = false;
 	int c, rc = IAG_EXIT_OK;
 
 	iag_session_opts_default(&so);
@@ -101,6 +105,9 @@ int do_audit(int argc, char **argv)
 			break;
 		case OPT_FAIL:
 			fail_on_violation = true;
+			break;
+		case OPT_JOURNAL:
+			journal = true;
 			break;
 		case 'm':
 		case IAG_OPT_STACK:
@@ -130,6 +137,14 @@ int do_audit(int argc, char **argv)
 	if (rc)
 		goto out;
 	live.max_stack = so.stack_depth;
+	live.journal = journal;
+	if (journal && iag_journal_probe()) {
+		iag_err("audit: --journal: %s", iag_journal_probe() == -ENOSYS ?
+			"no journald support in this build (the static binary)" :
+			"no journald here (" "/run/systemd/journal/socket" ")");
+		rc = IAG_EXIT_USAGE;
+		goto out_live;
+	}
 
 	s = iag_session_open(&so, &rc);
 	if (!s)

@@ -18,6 +18,7 @@
 #include "util.h"
 
 #include "devmodel.h"
+#include "journal.h"
 #include "record.h"
 
 /* A record.c enum name, or "unknown". */
@@ -227,6 +228,8 @@ int iag_live_event(const struct iag_event *ev, void *ctx)
 		l->violations++;
 	else if (ev->verdict == IAG_VERDICT_DENIED)
 		l->denied++;
+	if (l->journal && iag_journal_event(l, ev))
+		iag_warn("a journal entry was not sent");
 	if (!l->out)
 		return 0;
 	if (l->json) {

@@ -34,6 +34,7 @@ struct iag_live {
 	unsigned long records;
 	unsigned long violations;	/* records with verdict violation */
 	unsigned long denied;
+	bool journal;		/* also one journald entry per record (journal.c) */
 };
 
 /* @output NULL: stdout; JSON when @json or when writing to a file. */
