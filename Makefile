@@ -129,3 +129,90 @@ fuzz: $(BUILD)/.deps-ok
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- install, version, journald (the packaging block) ----------------------
+#
+#   make install   [PREFIX=/usr/local] [DESTDIR=] [bindir= mandir= unitdir=
+#                  udevdir= bashcompdir= zshcompdir= docdir= sysconfdir=]
+#   make uninstall (same variables)
+#
+# Installs the dynamic binary, the manual page, the systemd units, the udev
+# rule, shell completion, the example policy and, if absent, a policy file
+# that is all comments. Debian's package calls it with PREFIX=/usr.
+
+PREFIX      ?= /usr/local
+bindir      ?= $(PREFIX)/sbin
+datadir     ?= $(PREFIX)/share
+mandir      ?= $(datadir)/man
+docdir      ?= $(datadir)/doc/i2c-atomic-guard
+sysconfdir  ?= /etc
+pc_var       = $(shell pkg-config --variable=$(1) $(2) 2>/dev/null)
+unitdir     ?= $(or $(call pc_var,systemdsystemunitdir,systemd),/lib/systemd/system)
+udevdir     ?= $(or $(call pc_var,udevdir,udev),/lib/udev)
+bashcompdir ?= $(datadir)/bash-completion/completions
+zshcompdir  ?= $(datadir)/zsh/vendor-completions
+INSTALL     ?= install
+UNITS       := i2c-atomic-guard-enforce.service i2c-atomic-guard-audit.service \
+	       i2c-atomic-guard-shutdown-audit.service
+UDEV_RULE   := 60-i2c-atomic-guard.rules
+
+# --version: `git describe` at build time, in a generated header that is
+# rewritten only when the description changes (so nothing rebuilds for
+# nothing). Outside a git tree (a release tarball) the base version.
+VERSION_BASE := 0.1.0
+IAG_DESCRIBE := $(shell git describe --tags --dirty --match 'v[0-9]*' 2>/dev/null | sed 's/^v//' || true)
+IAG_DESCRIBE := $(or $(IAG_DESCRIBE),$(shell git rev-parse --short HEAD >/dev/null 2>&1 && \
+	echo "$(VERSION_BASE)-g$$(git rev-parse --short HEAD)$$(git diff --quiet HEAD 2>/dev/null || echo -dirty)"),$(VERSION_BASE))
+
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define IAG_VERSION "$(IAG_DESCRIBE)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/us/main.o: $(BUILD)/version.h
+.PHONY: FORCE install uninstall
+
+# journald (audit --journal): sd_journal_sendv() from libsystemd in the
+# dynamic binary. Debian ships no static libsystemd: the static VM binary
+# links journal-static.o instead, whose sd_journal_sendv() says "no journald
+# in this build" (ENOSYS), which `audit --journal` reports as such.
+LIBS += -lsystemd
+$(BUILD)/us-static/journal-static.o: userspace/static/journal_static.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(TOOL_STATIC): $(BUILD)/us-static/journal-static.o
+
+# Distribution build flags (dpkg-buildflags: fortify, relro) where given.
+CFLAGS += $(CPPFLAGS)
+LIBS   += $(LDFLAGS)
+
+define subst_paths
+sed -e 's|@bindir@|$(bindir)|g' -e 's|@sysconfdir@|$(sysconfdir)|g' $(1) >$(2)
+endef
+
+install: $(TOOL)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(unitdir) \
+		$(DESTDIR)$(udevdir)/rules.d $(DESTDIR)$(bashcompdir) $(DESTDIR)$(zshcompdir) \
+		$(DESTDIR)$(docdir)/examples $(DESTDIR)$(sysconfdir)/i2c-atomic-guard
+	$(INSTALL) -m 0755 $(TOOL) $(DESTDIR)$(bindir)/i2c-atomic-guard
+	$(INSTALL) -m 0644 doc/i2c-atomic-guard.8 $(DESTDIR)$(mandir)/man8/
+	for u in $(UNITS); do \
+		$(call subst_paths,systemd/$$u.in,$(DESTDIR)$(unitdir)/$$u) && \
+		chmod 0644 $(DESTDIR)$(unitdir)/$$u || exit 1; done
+	$(call subst_paths,udev/$(UDEV_RULE).in,$(DESTDIR)$(udevdir)/rules.d/$(UDEV_RULE))
+	chmod 0644 $(DESTDIR)$(udevdir)/rules.d/$(UDEV_RULE)
+	$(INSTALL) -m 0644 completion/i2c-atomic-guard.bash $(DESTDIR)$(bashcompdir)/i2c-atomic-guard
+	$(INSTALL) -m 0644 completion/_i2c-atomic-guard $(DESTDIR)$(zshcompdir)/_i2c-atomic-guard
+	$(INSTALL) -m 0644 contrib/policy/example.yaml $(DESTDIR)$(docdir)/examples/policy.yaml
+	# A policy the admin edits: never overwritten.
+	[ -e $(DESTDIR)$(sysconfdir)/i2c-atomic-guard/policy.yaml ] || \
+		$(INSTALL) -m 0600 contrib/policy/default.yaml \
+			$(DESTDIR)$(sysconfdir)/i2c-atomic-guard/policy.yaml
+
+# The policy in sysconfdir is the admin's: uninstall leaves it.
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/i2c-atomic-guard $(DESTDIR)$(mandir)/man8/i2c-atomic-guard.8 \
+		$(addprefix $(DESTDIR)$(unitdir)/,$(UNITS)) \
+		$(DESTDIR)$(udevdir)/rules.d/$(UDEV_RULE) \
+		$(DESTDIR)$(bashcompdir)/i2c-atomic-guard $(DESTDIR)$(zshcompdir)/_i2c-atomic-guard \
+		$(DESTDIR)$(docdir)/examples/policy.yaml
+	-rmdir $(DESTDIR)$(docdir)/examples $(DESTDIR)$(docdir) 2>/dev/null
