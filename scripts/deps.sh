@@ -8,10 +8,10 @@ libzstd-dev libyaml-dev libjansson-dev libcmocka-dev linux-source-6.12
 xz-utils flex bison bc kmod libssl-dev dwarves cpio busybox-static
 qemu-system-x86 gnuplot-nox graphviz libclang-rt-14-dev rsync
 python3-ply python3-git bpftrace
+libsystemd-dev debhelper dpkg-dev lintian debootstrap systemd man-db
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64
-libyaml-dev:arm64 libjansson-dev:arm64
-libsystemd-dev debhelper dpkg-dev lintian debootstrap systemd"
+libyaml-dev:arm64 libjansson-dev:arm64"
 # The :arm64 packages cross-build the static arm64 command (make ARCH=arm64);
 # the kernel matrix's Debian kernels and busybox-static:arm64 are fetched
 # with apt-get download into the cache, not installed.
