@@ -182,11 +182,20 @@ $(BUILD)/us/main.o: $(BUILD)/version.h
 # dynamic binary. Debian ships no static libsystemd: the static VM binary
 # links journal-static.o instead, whose sd_journal_sendv() says "no journald
 # in this build" (ENOSYS), which `audit --journal` reports as such.
-LIBS += -lsystemd
+# A target without libsystemd (a cross build) gets the stand-in everywhere,
+# as an archive, so that a definition of the test's own wins.
 $(BUILD)/us-static/journal-static.o: userspace/static/journal_static.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/us-static/libjournal-static.a: $(BUILD)/us-static/journal-static.o
+	$(AR) rcs $@ $<
 $(TOOL_STATIC): $(BUILD)/us-static/journal-static.o
+ifneq ($(filter /%,$(shell $(CC) -print-file-name=libsystemd.so 2>/dev/null)),)
+LIBS += -lsystemd
+else
+LIBS += $(BUILD)/us-static/libjournal-static.a
+$(TOOL) $(UNIT_BINS): | $(BUILD)/us-static/libjournal-static.a
+endif
 
 # Distribution build flags (dpkg-buildflags: fortify, relro) where given.
 CFLAGS += $(CPPFLAGS)
