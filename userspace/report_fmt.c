@@ -5,12 +5,14 @@
  * and bytes that are not UTF-8.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devmodel.h"
 #include "report.h"
+#include "table.h"
 #include "util.h"
 
 /* ---- escaping ----------------------------------------------------------- */
@@ -307,38 +309,77 @@ static void summary_line(const struct iag_report *rep, char *buf, size_t len)
 
 /* ---- text ------------------------------------------------------------- */
 
+#define TEXT_COLS	11
+
+static enum iag_color verdict_color(int verdict)
+{
+	switch (verdict) {
+	case IAG_VERDICT_ALLOWED:
+		return IAG_COLOR_GREEN;
+	case IAG_VERDICT_DENIED:
+		return IAG_COLOR_YELLOW;
+	case IAG_VERDICT_VIOLATION:
+		return IAG_COLOR_RED;
+	default:
+		return IAG_COLOR_NONE;
+	}
+}
+
+static int text_row(struct iag_table *t, const struct iag_record *r)
+{
+	char ts[32], path[96], addr[16], ret[16], rule[PATH_MAX];
+	char *dev = iag_esc_text(r->device), *drv = iag_esc_text(r->driver);
+	char *rt = r->rule_text ? iag_esc_text(r->rule_text) : NULL;
+	enum iag_color colors[TEXT_COLS] = { [2] = verdict_color(r->verdict) };
+	const char *cells[TEXT_COLS];
+	int rc;
+
+	fmt_ts(r, ts, sizeof(ts));
+	fmt_path(r, path, sizeof(path));
+	fmt_addr(r, addr, sizeof(addr));
+	fmt_ret(r, ret, sizeof(ret));
+	if (r->rule >= 0)
+		snprintf(rule, sizeof(rule), "%ld%s%s%s", r->rule,
+			 rt ? " (" : "", rt ? rt : "", rt ? ")" : "");
+	else
+		snprintf(rule, sizeof(rule), "-");
+	cells[0] = ts;
+	cells[1] = nz(iag_kind_name(r->kind), "?");
+	cells[2] = nz(iag_verdict_name(r->verdict), "?");
+	cells[3] = path;
+	cells[4] = addr;
+	cells[5] = nz(dev, "-");
+	cells[6] = nz(drv, "-");
+	cells[7] = nz(iag_callback_name(r->callback), "unknown");
+	cells[8] = nz(iag_state_name(r->system_state), "unknown");
+	cells[9] = ret;
+	cells[10] = rule;
+	rc = iag_table_row(t, cells, colors);
+	free(dev);
+	free(drv);
+	free(rt);
+	return rc;
+}
+
 static int write_text(const struct iag_report *rep, FILE *out)
 {
-	char sum[300];
-
-	fprintf(out, "%-14s %-19s %-9s %-9s %-6s %-12s %-12s %-17s %-15s %-5s %s\n",
+	static const char *const head[TEXT_COLS] = {
 		"TIME", "KIND", "VERDICT", "ADAPTERS", "ADDR", "DEVICE",
-		"DRIVER", "CALLBACK", "STATE", "RET", "RULE");
-	for (size_t i = 0; i < rep->n; i++) {
-		const struct iag_record *r = &rep->rec[i];
-		char ts[32], path[96], addr[16], ret[16], rule[24];
-		char *dev = iag_esc_text(r->device), *drv = iag_esc_text(r->driver);
-		char *rt = r->rule_text ? iag_esc_text(r->rule_text) : NULL;
+		"DRIVER", "CALLBACK", "STATE", "RET", "RULE",
+	};
+	struct iag_table *t = iag_table_new(head, TEXT_COLS);
+	char sum[300];
+	int rc = t ? 0 : -ENOMEM;
 
-		fmt_ts(r, ts, sizeof(ts));
-		fmt_path(r, path, sizeof(path));
-		fmt_addr(r, addr, sizeof(addr));
-		fmt_ret(r, ret, sizeof(ret));
-		if (r->rule >= 0)
-			snprintf(rule, sizeof(rule), "%ld", r->rule);
-		else
-			snprintf(rule, sizeof(rule), "-");
-		fprintf(out, "%-14s %-19s %-9s %-9s %-6s %-12s %-12s %-17s %-15s %-5s %s%s%s%s\n",
-			ts, nz(iag_kind_name(r->kind), "?"),
-			nz(iag_verdict_name(r->verdict), "?"), path, addr,
-			nz(dev, "-"), nz(drv, "-"),
-			nz(iag_callback_name(r->callback), "unknown"),
-			nz(iag_state_name(r->system_state), "unknown"), ret,
-			rule, rt ? " (" : "", rt ? rt : "", rt ? ")" : "");
-		free(dev);
-		free(drv);
-		free(rt);
+	for (size_t i = 0; i < rep->n && !rc; i++)
+		rc = text_row(t, &rep->rec[i]);
+	if (rc) {
+		iag_table_free(t);
+		return rc;
 	}
+	rc = iag_table_print(t, out, iag_color_wanted(out));
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < rep->n_bad; i++) {
 		char *m = iag_esc_text(rep->bad[i].msg);
 
