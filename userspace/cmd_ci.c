@@ -8,7 +8,6 @@
  * KTAP or JUnit XML.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "devmodel.h"
 #include "ksyms.h"
@@ -97,61 +97,48 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int do_ci(int argc, char **argv)
+struct ci_run {
+	struct iag_cli cli;
+	struct iag_session_opts so;
+	struct iag_session *s;
+	struct iag_policy *pol;
+	struct iag_keyset ks;
+	struct iag_counters cnt;
+	bool have_cnt;
+	struct ci_ctx ctx;
+	char **command;		/* argv of COMMAND */
+	int status;		/* its wait status */
+	bool ran;		/* COMMAND was started */
+};
+
+static int own_opt(int opt, const char *arg, void *p)
+{
+	struct ci_run *r = p;
+
+	if (opt != 'm')
+		return 1;
+	return iag_session_opt(&r->so, opt, arg, "ci") ? -1 : 0;
+}
+
+static int parse_args(struct ci_run *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
+		IAG_CLI_OPT_POLICY, IAG_CLI_OPT_FORMAT, IAG_CLI_OPT_OUTPUT,
+		IAG_CLI_OPT_HELP,
 		{ "mode", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *policy = NULL, *output = NULL;
-	int fmt = IAG_FMT_KTAP, c, rc = IAG_EXIT_OK, status = 0;
-	struct iag_session_opts so;
-	struct iag_session *s = NULL;
-	struct iag_policy *pol = NULL;
-	struct iag_keyset ks = { 0 };
-	struct iag_counters cnt;
-	struct iag_devmodel *dm;
-	struct ci_ctx ctx = { 0 };
-	struct sigaction sa, old_int, old_term;
-	bool have_cnt = false;
-	char *cmdline = NULL;
-	pid_t pid;
-	FILE *out = stdout;
+	int rc;
 
-	iag_session_opts_default(&so);
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+p:f:o:m:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			policy = optarg;
-			break;
-		case 'f':
-			fmt = iag_report_format_parse(optarg);
-			if (fmt != IAG_FMT_KTAP && fmt != IAG_FMT_JUNIT) {
-				iag_err("ci: --format is ktap or junit, not '%s'", optarg);
-				return IAG_EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'm':
-			if (iag_session_opt(&so, c, optarg, "ci"))
-				return IAG_EXIT_USAGE;
-			break;
-		case 'h':
-			usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
-	if (!policy) {
+	iag_session_opts_default(&r->so);
+	iag_cli_init(&r->cli, "ci", usage,
+		     1u << IAG_FMT_KTAP | 1u << IAG_FMT_JUNIT);
+	rc = iag_cli_parse(&r->cli, argc, argv, "+p:f:o:m:h", opts, own_opt, r);
+	if (rc >= 0)
+		return rc;
+	if (r->cli.format < 0)
+		r->cli.format = IAG_FMT_KTAP;
+	if (!r->cli.policy) {
 		iag_err("ci: --policy FILE is required (try 'ci --help')");
 		return IAG_EXIT_USAGE;
 	}
@@ -159,133 +146,187 @@ int do_ci(int argc, char **argv)
 		iag_err("ci: no COMMAND given: ci --policy FILE -- COMMAND [ARGS...]");
 		return IAG_EXIT_USAGE;
 	}
-	rc = iag_load_policy_keys(policy, &pol, &ks);
-	if (rc)
-		goto out;
-	so.report_all = true;	/* allowed devices become 'ok' tests */
-	s = iag_session_open(&so, &rc);
-	if (!s)
-		goto out;
-	if (iag_session_set_keys(s, &ks)) {
-		iag_err("ci: cannot load the allowlist");
-		rc = IAG_EXIT_INTERNAL;
-		goto out;
-	}
-	{
-		/* the report's source: the command line */
-		size_t len = 1;
-		char *p;
+	r->command = argv + optind;
+	return -1;
+}
 
-		for (int i = optind; i < argc; i++)
-			len += strlen(argv[i]) + 1;
-		cmdline = malloc(len);
-		if (cmdline) {
-			p = cmdline;
-			for (int i = optind; i < argc; i++)
-				p += sprintf(p, "%s%s", i > optind ? " " : "", argv[i]);
-		}
-	}
-	iag_report_init(&ctx.rep, cmdline ? cmdline : argv[optind]);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		iag_err("ci: fork: %s", strerror(errno));
-		rc = IAG_EXIT_INTERNAL;
-		goto out_rep;
-	}
-	if (pid == 0) {
-		execvp(argv[optind], argv + optind);
-		fprintf(stderr, "%s: ci: cannot run %s: %s\n", iag_prog,
-			argv[optind], strerror(errno));
-		_exit(127);
-	}
+/* The report's source: the command line (malloc'd; NULL on ENOMEM). */
+static char *command_line(char **command)
+{
+	size_t len = 1;
+	char *line, *p;
+
+	for (int i = 0; command[i]; i++)
+		len += strlen(command[i]) + 1;
+	line = malloc(len);
+	if (!line)
+		return NULL;
+	p = line;
+	for (int i = 0; command[i]; i++)
+		p += sprintf(p, "%s%s", i ? " " : "", command[i]);
+	return line;
+}
+
+/* Poll the records until the child exits, then a short drain. */
+static int collect(struct ci_run *r, pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = forward }, old_int, old_term;
+	int rc = -1;
+
 	child_pid = pid;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = forward;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		pid_t w = waitpid(pid, &r->status, WNOHANG);
 		int n;
 
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		n = iag_session_poll(s, 100, on_event, &ctx);
+		n = iag_session_poll(r->s, 100, on_event, &r->ctx);
 		if (n < 0 && n != -EINTR) {
 			iag_err("ci: reading events: %s", strerror(-n));
 			rc = IAG_EXIT_INTERNAL;
 			kill(pid, SIGTERM);
-			waitpid(pid, &status, 0);
+			waitpid(pid, &r->status, 0);
 			break;
 		}
 	}
 	child_pid = 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	/* a short drain: records still in flight */
+	/* records still in flight */
 	for (double end = now_ms() + DRAIN_MS; now_ms() < end;)
-		if (iag_session_poll(s, 50, on_event, &ctx) < 0)
+		if (iag_session_poll(r->s, 50, on_event, &r->ctx) < 0)
 			break;
-	iag_session_poll(s, 0, on_event, &ctx);
-	have_cnt = !iag_session_counters(s, &cnt);
-	if (ctx.err)
-		rc = IAG_EXIT_INTERNAL;
+	iag_session_poll(r->s, 0, on_event, &r->ctx);
+	r->have_cnt = !iag_session_counters(r->s, &r->cnt);
+	return r->ctx.err ? IAG_EXIT_INTERNAL : rc;
+}
 
-	dm = iag_devmodel_open("/sys");
-	iag_report_decide(&ctx.rep, NULL, NULL, dm);	/* verdicts from BPF */
-	ctx.rep.have_policy = true;
-	{
-		char st[64], *note;
+static int run_command(struct ci_run *r)
+{
+	pid_t pid;
 
-		if (WIFEXITED(status))
-			snprintf(st, sizeof(st), "exited with status %d",
-				 WEXITSTATUS(status));
-		else if (WIFSIGNALED(status))
-			snprintf(st, sizeof(st), "was killed by signal %d",
-				 WTERMSIG(status));
-		else
-			snprintf(st, sizeof(st), "ended");
-		if (have_cnt &&
-		    asprintf(&note, "policy %s; mode %s; COMMAND %s %s; kernel counters: seen %llu, allowed %llu, violations %llu, denied %llu, dropped %llu",
-			     policy, iag_mode_name(iag_session_mode(s)),
-			     argv[optind], st,
-			     (unsigned long long)cnt.v[IAG_CNT_SEEN],
-			     (unsigned long long)cnt.v[IAG_CNT_ALLOWED],
-			     (unsigned long long)cnt.v[IAG_CNT_VIOLATIONS],
-			     (unsigned long long)cnt.v[IAG_CNT_DENIED],
-			     (unsigned long long)cnt.v[IAG_CNT_DROPPED]) >= 0)
-			ctx.rep.note = note;
-		else if (asprintf(&note, "policy %s; COMMAND %s %s", policy,
-				  argv[optind], st) >= 0)
-			ctx.rep.note = note;
-		if (!WIFEXITED(status) || WEXITSTATUS(status))
-			iag_warn("ci: %s %s", argv[optind], st);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		iag_err("ci: fork: %s", strerror(errno));
+		return IAG_EXIT_INTERNAL;
 	}
-	if (output) {
-		out = fopen(output, "we");
+	if (pid == 0) {
+		execvp(r->command[0], r->command);
+		fprintf(stderr, "%s: ci: cannot run %s: %s\n", iag_prog,
+			r->command[0], strerror(errno));
+		_exit(127);
+	}
+	r->ran = true;
+	return collect(r, pid);
+}
+
+/* The header note: policy, mode, how COMMAND ended, the counters. */
+static void add_note(struct ci_run *r)
+{
+	const char *policy = r->cli.policy, *cmd = r->command[0];
+	int status = r->status;
+	char st[64], *note = NULL;
+
+	if (WIFEXITED(status))
+		snprintf(st, sizeof(st), "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(st, sizeof(st), "was killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(st, sizeof(st), "ended");
+	if (r->have_cnt &&
+	    asprintf(&note, "policy %s; mode %s; COMMAND %s %s; kernel counters: seen %llu, allowed %llu, violations %llu, denied %llu, dropped %llu",
+		     policy, iag_mode_name(iag_session_mode(r->s)), cmd, st,
+		     (unsigned long long)r->cnt.v[IAG_CNT_SEEN],
+		     (unsigned long long)r->cnt.v[IAG_CNT_ALLOWED],
+		     (unsigned long long)r->cnt.v[IAG_CNT_VIOLATIONS],
+		     (unsigned long long)r->cnt.v[IAG_CNT_DENIED],
+		     (unsigned long long)r->cnt.v[IAG_CNT_DROPPED]) < 0)
+		note = NULL;
+	if (!note && asprintf(&note, "policy %s; COMMAND %s %s", policy, cmd, st) < 0)
+		note = NULL;
+	r->ctx.rep.note = note;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		iag_warn("ci: %s %s", cmd, st);
+}
+
+static int write_result(struct ci_run *r)
+{
+	struct iag_devmodel *dm = iag_devmodel_open("/sys");
+	FILE *out = stdout;
+	int rc = IAG_EXIT_OK;
+
+	iag_report_decide(&r->ctx.rep, NULL, NULL, dm);	/* verdicts from BPF */
+	r->ctx.rep.have_policy = true;
+	add_note(r);
+	if (r->cli.output) {
+		out = fopen(r->cli.output, "we");
 		if (!out) {
-			iag_err("ci: %s: %s", output, strerror(errno));
+			iag_err("ci: %s: %s", r->cli.output, strerror(errno));
 			out = stdout;
 			rc = IAG_EXIT_INTERNAL;
 		}
 	}
-	if (iag_report_write(&ctx.rep, (enum iag_report_format)fmt, dm, out))
+	if (iag_report_write(&r->ctx.rep, (enum iag_report_format)r->cli.format,
+			     dm, out))
 		rc = IAG_EXIT_INTERNAL;
 	if (out != stdout)
 		fclose(out);
 	iag_devmodel_close(dm);
-	if (!rc && (ctx.rep.violations || ctx.rep.denied ||
-		    (have_cnt && (cnt.v[IAG_CNT_VIOLATIONS] || cnt.v[IAG_CNT_DENIED]))))
-		rc = IAG_EXIT_VIOLATION;
-	if (have_cnt && cnt.v[IAG_CNT_DROPPED])
+	return rc;
+}
+
+static int verdict(const struct ci_run *r)
+{
+	const struct iag_counters *c = &r->cnt;
+
+	if (r->have_cnt && c->v[IAG_CNT_DROPPED])
 		iag_warn("ci: %llu record(s) were dropped (ring buffer full); the counters still count them",
-			 (unsigned long long)cnt.v[IAG_CNT_DROPPED]);
-out_rep:
-	iag_ksyms_free(ctx.ksyms);
-	iag_report_free(&ctx.rep);
+			 (unsigned long long)c->v[IAG_CNT_DROPPED]);
+	if (r->ctx.rep.violations || r->ctx.rep.denied ||
+	    (r->have_cnt && (c->v[IAG_CNT_VIOLATIONS] || c->v[IAG_CNT_DENIED])))
+		return IAG_EXIT_VIOLATION;
+	return IAG_EXIT_OK;
+}
+
+int do_ci(int argc, char **argv)
+{
+	struct ci_run r = { 0 };
+	char *cmdline = NULL;
+	int rc = parse_args(&r, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	rc = iag_load_policy_keys(r.cli.policy, &r.pol, &r.ks);
+	if (rc)
+		goto out;
+	r.so.report_all = true;	/* allowed devices become 'ok' tests */
+	r.s = iag_session_open(&r.so, &rc);
+	if (!r.s)
+		goto out;
+	if (iag_session_set_keys(r.s, &r.ks)) {
+		iag_err("ci: cannot load the allowlist");
+		rc = IAG_EXIT_INTERNAL;
+		goto out;
+	}
+	cmdline = command_line(r.command);
+	iag_report_init(&r.ctx.rep, cmdline ? cmdline : r.command[0]);
+	rc = run_command(&r);
+	if (r.ran) {
+		int wr = write_result(&r);
+
+		if (rc < 0)
+			rc = wr ? wr : verdict(&r);
+		else
+			verdict(&r);
+	}
+	iag_ksyms_free(r.ctx.ksyms);
+	iag_report_free(&r.ctx.rep);
 out:
 	free(cmdline);
-	iag_session_close(s);
-	iag_policy_keys_free(pol, &ks);
+	iag_session_close(r.s);
+	iag_policy_keys_free(r.pol, &r.ks);
 	return rc;
 }

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* report: offline reports from JSON Lines records or a kernel console log. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "devmodel.h"
 #include "policy.h"
 #include "report.h"
 #include "resolve.h"
 #include "util.h"
+
+#define MAX_BAD_SHOWN	20	/* unreadable lines named on stderr */
 
 static void usage(FILE *f)
 {
@@ -26,9 +28,9 @@ static void usage(FILE *f)
 		"phase of power-off and reboot, after userspace is gone). '-' reads\n"
 		"standard input.\n"
 		"\n"
-		"  -p, --policy FILE     verdicts from this policy, resolved against the\n"
-		"                        sysfs and, where that finds nothing, against the\n"
-		"                        devices the records name; without a policy every\n"
+		"  -p, --policy FILE     verdicts from this policy: its keys, resolved\n"
+		"                        against the sysfs, and its i2c:/adapter: rules,\n"
+		"                        by adapter and address; without a policy every\n"
 		"                        atomic-mode transfer is a violation (recorded\n"
 		"                        verdicts in JSON Lines are kept)\n"
 		"  -f, --format FMT      text (default; json with the global --json),\n"
@@ -46,162 +48,192 @@ static void usage(FILE *f)
 		iag_prog);
 }
 
-int do_report(int argc, char **argv)
+struct report_run {
+	struct iag_cli cli;
+	const char *console, *input;
+	bool allow_empty;
+	struct iag_policy *pol;
+	struct iag_keyset ks;
+	struct iag_devmodel *m;
+	struct iag_report rep;
+};
+
+static int own_opt(int opt, const char *arg, void *ctx)
+{
+	struct report_run *r = ctx;
+
+	switch (opt) {
+	case 'c':
+		r->console = arg;
+		return 0;
+	case 'e':
+		r->allow_empty = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int parse_args(struct report_run *r, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
+		IAG_CLI_OPT_POLICY, IAG_CLI_OPT_FORMAT, IAG_CLI_OPT_OUTPUT,
+		IAG_CLI_OPT_SYSFS_ROOT, IAG_CLI_OPT_NO_SYSFS, IAG_CLI_OPT_HELP,
 		{ "console", required_argument, NULL, 'c' },
-		{ "sysfs-root", required_argument, NULL, 'r' },
-		{ "no-sysfs", no_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "allow-empty", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *policy = NULL, *console = NULL, *input, *root = "/sys";
-	const char *output = NULL;
-	int fmt = iag_json ? IAG_FMT_JSON : IAG_FMT_TEXT, c, rc = IAG_EXIT_OK;
-	bool no_sysfs = false, allow_empty = false;
-	struct iag_policy *pol = NULL;
-	struct iag_keyset ks = { 0 };
-	struct iag_devmodel *m = NULL;
-	struct iag_report rep;
-	FILE *in, *out = stdout;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "p:f:c:r:no:eh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			policy = optarg;
-			break;
-		case 'f':
-			fmt = iag_report_format_parse(optarg);
-			if (fmt < 0) {
-				iag_err("report: unknown format '%s' (text, json, ktap, junit, dot)",
-					optarg);
-				return IAG_EXIT_USAGE;
-			}
-			break;
-		case 'c':
-			console = optarg;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'n':
-			no_sysfs = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'e':
-			allow_empty = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
-	if ((console && optind != argc) || (!console && optind != argc - 1)) {
+	iag_cli_init(&r->cli, "report", usage, ~0u);
+	rc = iag_cli_parse(&r->cli, argc, argv, "p:f:c:r:no:eh", opts, own_opt, r);
+	if (rc >= 0)
+		return rc;
+	if (r->cli.format < 0)
+		r->cli.format = iag_json ? IAG_FMT_JSON : IAG_FMT_TEXT;
+	if ((r->console && optind != argc) || (!r->console && optind != argc - 1)) {
 		iag_err("report: give one EVENTS.jsonl or --console LOG (try 'report --help')");
 		return IAG_EXIT_USAGE;
 	}
-	input = console ? console : argv[optind];
-	if (policy) {
-		struct iag_diag d;
-		int err = iag_policy_load(policy, &pol, &d);
+	r->input = r->console ? r->console : argv[optind];
+	return -1;
+}
+
+/* The records, with what could not be read said on stderr. */
+static int read_input(struct report_run *r)
+{
+	FILE *in = strcmp(r->input, "-") ? fopen(r->input, "re") : stdin;
+	struct iag_devmodel *chain = r->m && iag_devmodel_has_i2c(r->m) ? r->m : NULL;
+	int err;
+
+	if (!in) {
+		iag_err("report: %s: %s", r->input, strerror(errno));
+		return IAG_EXIT_USAGE;
+	}
+	err = r->console ? iag_report_read_console_ex(&r->rep, in, chain) :
+			   iag_report_read_jsonl(&r->rep, in);
+	if (in != stdin)
+		fclose(in);
+	if (err) {
+		iag_err("report: reading %s: %s", r->input, strerror(-err));
+		return IAG_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < r->rep.n_bad && i < MAX_BAD_SHOWN; i++)
+		iag_warn("%s:%lu: %s", r->input, r->rep.bad[i].line, r->rep.bad[i].msg);
+	if (r->rep.n_bad > MAX_BAD_SHOWN)
+		iag_warn("%s: %zu more lines could not be read (all of them are in the report)",
+			 r->input, r->rep.n_bad - MAX_BAD_SHOWN);
+	if (r->console && !r->rep.events)
+		iag_warn("%s: no i2c_atomic event in %lu lines: was the kernel booted with 'trace_event=i2c_atomic:* tp_printk', or 'shutdown-audit arm' run (and the console loglevel high enough)?",
+			 r->input, r->rep.lines);
+	return -1;
+}
+
+static void note_dropped(struct iag_report *rep, const char *input)
+{
+	if (!rep->sum_dropped)
+		return;
+	iag_warn("%s: the recorder dropped %llu %s (its ring buffer was full): this report misses them",
+		 input, rep->sum_dropped,
+		 iag_plural(rep->sum_dropped, "record", "records"));
+	if (asprintf(&rep->note, "the recorder dropped %llu %s; its counters: %llu %s, %llu denied",
+		     rep->sum_dropped,
+		     iag_plural(rep->sum_dropped, "record", "records"),
+		     rep->sum_violations,
+		     iag_plural(rep->sum_violations, "violation", "violations"),
+		     rep->sum_denied) < 0)
+		rep->note = NULL;
+}
+
+/* Verdicts from the policy's keys, resolved against the sysfs if any. */
+static void decide(struct report_run *r)
+{
+	const struct iag_cli *cli = &r->cli;
+
+	if (r->pol && !cli->no_sysfs) {
+		int err = iag_resolve_ex(r->pol, cli->sysfs_root,
+					 iag_verbose ? 0 : IAG_RESOLVE_QUIET, &r->ks);
 
 		if (err) {
+			iag_warn("report: cannot resolve %s against %s (%s): only the i2c: and adapter: rules decide",
+				 cli->policy, cli->sysfs_root, strerror(-err));
+			iag_keyset_free(&r->ks);
+		}
+	}
+	iag_report_decide(&r->rep, r->pol, cli->policy && !cli->no_sysfs ? &r->ks : NULL,
+			  r->m && iag_devmodel_has_i2c(r->m) ? r->m : NULL);
+}
+
+static int write_report(struct report_run *r)
+{
+	FILE *out = stdout;
+	int err;
+
+	if (r->cli.output) {
+		out = fopen(r->cli.output, "we");
+		if (!out) {
+			iag_err("report: %s: %s", r->cli.output, strerror(errno));
+			return IAG_EXIT_USAGE;
+		}
+	}
+	err = iag_report_write(&r->rep, (enum iag_report_format)r->cli.format,
+			       r->m, out);
+	if (out != stdout && fclose(out))
+		err = err ? err : -EIO;
+	if (err) {
+		iag_err("report: writing: %s", strerror(-err));
+		return IAG_EXIT_INTERNAL;
+	}
+	return -1;
+}
+
+static int exit_code(const struct report_run *r)
+{
+	const struct iag_report *rep = &r->rep;
+
+	/* records lost while the recorder counted violations: still a failure */
+	if (rep->violations || rep->denied ||
+	    (rep->sum_dropped && (rep->sum_violations || rep->sum_denied)))
+		return IAG_EXIT_VIOLATION;
+	if (rep->n_bad)
+		return IAG_EXIT_USAGE;
+	if (iag_report_nothing_captured(rep) && !r->allow_empty) {
+		iag_warn("%s: nothing captured: not one atomic-mode event, so no violation proves nothing (exit %d; --allow-empty to accept)",
+			 r->input, IAG_EXIT_NOTHING);
+		return IAG_EXIT_NOTHING;
+	}
+	return IAG_EXIT_OK;
+}
+
+int do_report(int argc, char **argv)
+{
+	struct report_run r = { 0 };
+	int rc = parse_args(&r, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	if (r.cli.policy) {
+		struct iag_diag d;
+
+		if (iag_policy_load(r.cli.policy, &r.pol, &d)) {
 			iag_diag_print(&d, stderr);
 			return IAG_EXIT_USAGE;
 		}
 	}
-	in = strcmp(input, "-") ? fopen(input, "re") : stdin;
-	if (!in) {
-		iag_err("report: %s: %s", input, strerror(errno));
-		iag_policy_free(pol);
-		return IAG_EXIT_USAGE;
+	if (!r.cli.no_sysfs)
+		r.m = iag_devmodel_open(r.cli.sysfs_root);
+	iag_report_init(&r.rep, r.input);
+	rc = read_input(&r);
+	if (rc < 0) {
+		note_dropped(&r.rep, r.input);
+		decide(&r);
+		rc = write_report(&r);
 	}
-	if (!no_sysfs)
-		m = iag_devmodel_open(root);
-	iag_report_init(&rep, input);
-	c = console ? iag_report_read_console_ex(&rep, in,
-						 m && iag_devmodel_has_i2c(m) ? m : NULL) :
-		      iag_report_read_jsonl(&rep, in);
-	if (in != stdin)
-		fclose(in);
-	if (c) {
-		iag_err("report: reading %s: %s", input, strerror(-c));
-		rc = IAG_EXIT_USAGE;
-		goto out;
-	}
-	for (size_t i = 0; i < rep.n_bad && i < 20; i++)
-		iag_warn("%s:%lu: %s", input, rep.bad[i].line, rep.bad[i].msg);
-	if (rep.n_bad > 20)
-		iag_warn("%s: %zu more lines could not be read (all of them are in the report)",
-			 input, rep.n_bad - 20);
-	if (console && !rep.events)
-		iag_warn("%s: no i2c_atomic event in %lu lines: was the kernel booted with 'trace_event=i2c_atomic:* tp_printk', or 'shutdown-audit arm' run (and the console loglevel high enough)?",
-			 input, rep.lines);
-	if (rep.sum_dropped) {
-		iag_warn("%s: the recorder dropped %llu %s (its ring buffer was full): this report misses them",
-			 input, rep.sum_dropped,
-			 iag_plural(rep.sum_dropped, "record", "records"));
-		if (asprintf(&rep.note, "the recorder dropped %llu %s; its counters: %llu %s, %llu denied",
-			     rep.sum_dropped,
-			     iag_plural(rep.sum_dropped, "record", "records"),
-			     rep.sum_violations,
-			     iag_plural(rep.sum_violations, "violation", "violations"),
-			     rep.sum_denied) < 0)
-			rep.note = NULL;
-	}
-	if (pol && !no_sysfs) {
-		int err = iag_resolve_ex(pol, root, iag_verbose ? 0 : IAG_RESOLVE_QUIET,
-					 &ks);
-
-		if (err) {
-			iag_warn("report: cannot resolve %s against %s (%s): matching the devices the records name",
-				 policy, root, strerror(-err));
-			iag_keyset_free(&ks);
-		}
-	}
-	iag_report_decide(&rep, pol, policy && !no_sysfs ? &ks : NULL,
-			  m && iag_devmodel_has_i2c(m) ? m : NULL);
-	if (output) {
-		out = fopen(output, "we");
-		if (!out) {
-			iag_err("report: %s: %s", output, strerror(errno));
-			rc = IAG_EXIT_USAGE;
-			goto out;
-		}
-	}
-	c = iag_report_write(&rep, (enum iag_report_format)fmt, m, out);
-	if (out != stdout && fclose(out))
-		c = c ? c : -EIO;
-	if (c) {
-		iag_err("report: writing: %s", strerror(-c));
-		rc = IAG_EXIT_INTERNAL;
-		goto out;
-	}
-	/* records lost while the recorder counted violations: still a failure */
-	if (rep.violations || rep.denied ||
-	    (rep.sum_dropped && (rep.sum_violations || rep.sum_denied)))
-		rc = IAG_EXIT_VIOLATION;
-	else if (rep.n_bad)
-		rc = IAG_EXIT_USAGE;
-	else if (iag_report_nothing_captured(&rep) && !allow_empty) {
-		iag_warn("%s: nothing captured: not one atomic-mode event, so no violation proves nothing (exit %d; --allow-empty to accept)",
-			 input, IAG_EXIT_NOTHING);
-		rc = IAG_EXIT_NOTHING;
-	}
-out:
-	iag_report_free(&rep);
-	iag_keyset_free(&ks);
-	iag_devmodel_close(m);
-	iag_policy_free(pol);
+	if (rc < 0)
+		rc = exit_code(&r);
+	iag_report_free(&r.rep);
+	iag_keyset_free(&r.ks);
+	iag_devmodel_close(r.m);
+	iag_policy_free(r.pol);
 	return rc;
 }
