@@ -19,21 +19,39 @@
 #     .complete
 #   debian-NAME-current -> debian-NAME-VERSION
 # An existing complete tree is reused; prints the tree's path.
-# --status prints the path if it is there, else exits 1 (no download).
+# --status prints the path of the tree fetched last if it is there, else
+# exits 1 (no download, no apt-cache look-up: cheap, for every boot).
 set -euo pipefail
 
 name=${1:?usage: fetch-debian-kernel.sh NAME [--status]}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
 die() { echo "fetch-debian-kernel: $*" >&2; exit 1; }
+if [ "${2:-}" = --status ]; then
+	[ -f "$cache/$name-current/.complete" ] || exit 1
+	readlink -f "$cache/$name-current"
+	exit 0
+fi
 
-# newest PATTERN: the newest package name matching the regex PATTERN.
+# newest PREFIX REGEX: the newest package name starting with PREFIX that
+# matches REGEX (apt-cache pkgnames: a prefix look-up, much faster than search).
+# The answer is kept until apt's package lists change (apt-get update): an
+# apt-cache call takes seconds here, and make check asks for every kernel.
 newest() {
-	apt-cache search --names-only "$1" | cut -d' ' -f1 | sort -V | tail -1
+	local sig memo=$cache/.newest-$name-${1//\//_}
+	sig="$(stat -c %Y /var/lib/apt/lists /var/lib/dpkg/arch 2>/dev/null | tr '\n' ' ')$2"
+	if [ -f "$memo" ] && [ "$(head -1 "$memo")" = "$sig" ]; then
+		sed -n 2p "$memo"
+		return
+	fi
+	mkdir -p "$cache"
+	{ echo "$sig"; apt-cache pkgnames "$1" | grep -E "$2" | sort -V | tail -1; } >"$memo.tmp"
+	mv "$memo.tmp" "$memo"
+	sed -n 2p "$memo"
 }
 
 case $name in
 debian-6.1-amd64)
-	image=$(newest '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$')
+	image=$(newest linux-image-6.1.0- '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$')
 	krel=${image#linux-image-}; krel=${krel%-unsigned}
 	abi=${krel%-amd64}
 	arch=x86 dpkg_arch=amd64
@@ -42,7 +60,7 @@ debian-6.1-amd64)
 debian-6.12-amd64 | debian-6.12-rt | debian-6.12-arm64)
 	flav=${name#debian-6.12-}
 	[ "$flav" = rt ] && flav=rt-amd64
-	image=$(newest "^linux-image-6\.12\.[0-9]+\+deb12-$flav-unsigned\$")
+	image=$(newest linux-image-6.12. "^linux-image-6\.12\.[0-9]+\+deb12-$flav-unsigned\$")
 	krel=${image#linux-image-}; krel=${krel%-unsigned}
 	abi=${krel%-"$flav"}
 	common=linux-headers-$abi-common
@@ -67,8 +85,6 @@ if [ -f "$tree/.complete" ]; then
 	echo "$tree"
 	exit 0
 fi
-[ "${2:-}" = --status ] && exit 1
-
 echo "fetch-debian-kernel: $name: $image $headers" >&2
 rm -rf "$tree"
 mkdir -p "$tree/debs"

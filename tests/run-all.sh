@@ -87,6 +87,13 @@ skip_section() {
 run_unit() { CMOCKA_MESSAGE_OUTPUT=TAP "$1"; }
 
 echo "KTAP version 1"
+if [ "$do_vm" = 1 ]; then
+	. "$top/tests/vm/run-queue.sh"
+	rm -f "$top"/build/initramfs-*.fresh
+	# The kernels' test modules and initramfs build while the unit tests run.
+	vm_prebuild 2>>"$log" &
+	prebuild=$!
+fi
 if [ "$do_unit" = 1 ]; then
 	for u in "${units[@]}"; do
 		section "unit/$(basename "$u")" run_unit "$u"
@@ -97,7 +104,7 @@ if [ "$do_unit" = 1 ]; then
 fi
 
 if [ "$do_vm" = 1 ]; then
-	. "$top/tests/vm/run-queue.sh"
+	wait "$prebuild"
 	vm_queue_build
 	vm_queue_run
 fi

@@ -15,7 +15,8 @@ kmods="iag_test iag_bench iag_stub"
 
 case $flavor in
 debian-*)
-	ktree=$("$top/scripts/fetch-debian-kernel.sh" "$flavor")
+	ktree=$("$top/scripts/fetch-debian-kernel.sh" "$flavor" --status ||
+		"$top/scripts/fetch-debian-kernel.sh" "$flavor")
 	kdir=$(. "$ktree/kernel.env" && echo "$HEADERS")
 	# iag_bench measures the project's kernels only.
 	kmods="iag_test iag_stub"
@@ -30,9 +31,22 @@ cross=()
 if grep -qs '^CONFIG_ARM64=y' "$kdir/.config"; then
 	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 fi
-rm -rf "$out"
-mkdir -p "$out"
-# Kbuild writes its objects next to the sources: build in a copy.
-cp "$top"/tests/kmod/Makefile "$top"/tests/kmod/*.c "$out"/
-make -s -C "$kdir" M="$out" IAG_KMODS="$kmods" "${cross[@]}" modules >&2
-ls "$out"/*.ko
+# Kbuild writes its objects next to the sources: build in a copy, kept
+# between runs so that an unchanged module is not rebuilt (make check runs
+# this for every kernel of the matrix). Another kernel tree starts afresh.
+if [ "$(cat "$out/.kdir" 2>/dev/null)" != "$(readlink -f "$kdir")" ]; then
+	rm -rf "$out"
+	mkdir -p "$out"
+	readlink -f "$kdir" >"$out/.kdir"
+fi
+changed=0
+for f in "$top"/tests/kmod/Makefile "$top"/tests/kmod/*.c; do
+	cmp -s "$f" "$out/${f##*/}" || { cp "$f" "$out/"; changed=1; }
+done
+for m in $kmods; do [ -f "$out/$m.ko" ] || changed=1; done
+# Even with nothing to do, Kbuild takes 5 to 20 s per kernel (modpost): ask
+# it only when a source changed or a module is missing.
+if [ "$changed" = 1 ]; then
+	make -s -C "$kdir" M="$out" IAG_KMODS="$kmods" "${cross[@]}" modules >&2
+fi
+for m in $kmods; do ls "$out/$m.ko"; done

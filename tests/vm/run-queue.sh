@@ -38,25 +38,55 @@ vm_missing() {
 	esac
 }
 
-# vm_queue_build: fill the arrays q_name q_flavor q_cmd (one entry per run,
-# in report order); q_cmd is empty for a run that cannot happen, whose
-# reason is in q_why.
-vm_queue_build() {
-	local s name f kernels k runner initrd rc logdir matrix
-	q_name=() q_flavor=() q_cmd=() q_why=()
-	rm -f "$top"/build/initramfs-*.fresh
+# vm_scenarios: the scenario scripts this run selects, in order.
+vm_scenarios() {
+	local s name
 	for s in "$top"/tests/vm/scenarios/*.sh; do
 		case $s in *.host.sh) continue ;; esac
 		name=$(basename "$s" .sh)
 		if [ -n "$only" ] && ! echo ",$only," | grep -q ",$name,"; then continue; fi
-		kernels=$(sed -n 's/^# kernels: //p' "$s" | head -1)
-		matrix=1
-		if [ -z "$kernels" ]; then
-			# "# kernel: stock" in a scenario picks the unpatched kernel.
-			f=$(sed -n 's/^# kernel: //p' "$s" | head -1)
-			[ "$f" = stock ] || f=$flavor
-			kernels=$f matrix=0
-		fi
+		echo "$s"
+	done
+}
+
+# vm_kernels SCRIPT: the kernels SCRIPT runs on; "matrix" first when it
+# names them with "# kernels:".
+vm_kernels() {
+	local kernels f
+	kernels=$(sed -n 's/^# kernels: //p' "$1" | head -1)
+	if [ -n "$kernels" ]; then
+		echo "matrix $kernels"
+		return
+	fi
+	# "# kernel: stock" in a scenario picks the unpatched kernel.
+	f=$(sed -n 's/^# kernel: //p' "$1" | head -1)
+	[ "$f" = stock ] || f=$flavor
+	echo "$f"
+}
+
+# vm_prebuild: the test modules and initramfs of every kernel this run
+# needs, one after the other (run-all.sh runs this next to the unit tests;
+# vm_initrd then finds them built). Forget the last run's first.
+vm_prebuild() {
+	local s k
+	for s in $(vm_scenarios); do
+		grep -q '^# runner: ' "$s" && continue
+		vm_kernels "$s"
+	done | tr ' ' '\n' | grep -v '^matrix$' | awk '!seen[$0]++' | while read -r k; do
+		vm_initrd "$k" >/dev/null
+	done
+}
+
+# vm_queue_build: fill the arrays q_name q_flavor q_cmd (one entry per run,
+# in report order); q_cmd is empty for a run that cannot happen, whose
+# reason is in q_why.
+vm_queue_build() {
+	local s name kernels k runner initrd rc logdir matrix
+	q_name=() q_flavor=() q_cmd=() q_why=()
+	for s in $(vm_scenarios); do
+		name=$(basename "$s" .sh)
+		kernels=$(vm_kernels "$s") matrix=0
+		case $kernels in matrix\ *) kernels=${kernels#matrix } matrix=1 ;; esac
 		runner=$(sed -n 's/^# runner: //p' "$s" | head -1)
 		for k in $kernels; do
 			q_flavor+=("$k")
