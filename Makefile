@@ -100,9 +100,16 @@ kmod: kernel
 # unpatched kernel, the same configuration without the series ("stock").
 # The kernel matrix adds Debian's own kernels (fetched into the cache by
 # tests/run-all.sh) and arm64, whose initramfs needs the arm64 command.
+# A matrix kernel that does not build is said so here, and its scenarios
+# SKIP with the reason.
 check: all $(UNIT_BINS) kernel cross-arm64
 	@kernel-patch/build-kernel.sh stock >/dev/null
+	@$(call matrix_kernel,arm64)
+	@$(call matrix_kernel,test-6.1)
 	@tests/run-all.sh --flavor $(KERNEL_FLAVOR) $(UNIT_BINS)
+
+matrix_kernel = kernel-patch/build-kernel.sh $(1) >/dev/null || \
+	echo "make check: the $(1) kernel did not build (see above): its scenarios SKIP" >&2
 
 cross-arm64:
 	@$(MAKE) --no-print-directory ARCH=arm64 BUILD=build/arm64 all
@@ -112,6 +119,8 @@ check-unit: $(UNIT_BINS)
 
 check-vm: all kernel cross-arm64
 	@kernel-patch/build-kernel.sh stock >/dev/null
+	@$(call matrix_kernel,arm64)
+	@$(call matrix_kernel,test-6.1)
 	@tests/run-all.sh --vm-only --flavor $(KERNEL_FLAVOR)
 
 check-debug:

@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="make gcc clang llvm libbpf-dev bpftool pkg-config libelf-dev zlib1g-dev
-libzstd-dev libyaml-dev libjansson-dev libcmocka-dev linux-source-6.12
+libzstd-dev libyaml-dev libjansson-dev libcmocka-dev linux-source-6.12 linux-source-6.1
 libsmartcols-dev
 xz-utils flex bison bc kmod libssl-dev dwarves cpio busybox-static
 qemu-system-x86 gnuplot-nox graphviz libclang-rt-14-dev rsync

@@ -16,8 +16,12 @@
 # Header lines of a scenario that choose where it runs:
 #   # kernel: stock            the unpatched project kernel instead of --flavor
 #   # kernels: K1 K2 ...       the kernel matrix: one run per kernel, reported
-#                              as vm/NAME@K; a Debian kernel (debian-*) is
-#                              fetched and cached (scripts/fetch-debian-kernel.sh)
+#                              as vm/NAME@K; "default" is --flavor's kernel
+#                              (reported as vm/NAME); a Debian kernel
+#                              (debian-*) is fetched and cached
+#                              (scripts/fetch-debian-kernel.sh); project
+#                              flavors (stock, arm64, test-6.1) come from the
+#                              cache (kernel-patch/build-kernel.sh)
 #   # runner: PATH             a runner of its own (called with --flavor F NAME)
 # A matrix kernel that is not there (not fetched: offline; the arm64 kernel
 # not built) makes its runs SKIP with that reason.

@@ -72,7 +72,7 @@ vm_prebuild() {
 	for s in $(vm_scenarios); do
 		grep -q '^# runner: ' "$s" && continue
 		vm_kernels "$s"
-	done | tr ' ' '\n' | grep -v '^matrix$' | awk '!seen[$0]++' | while read -r k; do
+	done | tr ' ' '\n' | grep -v '^matrix$' | sed "s/^default\$/$flavor/" | awk '!seen[$0]++' | while read -r k; do
 		vm_initrd "$k" >/dev/null
 	done
 }
@@ -89,8 +89,11 @@ vm_queue_build() {
 		case $kernels in matrix\ *) kernels=${kernels#matrix } matrix=1 ;; esac
 		runner=$(sed -n 's/^# runner: //p' "$s" | head -1)
 		for k in $kernels; do
+			# "default" in a matrix is the run's own kernel (--flavor), under
+			# the scenario's plain name.
+			if [ "$k" = default ]; then k=$flavor; fi
 			q_flavor+=("$k")
-			if [ "$matrix" = 1 ]; then
+			if [ "$matrix" = 1 ] && [ "$k" != "$flavor" ]; then
 				q_name+=("vm/$name@$k") logdir=$top/build/vm-logs/$k
 			else
 				q_name+=("vm/$name") logdir=$top/build/vm-logs

@@ -12,7 +12,7 @@
 #    PSCI's that writes to that client and to the root client 0x52. The
 #    host half checks the console: the unauthorized write refused (-EPERM),
 #    the allowed one done, and `report --console` naming the refusal.
-# kernels: test-arm64
+# kernels: arm64
 # timeout: 240
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh
