@@ -8,7 +8,8 @@
 #   tests/run-all.sh [--unit-only|--vm-only] [--flavor F] [--scenarios a,b] [--jobs N] [UNIT_BINARY...]
 #
 # Sections: the cmocka unit binaries given on the command line (run with TAP
-# output), the fuzz smoke run (tests/fuzz/run.sh --smoke), and the VM
+# output), the fuzz smoke run (tests/fuzz/run.sh --smoke; next to the VMs
+# when both run), and the VM
 # scenarios of tests/vm/scenarios (tests/vm/run-vm.sh), N VMs at a time
 # (--jobs, or IAG_VM_JOBS; default 2: TCG keeps about one host core busy per
 # guest). Results are printed in scenario order whatever order they end in.
@@ -102,7 +103,17 @@ if [ "$do_unit" = 1 ]; then
 	for u in "${units[@]}"; do
 		section "unit/$(basename "$u")" run_unit "$u"
 	done
-	if [ -x "$top/tests/fuzz/run.sh" ]; then
+fi
+fuzz_bg=
+if [ "$do_unit" = 1 ] && [ -x "$top/tests/fuzz/run.sh" ]; then
+	if [ "$do_vm" = 1 ]; then
+		# The smoke run fuzzes for a fixed time: next to the VMs it costs
+		# them a little CPU instead of a core idle for its whole length.
+		rm -f "$top/build/fuzz-smoke.rc"
+		("$top/tests/fuzz/run.sh" --smoke >"$top/build/fuzz-smoke.out" 2>"$top/build/fuzz-smoke.err"
+			echo $? >"$top/build/fuzz-smoke.rc") &
+		fuzz_bg=$!
+	else
 		section "fuzz-smoke" "$top/tests/fuzz/run.sh" --smoke
 	fi
 fi
@@ -112,6 +123,12 @@ if [ "$do_vm" = 1 ]; then
 	vm_queue_build
 	vm_queue_run
 fi
+if [ -n "$fuzz_bg" ]; then
+	wait "$fuzz_bg"
+	cat "$top/build/fuzz-smoke.err" >>"$log"
+	print_section "fuzz-smoke" "$(cat "$top/build/fuzz-smoke.out")" "$(cat "$top/build/fuzz-smoke.rc" 2>/dev/null || echo 1)"
+fi
+[ "$do_vm" = 1 ] && vm_queue_print
 
 echo "1..$idx"
 echo "check: $pass passed, $fail failed, $skipped skipped"

@@ -136,28 +136,36 @@ vm_launch_order() {
 
 # vm_queue_run: run the queue, $jobs at a time; report in queue order.
 vm_queue_run() {
-	local qdir=$top/build/vm-queue i n=${#q_name[@]} running=0 times=$top/build/vm-times
+	local i launched=0 times=$top/build/vm-times
+	qdir=$top/build/vm-queue
 	rm -rf "$qdir"
 	mkdir -p "$qdir" "$times"
 	[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 	# Longest first (by the last run's time, build/vm-times), so that a long
-	# run does not start last and leave the other core idle.
+	# run does not start last and leave the other core idle. A run is over
+	# when its .rc file is there (counted, not waited for: run-all.sh may
+	# have other children, the fuzz smoke run).
 	for i in $(vm_launch_order); do
-		while [ "$running" -ge "$jobs" ]; do
-			wait -n
-			running=$((running - 1))
-		done
+		while [ $((launched - $(vm_done))) -ge "$jobs" ]; do sleep 1; done
 		echo "# running ${q_name[i]}" >&2
 		(
 			t0=$(date +%s)
 			eval "env ${q_cmd[i]}" >"$qdir/$i.out" 2>"$qdir/$i.err"
-			echo $? >"$qdir/$i.rc"
+			rc=$?
 			echo $(($(date +%s) - t0)) >"$times/${q_name[i]//\//_}"
+			echo $rc >"$qdir/$i.rc"
 		) &
-		running=$((running + 1))
+		launched=$((launched + 1))
 	done
-	wait
-	for ((i = 0; i < n; i++)); do
+	while [ "$(vm_done)" -lt "$launched" ]; do sleep 1; done
+}
+
+vm_done() { find "$qdir" -name '*.rc' | wc -l; }
+
+# vm_queue_print: the runs' KTAP, in queue order.
+vm_queue_print() {
+	local i
+	for ((i = 0; i < ${#q_name[@]}; i++)); do
 		case ${q_why[i]} in
 		skip:*) skip_section "${q_name[i]}" "${q_why[i]#skip:}"; continue ;;
 		fail:*)
