@@ -26,7 +26,12 @@ typedef _Bool bool;
 #define __VMLINUX_H__
 #endif
 
-/* x86-64 struct pt_regs: the kprobe context, a stable layout. */
+/*
+ * The kprobe context: the architecture's struct pt_regs, a stable layout
+ * (bpf_tracing.h reads the arguments from it). The architecture comes from
+ * the build (-D__TARGET_ARCH_x86 or -D__TARGET_ARCH_arm64).
+ */
+#if defined(__TARGET_ARCH_x86)
 struct pt_regs {
 	unsigned long r15;
 	unsigned long r14;
@@ -52,12 +57,49 @@ struct pt_regs {
 };
 
 #define X86_EFLAGS_IF		0x200UL
+#elif defined(__TARGET_ARCH_arm64)
+/* arm64 struct pt_regs starts with struct user_pt_regs. */
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+};
+
+struct pt_regs {
+	struct user_pt_regs user_regs;
+};
+
+#define PSR_I_BIT		0x80UL	/* IRQs masked */
+#else
+#error "i2c-atomic-guard BPF: build with -D__TARGET_ARCH_x86 or -D__TARGET_ARCH_arm64"
+#endif
+
 /* x86: bit 31 of the preempt count is PREEMPT_NEED_RESCHED, inverted. */
 #define PREEMPT_NEED_RESCHED	0x80000000U
+/* The context bits of the preempt count (include/linux/preempt.h). */
+#define SOFTIRQ_OFFSET		0x00000100U
+#define HARDIRQ_MASK		0x000f0000U
+#define NMI_MASK		0x00f00000U
 
 /* arch/x86/include/asm/current.h (6.2 .. 6.14): per-CPU, in BTF. */
 struct pcpu_hot {
 	int preempt_count;
+} __attribute__((preserve_access_index));
+
+/* arm64: the count lives in thread_info, the first member of task_struct. */
+struct thread_info___arm64 {
+	union {
+		__u64 preempt_count;
+		struct {
+			__u32 count;
+			__u32 need_resched;
+		} preempt;
+	};
+} __attribute__((preserve_access_index));
+
+struct task_struct___arm64 {
+	struct thread_info___arm64 thread_info;
 } __attribute__((preserve_access_index));
 
 struct i2c_adapter;

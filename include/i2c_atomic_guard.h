@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#define IAG_ABI_VERSION		1
+#define IAG_ABI_VERSION		2
 
 #define IAG_MAX_STACK		32	/* kernel frames kept per violation */
 #define IAG_MAX_PATH		8	/* adapters from the leaf to the root */
@@ -26,6 +26,7 @@ enum iag_kind {
 	IAG_KIND_LOCK_BUSY,		/* atomic mode, bus lock held: -EAGAIN */
 	IAG_KIND_NO_ATOMIC_HANDLER,	/* atomic mode, adapter cannot */
 	IAG_KIND_DENIED,		/* refused by the enforce program */
+	IAG_KIND_REFUSED,		/* refused by the core before the start event */
 	IAG_KIND_MAX,
 };
 
@@ -109,6 +110,32 @@ struct iag_allow_key {
 
 struct iag_allow_val {
 	__u32 rule_id;		/* index of the policy rule, for reports */
+};
+
+/*
+ * The allowlist is a one-slot array of maps (key 0) holding a hash map of
+ * iag_allow_key -> iag_allow_val: a new policy is built in a new inner map
+ * and swapped in with one update, so no program ever sees a mix.
+ */
+#define IAG_ALLOW_SLOT		0
+
+/*
+ * What a pinned set is: one entry (key 0) of the pinned "info" array map,
+ * so that `bpftool map dump pinned .../info` shows it.
+ */
+#define IAG_PIN_VERSION		1	/* layout of the pin directory */
+#define IAG_PIN_PATH_LEN	256
+#define IAG_PIN_MODE_OVERRIDE	0x1	/* loaded with --override-mode */
+#define IAG_PIN_INSECURE	0x2	/* loaded with --insecure-policy */
+
+struct iag_pin_info {
+	__u32 abi_version;	/* IAG_ABI_VERSION of the programs pinned */
+	__u32 pin_version;	/* IAG_PIN_VERSION */
+	__u64 generation;	/* bumped by every pin or upgrade */
+	__u32 flags;		/* IAG_PIN_* */
+	__u32 n_keys;		/* keys in the allowlist now */
+	char tool_version[32];
+	char policy_path[IAG_PIN_PATH_LEN];	/* absolute; for `policy refresh` */
 };
 
 #endif /* I2C_ATOMIC_GUARD_H */

@@ -146,17 +146,11 @@ int do_audit(int argc, char **argv)
 		goto out_live;
 	}
 
+	/* Filled between load and attach: no allowed transfer is ever flagged. */
+	so.keys = policy ? &ks : NULL;
 	s = iag_session_open(&so, &rc);
 	if (!s)
 		goto out_live;
-	if (policy) {
-		int err = iag_session_set_keys(s, &ks);
-
-		if (err) {
-			rc = IAG_EXIT_INTERNAL;
-			goto out_live;
-		}
-	}
 
 	rc = iag_live_run(&live, s, "audit", duration, pol, &ks);
 	if (!rc && fail_on_violation && iag_live_bad(&live, s))

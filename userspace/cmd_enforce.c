@@ -36,7 +36,10 @@ static void enforce_usage(FILE *f)
 		"Options:\n"
 		"  -p, --policy FILE    allowlist (YAML), required\n"
 		"      --pin            pin the maps and links under " IAG_PIN_DIR "/\n"
-		"                       (mode 0600) and exit: enforcement stays\n"
+		"                       (mode 0600) and exit: enforcement stays. A set\n"
+		"                       pinned before is replaced once the new one is\n"
+		"                       attached (an upgrade never stops enforcement);\n"
+		"                       'bpftool map dump pinned DIR/info' shows what it is\n"
 		"      --unpin          remove what --pin left: enforcement stops\n"
 		"  -d, --duration SEC   stop after SEC seconds; default: until a signal\n"
 		"  -j, --json           JSON Lines records, then a summary\n"
@@ -47,6 +50,8 @@ static void enforce_usage(FILE *f)
 		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 256)\n"
 		"      --insecure-policy  take a policy file that non-root users could have\n"
 		"                       written (refused otherwise, exit 2), with a warning\n"
+		"      --override-mode  enforce a policy that says 'mode: audit' (refused\n"
+		"                       otherwise, exit 2: the file asks to be audited only)\n"
 		"  -h, --help           this help\n"
 		"\n"
 		"Examples:\n"
@@ -96,7 +101,7 @@ static int unpin(void)
 
 int do_enforce(int argc, char **argv)
 {
-	enum { OPT_PIN = 256, OPT_UNPIN, OPT_INSECURE };
+	enum { OPT_PIN = 256, OPT_UNPIN, OPT_INSECURE, OPT_OVERRIDE };
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "pin", no_argument, NULL, OPT_PIN },
@@ -108,11 +113,12 @@ int do_enforce(int argc, char **argv)
 		{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
+		{ "override-mode", no_argument, NULL, OPT_OVERRIDE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *policy = NULL, *output = NULL;
-	bool pin = false, do_unpin = false, insecure = false;
+	bool pin = false, do_unpin = false, insecure = false, override = false;
 	struct iag_session_opts so;
 	struct iag_session *s = NULL;
 	struct iag_policy *pol = NULL;
@@ -137,6 +143,9 @@ int do_enforce(int argc, char **argv)
 			break;
 		case OPT_INSECURE:
 			insecure = true;
+			break;
+		case OPT_OVERRIDE:
+			override = true;
 			break;
 		case 'd':
 			duration = iag_parse_duration(optarg);
@@ -192,6 +201,8 @@ int do_enforce(int argc, char **argv)
 	rc = iag_load_policy_keys(policy, &pol, &ks);
 	if (!rc)
 		rc = iag_policy_require_trusted(pol, insecure);
+	if (!rc)
+		rc = iag_policy_require_enforce_mode(pol, override, "enforce");
 	if (rc)
 		goto out;
 	if (!ks.n)
@@ -211,20 +222,17 @@ int do_enforce(int argc, char **argv)
 	if (rc)
 		goto out;
 	live.max_stack = so.stack_depth;
+	so.keys = &ks;
 	s = iag_session_open(&so, &rc);
 	if (!s)
 		goto out_live;
-	if (iag_session_set_keys(s, &ks)) {
-		rc = IAG_EXIT_INTERNAL;
-		goto out_live;
-	}
 	if (pin) {
-		int err = iag_session_pin(s);
+		int err = iag_session_pin(s, policy, (override ? IAG_PIN_MODE_OVERRIDE : 0) |
+					  (insecure ? IAG_PIN_INSECURE : 0), ks.n);
 
 		if (err) {
-			rc = err == -EEXIST ? IAG_EXIT_USAGE : IAG_EXIT_INTERNAL;
-			if (err != -EEXIST)
-				unpin();	/* no half-pinned state */
+			/* The set pinned before, if any, is still whole and attached. */
+			rc = err == -EPERM ? IAG_EXIT_USAGE : IAG_EXIT_INTERNAL;
 			goto out_live;
 		}
 		fprintf(stderr, "%s: enforce: pinned under %s (%zu allowlist keys): "

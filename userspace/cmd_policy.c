@@ -22,7 +22,8 @@ void iag_policy_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s policy check FILE [--json] [--strict] [--sysfs-root DIR]\n"
-		"       %s policy load FILE [--insecure-policy] [--sysfs-root DIR]\n"
+		"       %s policy load FILE [--insecure-policy] [--override-mode] [--sysfs-root DIR]\n"
+		"       %s policy refresh [FILE] [--sysfs-root DIR]\n"
 		"       %s policy unload\n"
 		"       %s policy show [--json] [--sysfs-root DIR]\n"
 		"\n"
@@ -31,13 +32,19 @@ void iag_policy_usage(FILE *f)
 		"        matches nothing, or allows nothing, an error\n"
 		"load    replace the pinned allowlist (%s) with FILE's keys;\n"
 		"        FILE must be owned by root and writable by no one else\n"
-		"        (--insecure-policy overrides that, loudly)\n"
+		"        (--insecure-policy overrides that, loudly); a policy that says\n"
+		"        'mode: audit' is refused unless --override-mode; the new keys\n"
+		"        replace the old ones in one step, or nothing changes\n"
+		"refresh resolve the pinned policy (FILE, or the file it was loaded\n"
+		"        from, with the options it was loaded with) against the sysfs\n"
+		"        as it is now, after devices came or went (for a udev rule);\n"
+		"        with nothing pinned it says so and exits 0\n"
 		"unload  empty the pinned allowlist\n"
 		"show    list the pinned allowlist\n"
 		"\n"
 		"Exit: 0 fine, 2 bad policy or usage, 3 nothing pinned (run\n"
 		"'enforce --pin' first), 4 BPF error.\n",
-		iag_prog, iag_prog, iag_prog, iag_prog, ALLOW_MAP_PATH);
+		iag_prog, iag_prog, iag_prog, iag_prog, iag_prog, ALLOW_MAP_PATH);
 }
 
 static json_t *diag_json(const struct iag_diag *d)
@@ -258,7 +265,9 @@ int do_policy(int argc, char **argv)
 		return iag_policy_cmd_unload(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "show"))
 		return iag_policy_cmd_show(argc - 1, argv + 1);
-	iag_err("policy: unknown subcommand '%s' (check, load, unload, show)",
+	if (!strcmp(argv[1], "refresh"))
+		return iag_policy_cmd_refresh(argc - 1, argv + 1);
+	iag_err("policy: unknown subcommand '%s' (check, load, refresh, unload, show)",
 		argv[1]);
 	return IAG_EXIT_USAGE;
 }

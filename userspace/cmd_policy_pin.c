@@ -12,6 +12,9 @@
 
 #include "cmd_policy_pin.h"
 #include "devmodel.h"
+#include "pins.h"
+#include "probe.h"
+#include "session.h"
 #include "policy.h"
 #include "record.h"
 #include "report.h"
@@ -54,104 +57,95 @@ static void print_esc(const char *prefix, const char *s, const char *suffix)
 }
 
 /* Open the pinned allowlist; an exit code on failure (reported). */
-static int open_allow_map_n(int *fd, __u32 *max_entries)
-{
-	struct bpf_map_info info;
-	__u32 len = sizeof(info);
-
-	*fd = bpf_obj_get(allow_map_path());
-	if (*fd < 0) {
-		int e = errno;
-
-		if (e == ENOENT) {
-			iag_err("nothing is pinned at %s: run 'enforce --pin' (or audit with pinning) first",
-				allow_map_path());
-			return IAG_EXIT_UNSUPPORTED;
-		}
-		iag_err("cannot open %s: %s%s", allow_map_path(), strerror(e),
-			e == EPERM || e == EACCES ? " (run as root)" : "");
-		return IAG_EXIT_INTERNAL;
-	}
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(*fd, &info, &len)) {
-		iag_err("%s: cannot read map info: %s", allow_map_path(), strerror(errno));
-		close(*fd);
-		return IAG_EXIT_INTERNAL;
-	}
-	if (info.key_size != sizeof(struct iag_allow_key) ||
-	    info.value_size != sizeof(struct iag_allow_val)) {
-		iag_err("%s has key/value sizes %u/%u, this binary expects %zu/%zu: pinned by another version?",
-			allow_map_path(), info.key_size, info.value_size,
-			sizeof(struct iag_allow_key), sizeof(struct iag_allow_val));
-		close(*fd);
-		return IAG_EXIT_INTERNAL;
-	}
-	if (max_entries)
-		*max_entries = info.max_entries;
-	return IAG_EXIT_OK;
-}
-
 static int open_allow_map(int *fd)
 {
-	return open_allow_map_n(fd, NULL);
+	*fd = iag_pin_open_allow(false);
+	return *fd < 0 ? -*fd : IAG_EXIT_OK;
 }
 
-struct kv {
-	struct iag_allow_key k;
-	struct iag_allow_val v;
-};
-
-/* Every entry of the map; -errno. */
-static int read_map(int fd, struct kv **out, size_t *n)
+/*
+ * Parse @file, check that it may be trusted and enforced, resolve it
+ * against @root and swap its keys into the pinned set in one step; then
+ * note it in the pinned info map. @flags: IAG_PIN_* allowed by the caller.
+ */
+static int load_into_pin(const char *cmd, const char *file, const char *root, __u32 flags)
 {
-	struct iag_allow_key key, next;
-	void *prev = NULL;
+	struct iag_policy *pol;
+	struct iag_keyset ks = { 0 };
+	struct iag_pin_info pi;
+	struct iag_diag d;
+	int err, fd, rc;
+	char *abs;
 
-	*out = NULL;
-	*n = 0;
-	errno = 0;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		struct kv *nv = realloc(*out, (*n + 1) * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		*out = nv;
-		nv[*n].k = next;
-		if (bpf_map_lookup_elem(fd, &next, &nv[*n].v))
-			nv[*n].v.rule_id = IAG_NO_RULE;
-		(*n)++;
-		key = next;
-		prev = &key;
-		if (*n > 1000000)
-			break;
+	err = iag_policy_load(file, &pol, &d);
+	if (err) {
+		iag_diag_print(&d, stderr);
+		return IAG_EXIT_USAGE;
 	}
-	return errno == ENOENT || !errno ? 0 : -errno;
+	rc = iag_policy_require_trusted(pol, flags & IAG_PIN_INSECURE);
+	if (!rc)
+		rc = iag_policy_require_enforce_mode(pol, flags & IAG_PIN_MODE_OVERRIDE, cmd);
+	if (rc) {
+		iag_policy_free(pol);
+		return rc;
+	}
+	rc = open_allow_map(&fd);
+	if (rc) {
+		iag_policy_free(pol);
+		return rc;
+	}
+	err = iag_resolve(pol, root, &ks);
+	if (err) {
+		iag_err("%s: resolving %s against %s: %s", cmd, file, root, strerror(-err));
+		rc = IAG_EXIT_USAGE;
+		goto out;
+	}
+	if (iag_allow_swap(fd, &ks)) {
+		rc = IAG_EXIT_INTERNAL;
+		goto out;
+	}
+	if (!iag_pin_info_read(&pi)) {
+		abs = realpath(file, NULL);
+		snprintf(pi.policy_path, sizeof(pi.policy_path), "%s", abs ? abs : file);
+		free(abs);
+		pi.flags = flags;
+		pi.n_keys = ks.n;
+		if (iag_pin_info_write(&pi))
+			iag_warn("%s: could not note the policy in the pinned info map", cmd);
+	}
+	printf("%s: %zu keys from %s now in %s (replaced as a whole)\n", cmd, ks.n, file,
+	       allow_map_path());
+	for (size_t k = 0; k < ks.n_warnings; k++)
+		iag_warn("%s", ks.warnings[k]);
+out:
+	close(fd);
+	iag_keyset_free(&ks);
+	iag_policy_free(pol);
+	return rc;
 }
 
 int iag_policy_cmd_load(int argc, char **argv)
 {
+	enum { OPT_INSECURE = 256, OPT_OVERRIDE };
 	static const struct option opts[] = {
-		{ "insecure-policy", no_argument, NULL, 'I' },
+		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
+		{ "override-mode", no_argument, NULL, OPT_OVERRIDE },
 		{ "sysfs-root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	bool insecure = false;
-	const char *root = "/sys", *file;
-	struct iag_policy *pol;
-	struct iag_keyset ks = { 0 };
-	struct iag_diag d;
-	struct kv *old = NULL;
-	size_t n_old = 0, removed = 0, fresh = 0;
-	__u32 max_entries = 0;
-	bool gap = false;
-	int c, err, fd, rc;
+	const char *root = "/sys";
+	__u32 flags = 0;
+	int c;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'I':
-			insecure = true;
+		case OPT_INSECURE:
+			flags |= IAG_PIN_INSECURE;
+			break;
+		case OPT_OVERRIDE:
+			flags |= IAG_PIN_MODE_OVERRIDE;
 			break;
 		case 'r':
 			root = optarg;
@@ -168,120 +162,87 @@ int iag_policy_cmd_load(int argc, char **argv)
 		iag_err("policy load: give one FILE");
 		return IAG_EXIT_USAGE;
 	}
-	file = argv[optind];
-	err = iag_policy_load(file, &pol, &d);
-	if (err) {
-		iag_diag_print(&d, stderr);
+	return load_into_pin("policy load", argv[optind], root, flags);
+}
+
+/*
+ * Resolve the pinned policy again against the sysfs as it is now (adapter
+ * numbers change with hot-plug): FILE, or the one the pinned set was loaded
+ * from, with the options it was loaded with. Nothing pinned: nothing to do.
+ */
+int iag_policy_cmd_refresh(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sysfs-root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *root = "/sys", *file;
+	struct iag_pin_info pi;
+	int c, err, fd;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			root = optarg;
+			break;
+		case 'h':
+			iag_policy_usage(stdout);
+			return IAG_EXIT_OK;
+		default:
+			iag_policy_usage(stderr);
+			return IAG_EXIT_USAGE;
+		}
+	}
+	if (optind < argc - 1) {
+		iag_err("policy refresh: at most one FILE");
 		return IAG_EXIT_USAGE;
 	}
-	rc = iag_policy_require_trusted(pol, insecure);
-	if (rc) {
-		iag_policy_free(pol);
-		return rc;
+	fd = iag_pin_open_allow(true);
+	if (fd == -IAG_EXIT_UNSUPPORTED) {
+		printf("policy refresh: nothing pinned under %s: nothing to refresh\n",
+		       iag_pin_dir());
+		return IAG_EXIT_OK;
 	}
-	rc = open_allow_map_n(&fd, &max_entries);
-	if (rc) {
-		iag_policy_free(pol);
-		return rc;
-	}
-	err = iag_resolve(pol, root, &ks);
-	if (err) {
-		iag_err("policy load: resolving %s against %s: %s", file, root,
-			strerror(-err));
-		rc = IAG_EXIT_USAGE;
-		goto out_fd;
-	}
-	err = read_map(fd, &old, &n_old);
-	if (err) {
-		iag_err("policy load: reading the map: %s", strerror(-err));
-		rc = IAG_EXIT_INTERNAL;
-		goto out_fd;
-	}
-	if (ks.n > max_entries) {
-		iag_err("policy load: %s gives %zu keys, the pinned map holds %u: nothing changed",
-			file, ks.n, max_entries);
-		rc = IAG_EXIT_USAGE;
-		goto out_fd;
-	}
-	for (size_t k = 0; k < ks.n; k++) {
-		bool known = false;
-
-		for (size_t i = 0; i < n_old && !known; i++)
-			known = old[i].k.adapter == ks.keys[k].adapter &&
-				old[i].k.addr == ks.keys[k].addr;
-		fresh += !known;
-	}
-	/*
-	 * New keys first, then drop the stale ones: no allowed device is ever
-	 * missing. Only when the map cannot hold both for a moment are the
-	 * stale ones dropped first (said out loud).
-	 */
-	gap = n_old + fresh > max_entries;
-	if (gap)
-		iag_warn("policy load: the pinned map (%u entries) cannot hold the old and the new keys at once: removing the stale ones first",
-			 max_entries);
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == (gap ? 0 : 1)) {
-			for (size_t i = 0; i < n_old; i++) {
-				bool keep = false;
-
-				for (size_t k = 0; k < ks.n && !keep; k++)
-					keep = old[i].k.adapter == ks.keys[k].adapter &&
-					       old[i].k.addr == ks.keys[k].addr;
-				if (!keep && !bpf_map_delete_elem(fd, &old[i].k))
-					removed++;
-			}
-			continue;
-		}
-		for (size_t i = 0; i < ks.n; i++) {
-			struct iag_allow_key k = { .adapter = ks.keys[i].adapter,
-						   .addr = (__u16)ks.keys[i].addr };
-			struct iag_allow_val v = { .rule_id = ks.keys[i].rule_id };
-
-			if (bpf_map_update_elem(fd, &k, &v, BPF_ANY)) {
-				iag_err("policy load: adding key i2c-%d 0x%x: %s",
-					k.adapter, k.addr, strerror(errno));
-				rc = IAG_EXIT_INTERNAL;
-				goto out_fd;
-			}
-		}
-	}
-	printf("loaded %zu keys from %s into %s (%zu stale keys removed)\n",
-	       ks.n, file, allow_map_path(), removed);
-	for (size_t k = 0; k < ks.n_warnings; k++)
-		iag_warn("%s", ks.warnings[k]);
-out_fd:
-	free(old);
+	if (fd < 0)
+		return -fd;
 	close(fd);
-	iag_keyset_free(&ks);
-	iag_policy_free(pol);
-	return rc;
+	err = iag_pin_info_read(&pi);
+	if (err) {
+		iag_err("policy refresh: the pinned set has no info map (%s): pinned by an older version; run 'enforce --policy FILE --pin' again",
+			strerror(-err));
+		return IAG_EXIT_INTERNAL;
+	}
+	file = optind < argc ? argv[optind] : pi.policy_path;
+	if (!file[0]) {
+		iag_err("policy refresh: the pinned set names no policy file: give FILE");
+		return IAG_EXIT_USAGE;
+	}
+	return load_into_pin("policy refresh", file, root, pi.flags);
 }
 
 int iag_policy_cmd_unload(int argc, char **argv)
 {
-	struct kv *old = NULL;
-	size_t n = 0, removed = 0;
-	int fd, rc, err;
+	struct iag_keyset none = { 0 };
+	int fd, rc;
 
 	if (argc > 1) {
+		if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+			iag_policy_usage(stdout);
+			return IAG_EXIT_OK;
+		}
 		iag_err("policy unload takes no arguments");
 		return IAG_EXIT_USAGE;
 	}
 	rc = open_allow_map(&fd);
 	if (rc)
 		return rc;
-	err = read_map(fd, &old, &n);
-	if (err) {
-		iag_err("policy unload: reading the map: %s", strerror(-err));
+	if (iag_allow_swap(fd, &none))
 		rc = IAG_EXIT_INTERNAL;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!bpf_map_delete_elem(fd, &old[i].k))
-			removed++;
-	printf("unloaded: %zu keys removed from %s; no device is allowed now\n",
-	       removed, allow_map_path());
-	free(old);
+	else
+		printf("unloaded: the allowlist in %s is empty; no device is allowed now\n",
+		       allow_map_path());
 	close(fd);
 	return rc;
 }
@@ -291,29 +252,35 @@ int iag_policy_cmd_show(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "sysfs-root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	bool json = iag_json;
 	const char *root = "/sys";
 	struct iag_devmodel *m;
-	struct kv *all = NULL;
+	struct iag_allow_kv *all = NULL;
 	size_t n = 0;
 	int c, fd, rc, err;
 	json_t *arr = NULL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "jr:", opts, NULL)) != -1) {
-		if (c == 'j')
+	while ((c = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
+		if (c == 'j') {
 			json = true;
-		else if (c == 'r')
+		} else if (c == 'r') {
 			root = optarg;
-		else
+		} else if (c == 'h') {
+			iag_policy_usage(stdout);
+			return IAG_EXIT_OK;
+		} else {
+			iag_policy_usage(stderr);
 			return IAG_EXIT_USAGE;
+		}
 	}
 	rc = open_allow_map(&fd);
 	if (rc)
 		return rc;
-	err = read_map(fd, &all, &n);
+	err = iag_allow_read(fd, &all, &n);
 	close(fd);
 	if (err) {
 		iag_err("policy show: reading the map: %s", strerror(-err));

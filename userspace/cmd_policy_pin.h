@@ -15,6 +15,7 @@
 int iag_policy_cmd_load(int argc, char **argv);
 int iag_policy_cmd_unload(int argc, char **argv);
 int iag_policy_cmd_show(int argc, char **argv);
+int iag_policy_cmd_refresh(int argc, char **argv);
 /* The help of every policy subcommand (cmd_policy.c). */
 void iag_policy_usage(FILE *f);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "pins.h"
 #include "probe.h"
 #include "session.h"
 #include "util.h"
@@ -72,8 +73,55 @@ static const char *const our_progs[] = {
 	"tp_xfer", "tp_smbus_xfer", "tp_result", "tp_lock_busy", "tp_no_handler",
 	"tp_context_xfer", "tp_denied", "enforce_check", "kp_xfer",
 	"kp_smbus_xfer", "kp_xfer_ret", "kp_smbus_xfer_ret", "kp_xfer_flags",
-	"kp_smbus_xfer_flags",
+	"kp_smbus_xfer_flags", "tp2_xfer", "tp2_smbus_xfer", "tp2_result",
+	"tp2_lock_busy", "tp2_no_handler", "tp2_ctx_xfer", "tp2_denied", "tp2_refused",
 };
+
+/* Which modes the verifier takes on this kernel (loaded, not attached). */
+struct verified {
+	int tp, kp, enf;		/* 0 loads, else -errno; 1 not tried */
+	char tp_why[512], kp_why[512], enf_why[512];
+};
+
+static void verify_modes(const struct iag_probe *p, struct verified *v)
+{
+	const char *why;
+
+	v->tp = v->kp = v->enf = 1;
+	iag_probe_pick_mode(p, IAG_MODE_TRACEPOINT, &why);
+	if (!why)
+		v->tp = iag_session_try_load(p, IAG_MODE_TRACEPOINT, false, v->tp_why,
+					     sizeof(v->tp_why));
+	iag_probe_pick_mode(p, IAG_MODE_KPROBE, &why);
+	if (!why)
+		v->kp = iag_session_try_load(p, IAG_MODE_KPROBE, false, v->kp_why,
+					     sizeof(v->kp_why));
+	if (!iag_probe_enforce_blocker(p))
+		v->enf = iag_session_try_load(p, IAG_MODE_TRACEPOINT, true, v->enf_why,
+					      sizeof(v->enf_why));
+}
+
+static json_t *verified_json(int r, const char *why)
+{
+	if (r == 1)
+		return json_null();
+	return json_pack("{s:b, s:o}", "loads", r == 0, "reason",
+			 r ? json_string(why) : json_null());
+}
+
+static json_t *pin_info_json(void)
+{
+	struct iag_pin_info pi;
+
+	if (iag_pin_info_read(&pi))
+		return json_null();
+	return json_pack("{s:i, s:i, s:I, s:s, s:s, s:i, s:b, s:b}", "abi_version",
+			 (int)pi.abi_version, "pin_version", (int)pi.pin_version,
+			 "generation", (json_int_t)pi.generation, "tool_version",
+			 pi.tool_version, "policy", pi.policy_path, "keys", (int)pi.n_keys,
+			 "override_mode", !!(pi.flags & IAG_PIN_MODE_OVERRIDE),
+			 "insecure_policy", !!(pi.flags & IAG_PIN_INSECURE));
+}
 
 static bool is_ours(const char *name)
 {
@@ -129,6 +177,7 @@ int do_status(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *mode_why, *enf_why, *tp_why;
+	struct verified v;
 	struct iag_probe p;
 	enum iag_mode mode;
 	json_t *pinned, *loaded;
@@ -159,10 +208,21 @@ int do_status(int argc, char **argv)
 	/* Why not tracepoint mode, when auto falls back to kprobes. */
 	iag_probe_pick_mode(&p, IAG_MODE_TRACEPOINT, &tp_why);
 	enf_why = iag_probe_enforce_blocker(&p);
+	/* A mode counts only once the verifier took its programs here. */
+	verify_modes(&p, &v);
+	if (!mode_why && mode == IAG_MODE_TRACEPOINT && v.tp) {
+		tp_why = v.tp_why;
+		mode = IAG_MODE_KPROBE;
+		mode_why = v.kp == 0 ? NULL : v.kp == 1 ? v.tp_why : v.kp_why;
+	} else if (!mode_why && mode == IAG_MODE_KPROBE && v.kp) {
+		mode_why = v.kp_why;
+	}
+	if (!enf_why && v.enf)
+		enf_why = v.enf_why;
 	pinned = pinned_list();
 	loaded = loaded_list();
 	/* One session loads exactly one tp_result or kp_xfer_ret. */
-	n_tp = count_named(loaded, "tp_result");
+	n_tp = count_named(loaded, "tp_result") + count_named(loaded, "tp2_result");
 	n_kp = count_named(loaded, "kp_xfer_ret");
 	n_enf = count_named(loaded, "enforce_check");
 
@@ -203,6 +263,17 @@ int do_status(int argc, char **argv)
 		json_object_set_new(o, "enforce_unavailable", enf_why ? json_string(enf_why) : json_null());
 		json_object_set_new(o, "pin_dir", json_string(iag_pin_dir()));
 		json_object_set_new(o, "pinned", pinned);
+		json_object_set_new(o, "pin_info", pin_info_json());
+		json_object_set_new(o, "tracepoint_series", json_integer(p.tp_gen));
+		json_object_set_new(o, "i2c_module_btf", json_boolean(p.i2c_module_btf));
+		json_object_set_new(o, "system_state_symbol", json_boolean(p.system_state_sym));
+		json_object_set_new(o, "kconfig", json_pack("{s:b, s:b, s:s}",
+				    "preempt_count", p.preempt_count, "preempt_rcu",
+				    p.preempt_rcu, "source", p.kconfig_src));
+		json_object_set_new(o, "verified", json_pack("{s:o, s:o, s:o}",
+				    "tracepoint", verified_json(v.tp, v.tp_why),
+				    "kprobe", verified_json(v.kp, v.kp_why),
+				    "enforce", verified_json(v.enf, v.enf_why)));
 		json_object_set_new(o, "loaded", loaded);
 		json_object_set_new(o, "sessions_tracepoint", json_integer(n_tp));
 		json_object_set_new(o, "sessions_kprobe", json_integer(n_kp));
@@ -238,6 +309,15 @@ int do_status(int argc, char **argv)
 		       p.fmod_ret == 0 ? p.fmod_ret_err : "");
 	printf("\n");
 	printf("kprobe:        %s (__i2c_transfer, __i2c_smbus_xfer)\n", yesno(p.kprobe));
+	printf("series:        %s\n", p.tp_gen == 2 ? "second (state, interrupts, preempt count in the events)" :
+	       p.tp_gen == 1 ? "first (the programs read state and preempt count)" : "none");
+	printf("kernel config: PREEMPT_COUNT=%c PREEMPT_RCU=%c (from %s)%s\n",
+	       p.preempt_count ? 'y' : 'n', p.preempt_rcu ? 'y' : 'n', p.kconfig_src,
+	       p.i2c_module_btf ? "; i2c core in module BTF" : "");
+	printf("verified:      tracepoint %s, kprobe %s, enforce %s (loaded, not attached)\n",
+	       v.tp == 0 ? "loads" : v.tp == 1 ? "not tried" : "refused",
+	       v.kp == 0 ? "loads" : v.kp == 1 ? "not tried" : "refused",
+	       v.enf == 0 ? "loads" : v.enf == 1 ? "not tried" : "refused");
 	printf("bpffs:         %s\n", p.bpffs ? "mounted at /sys/fs/bpf" : "not mounted at /sys/fs/bpf");
 	printf("lockdown:      %s\n", p.lockdown[0] ? p.lockdown : "unknown (no securityfs)");
 	printf("capabilities:  %s%s%s\n", p.cap_sys_admin ? "CAP_SYS_ADMIN " : "",
@@ -264,6 +344,16 @@ int do_status(int argc, char **argv)
 			printf("%s%s", i ? ", " : "",
 			       json_string_value(json_array_get(pinned, i)));
 		printf("\n");
+		{
+			struct iag_pin_info pi;
+
+			if (!iag_pin_info_read(&pi))
+				printf("pin info:      abi %u, pin layout %u, generation %llu, %u keys from %s%s\n",
+				       pi.abi_version, pi.pin_version,
+				       (unsigned long long)pi.generation, pi.n_keys,
+				       pi.policy_path[0] ? pi.policy_path : "(none)",
+				       pi.flags & IAG_PIN_MODE_OVERRIDE ? " (--override-mode)" : "");
+		}
 	}
 	if (!json_array_size(loaded))
 		printf("loaded:        no i2c-atomic-guard programs\n");

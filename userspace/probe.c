@@ -7,6 +7,7 @@
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -20,7 +21,7 @@
 static const char *const tracepoints[] = {
 	"i2c_atomic_xfer", "i2c_atomic_smbus_xfer", "i2c_atomic_result",
 	"i2c_atomic_lock_busy", "i2c_atomic_no_handler",
-	"i2c_atomic_context_xfer", "i2c_atomic_denied",
+	"i2c_atomic_context_xfer", "i2c_atomic_denied", "i2c_atomic_refused",
 };
 
 #define HOOK "i2c_atomic_xfer_check"
@@ -177,13 +178,139 @@ static int try_fmod_ret(int btf_id, char *err, size_t len)
 	return 0;
 }
 
+/* Number of parameters of the tracepoint's BTF prototype (btf_trace_NAME); -1. */
+static int tp_params(const struct btf *btf, const char *tp)
+{
+	char name[128];
+	const struct btf_type *t;
+	int id;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return -1;
+	t = btf__type_by_id(btf, id);		/* typedef -> pointer -> proto */
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	return t && btf_is_func_proto(t) ? btf_vlen(t) : -1;
+}
+
+/* @name of @kind in vmlinux BTF or, with CONFIG_I2C=m, in i2c_core's. */
+static int find_in(const struct btf *vm, const struct btf *mod, const char *name, __u32 kind,
+		   const struct btf **where)
+{
+	int id = vm ? btf__find_by_name_kind(vm, name, kind) : -1;
+
+	*where = vm;
+	if (id <= 0 && mod) {
+		id = btf__find_by_name_kind(mod, name, kind);
+		*where = mod;
+	}
+	return id;
+}
+
+static void probe_tracepoints(struct iag_probe *p, const struct btf *vm, const struct btf *mod)
+{
+	const struct btf *where;
+	char name[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
+		if (find_in(vm, mod, name, BTF_KIND_TYPEDEF, &where) > 0) {
+			p->n_tracepoints++;
+			p->tp_mask |= 1U << i;
+			/* i2c_atomic_xfer: ctx + 4 args in the first series, + 7 in the second. */
+			if (i == 0)
+				p->tp_gen = tp_params(where, tracepoints[i]) >= 8 ? 2 : 1;
+		}
+	}
+	/* xfer, smbus_xfer, result: enough to watch atomic mode. */
+	p->tp_core = (p->tp_mask & 7) == 7;
+	p->refused_tp = p->tp_mask & (1U << 7);
+	/* All the series' events: the second has refused, the first does not. */
+	p->tracepoints = p->tp_gen == 2 ? p->n_tracepoints == 8 :
+			 (p->tp_mask & 0x7f) == 0x7f;
+}
+
+/* CONFIG_NAME from a kernel config: 1 y/m, 0 not set, -1 not found. */
+static int kconfig_value(gzFile f, const char *opt)
+{
+	char line[512];
+	size_t ol = strlen(opt);
+
+	gzrewind(f);
+	while (gzgets(f, line, sizeof(line))) {
+		if (!strncmp(line, opt, ol) && line[ol] == '=')
+			return line[ol + 1] == 'y' || line[ol + 1] == 'm';
+		if (!strncmp(line, "# ", 2) && !strncmp(line + 2, opt, ol) &&
+		    !strncmp(line + 2 + ol, " is not set", 11))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * PREEMPT_COUNT and PREEMPT_RCU: from /proc/config.gz or /boot/config-R;
+ * without either, from BTF: preemptible RCU gives task_struct its
+ * rcu_read_lock_nesting, and the count exists when the kernel can preempt
+ * (preempt_schedule) or checks sleeping in atomic context (__might_resched).
+ */
+static void probe_kconfig(struct iag_probe *p, const struct btf *vm)
+{
+	char path[256];
+	gzFile f = gzopen("/proc/config.gz", "r");
+	int id;
+
+	snprintf(path, sizeof(path), "/proc/config.gz");
+	if (!f) {
+		snprintf(path, sizeof(path), "/boot/config-%s", p->release);
+		f = gzopen(path, "r");
+	}
+	if (f) {
+		int pc = kconfig_value(f, "CONFIG_PREEMPT_COUNT");
+		int pr = kconfig_value(f, "CONFIG_PREEMPT_RCU");
+
+		gzclose(f);
+		if (pc >= 0 || pr >= 0) {
+			p->preempt_count = pc > 0;
+			p->preempt_rcu = pr > 0;
+			snprintf(p->kconfig_src, sizeof(p->kconfig_src), "%s", path);
+			return;
+		}
+	}
+	snprintf(p->kconfig_src, sizeof(p->kconfig_src), "BTF");
+	if (!vm)
+		return;
+	p->preempt_count = btf__find_by_name_kind(vm, "preempt_schedule", BTF_KIND_FUNC) > 0 ||
+			   btf__find_by_name_kind(vm, "__might_resched", BTF_KIND_FUNC) > 0 ||
+			   btf__find_by_name_kind(vm, "preempt_count_add", BTF_KIND_FUNC) > 0;
+	id = btf__find_by_name_kind(vm, "task_struct", BTF_KIND_STRUCT);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(vm, id);
+		const struct btf_member *m = btf_members(t);
+		int i;
+
+		for (i = 0; i < btf_vlen(t); i++, m++)
+			if (!strcmp(btf__name_by_offset(vm, m->name_off), "rcu_read_lock_nesting"))
+				p->preempt_rcu = true;
+	}
+}
+
+const char *iag_probe_kconfig_text(const struct iag_probe *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "CONFIG_PREEMPT_COUNT=%c\nCONFIG_PREEMPT_RCU=%c\n",
+		 p->preempt_count ? 'y' : 'n', p->preempt_rcu ? 'y' : 'n');
+	return buf;
+}
+
 void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 {
+	const struct btf *where;
+	struct btf *btf, *mod = NULL;
 	struct utsname u;
 	struct statfs sfs;
-	struct btf *btf;
-	size_t i;
-	int r;
+	int r, id;
 
 	memset(p, 0, sizeof(*p));
 	p->hook_errinj = -1;
@@ -195,32 +322,27 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 	if (libbpf_get_error(btf))
 		btf = NULL;
 	p->btf = btf != NULL;
+	/* CONFIG_I2C=m: the core, its tracepoints and the hook are in i2c_core's BTF. */
+	if (btf && !access("/sys/kernel/btf/i2c_core", R_OK)) {
+		mod = btf__load_module_btf("i2c_core", btf);
+		if (libbpf_get_error(mod))
+			mod = NULL;
+		p->i2c_module_btf = mod != NULL;
+	}
 
 	r = kallsyms_has("__i2c_transfer");
-	p->i2c_core = r > 0 ||
-		(btf && btf__find_by_name_kind(btf, "__i2c_transfer", BTF_KIND_FUNC) > 0);
+	p->i2c_core = r > 0 || find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0;
+	p->system_state_sym = kallsyms_has("system_state") > 0;
 
 	if (btf) {
-		char name[128];
-		int id;
-
-		for (i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
-			snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
-			if (btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0) {
-				p->n_tracepoints++;
-				p->tp_mask |= 1U << i;
-			}
-		}
-		/* xfer, smbus_xfer, result: enough to watch atomic mode. */
-		p->tp_core = (p->tp_mask & 7) == 7;
-		p->tracepoints = p->n_tracepoints ==
-				 (int)(sizeof(tracepoints) / sizeof(tracepoints[0]));
-		id = btf__find_by_name_kind(btf, HOOK, BTF_KIND_FUNC);
+		probe_tracepoints(p, btf, mod);
+		id = find_in(btf, mod, HOOK, BTF_KIND_FUNC, &where);
 		p->hook = id > 0;
 		if (p->hook) {
 			r = file_has_word("/sys/kernel/debug/error_injection/list", HOOK);
 			p->hook_errinj = r;
-			if (want_fmod_ret)
+			/* A module function's BTF id needs its BTF object: libbpf's own load checks that. */
+			if (want_fmod_ret && where == btf)
 				p->fmod_ret = try_fmod_ret(id, p->fmod_ret_err,
 							   sizeof(p->fmod_ret_err));
 		}
@@ -228,12 +350,14 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
 	p->kprobe = p->i2c_core && traceable("__i2c_transfer") > 0 &&
 		    traceable("__i2c_smbus_xfer") > 0 && btf &&
-		    btf__find_by_name_kind(btf, "__i2c_transfer", BTF_KIND_FUNC) > 0 &&
-		    btf__find_by_name_kind(btf, "__i2c_smbus_xfer", BTF_KIND_FUNC) > 0;
+		    find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0 &&
+		    find_in(btf, mod, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where) > 0;
 	p->bpffs = !statfs("/sys/fs/bpf", &sfs) && (unsigned long)sfs.f_type == BPF_FS_MAGIC_NR;
 	read_lockdown(p->lockdown, sizeof(p->lockdown));
 	read_caps(p);
 	p->atomic_log = !access("/sys/module/i2c_core/parameters/atomic_log", F_OK);
+	probe_kconfig(p, btf);
+	btf__free(mod);
 	btf__free(btf);
 }
 
@@ -288,7 +412,8 @@ const char *iag_probe_enforce_blocker(const struct iag_probe *p)
 		return "kernel has no i2c_atomic_xfer_check() policy hook (unpatched kernel): cannot enforce";
 	if (!p->tp_core || !iag_probe_has_tracepoint(p, "i2c_atomic_denied"))
 		return "kernel has the policy hook but not the i2c_atomic tracepoints it needs (xfer, smbus_xfer, result, denied): cannot enforce";
-	if (p->hook_errinj == 0)
+	/* The second series registers the hook in a BTF fmodret set: no error injection needed. */
+	if (p->fmod_ret < 0 && p->hook_errinj == 0 && p->tp_gen < 2)
 		return "i2c_atomic_xfer_check is not on the error-injection list (CONFIG_FUNCTION_ERROR_INJECTION=y needed): cannot enforce";
 	if (p->fmod_ret == 0) {
 		static char buf[256];

@@ -4,6 +4,7 @@
 #define IAG_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "session.h"
 
 #define IAG_PIN_DIR	"/sys/fs/bpf/i2c-atomic-guard"
@@ -28,9 +29,17 @@ struct iag_probe {
 	char lockdown[32];	/* "none", "integrity", "confidentiality", "" */
 	bool cap_sys_admin, cap_bpf, cap_perfmon;
 	bool atomic_log;	/* /sys/module/i2c_core/parameters/atomic_log */
+	bool i2c_module_btf;	/* the i2c core is a module with its own BTF */
+	int tp_gen;		/* 0 no tracepoints, 1 first series, 2 with state args */
+	bool refused_tp;	/* i2c_atomic_refused (second series) */
+	bool system_state_sym;	/* system_state in /proc/kallsyms (KALLSYMS_ALL) */
+	/* Kernel config the programs need (their __kconfig externs). */
+	bool preempt_count;	/* CONFIG_PREEMPT_COUNT */
+	bool preempt_rcu;	/* CONFIG_PREEMPT_RCU */
+	char kconfig_src[300];	/* where they came from: a file, or "BTF" */
 };
 
-#define IAG_PROBE_N_TRACEPOINTS	7
+#define IAG_PROBE_N_TRACEPOINTS	8
 /* "i2c_atomic_xfer", ...: the i-th event of the patch series, or NULL. */
 const char *iag_probe_tracepoint_name(unsigned int i);
 /* Is the i2c_atomic event @name in the kernel's BTF? */
@@ -44,6 +53,9 @@ enum iag_mode iag_probe_pick_mode(const struct iag_probe *p, enum iag_mode want,
 				  const char **why);
 /* NULL if the kernel can watch at all, else the reason. */
 const char *iag_probe_watch_blocker(const struct iag_probe *p);
+/* "CONFIG_PREEMPT_COUNT=y\nCONFIG_PREEMPT_RCU=n\n": libbpf's kconfig option. */
+const char *iag_probe_kconfig_text(const struct iag_probe *p, char *buf, size_t len);
+
 /* NULL if the kernel can enforce, else the exact reason. */
 const char *iag_probe_enforce_blocker(const struct iag_probe *p);
 

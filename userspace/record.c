@@ -14,6 +14,7 @@ static const char *const kind_names[IAG_KIND_MAX] = {
 	[IAG_KIND_LOCK_BUSY] = "lock_busy",
 	[IAG_KIND_NO_ATOMIC_HANDLER] = "no_atomic_handler",
 	[IAG_KIND_DENIED] = "denied",
+	[IAG_KIND_REFUSED] = "refused",
 };
 
 static const char *const verdict_names[IAG_VERDICT_MAX] = {

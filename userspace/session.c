@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "iag.skel.h"
+#include "pins.h"
 #include "policy.h"
 #include "probe.h"
 #include "resolve.h"
@@ -22,6 +23,7 @@ struct iag_session {
 	struct iag_bpf *skel;
 	struct ring_buffer *rb;
 	enum iag_mode mode;
+	int tp_gen;		/* tracepoint mode: which series' programs */
 	bool enforce;
 	iag_event_fn fn;
 	void *fn_ctx;
@@ -78,14 +80,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static bool is_tp_prog(const struct bpf_program *p)
+static bool has_prefix(const struct bpf_program *p, const char *prefix)
 {
-	return !strncmp(bpf_program__name(p), "tp_", 3);
-}
-
-static bool is_kp_prog(const struct bpf_program *p)
-{
-	return !strncmp(bpf_program__name(p), "kp_", 3);
+	return !strncmp(bpf_program__name(p), prefix, strlen(prefix));
 }
 
 static bool is_end_prog(const struct bpf_program *p)
@@ -93,7 +90,8 @@ static bool is_end_prog(const struct bpf_program *p)
 	const char *name = bpf_program__name(p);
 	size_t len = strlen(name);
 
-	return !strcmp(name, "tp_result") || (len > 4 && !strcmp(name + len - 4, "_ret"));
+	return !strcmp(name, "tp_result") || !strcmp(name, "tp2_result") ||
+	       (len > 4 && !strcmp(name + len - 4, "_ret"));
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -125,28 +123,164 @@ static unsigned int pow2_at_least(unsigned int v)
 	return p;
 }
 
+/* Is @prog one that a session of @mode (and @tp_gen series) loads? */
+static bool wanted(const struct bpf_program *prog, enum iag_mode mode, bool enforce,
+		   const struct iag_probe *pr)
+{
+	const char *tp = strchr(bpf_program__section_name(prog), '/');
+	int gen = has_prefix(prog, "tp2_") ? 2 : has_prefix(prog, "tp_") ? 1 : 0;
+
+	if (gen) {
+		if (mode != IAG_MODE_TRACEPOINT || gen != pr->tp_gen)
+			return false;
+		/* An older patch series: watch what it has. */
+		if (tp && !iag_probe_has_tracepoint(pr, tp + 1)) {
+			if (iag_verbose)
+				iag_warn("kernel has no %s tracepoint: not watched", tp + 1);
+			return false;
+		}
+		return true;
+	}
+	if (has_prefix(prog, "kp_"))
+		return mode == IAG_MODE_KPROBE;
+	return enforce;		/* enforce_check */
+}
+
+/*
+ * Open the object and load the programs of @mode through the verifier;
+ * nothing is attached. On failure @why says what failed.
+ */
+static int session_load(struct iag_session *s, const struct iag_session_opts *opts,
+			const struct iag_probe *pr, char *why, size_t len)
+{
+	unsigned int rb_bytes, page = sysconf(_SC_PAGESIZE);
+	struct bpf_program *prog;
+	char kconfig[128];
+	LIBBPF_OPTS(bpf_object_open_opts, oo,
+		    .kconfig = iag_probe_kconfig_text(pr, kconfig, sizeof(kconfig)));
+	int err;
+
+	s->skel = iag_bpf__open_opts(&oo);
+	if (!s->skel) {
+		err = -errno;
+		snprintf(why, len, "cannot open the BPF object: %s", strerror(-err));
+		return err;
+	}
+	if (s->skel->rodata->abi_version != IAG_ABI_VERSION) {
+		snprintf(why, len, "BPF object has ABI version %u, this binary %u",
+			 s->skel->rodata->abi_version, IAG_ABI_VERSION);
+		return -EINVAL;
+	}
+	s->skel->rodata->report_all = opts->report_all;
+	s->skel->rodata->stack_depth = opts->stack_depth > IAG_MAX_STACK ?
+				       IAG_MAX_STACK : opts->stack_depth;
+	/* tp_btf stacks start in bpf_prog_* and bpf_trace_run*: userspace drops them. */
+	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
+
+	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 256) * 1024);
+	if (rb_bytes < page)
+		rb_bytes = page;
+	err = bpf_map__set_max_entries(s->skel->maps.events, rb_bytes);
+	if (err) {
+		snprintf(why, len, "ring buffer size %u: %s", rb_bytes, strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_program(prog, s->skel->obj)
+		bpf_program__set_autoload(prog, wanted(prog, s->mode, s->enforce, pr));
+
+	err = iag_bpf__load(s->skel);
+	if (err)
+		snprintf(why, len, "loading the BPF programs (%s mode%s) failed: %s%s%s",
+			 iag_mode_name(s->mode), s->enforce ? ", enforce" : "", strerror(-err),
+			 err == -EPERM && !pr->lockdown[0] ?
+			 " (kernel lockdown? mount securityfs on /sys/kernel/security to see)" : "",
+			 iag_verbose > 1 ? "" : " (run with -v -v for the verifier log)");
+	return err;
+}
+
+/*
+ * Ends of transfers first, then the starts: a transfer that begins while we
+ * attach must not push a depth that nothing pops.
+ */
+static int session_attach(struct iag_session *s)
+{
+	unsigned int n = s->skel->skeleton->prog_cnt, i;
+
+	for (i = 0; i < 2 * n; i++) {
+		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i % n];
+		int err;
+
+		if (!bpf_program__autoload(*ps->prog) || (i < n) != is_end_prog(*ps->prog))
+			continue;
+		*ps->link = bpf_program__attach(*ps->prog);
+		if (!*ps->link) {
+			err = -errno;
+			iag_err("attaching %s failed: %s", ps->name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Why the kernel cannot run a session of @opts, or NULL; *mode is picked. */
+static const char *session_blocker(const struct iag_session_opts *opts,
+				   const struct iag_probe *pr, enum iag_mode *mode)
+{
+	const char *why, *mode_why;
+
+	/* For enforce, the reason it cannot comes first: that is the question. */
+	why = opts->enforce ? iag_probe_enforce_blocker(pr) : NULL;
+	*mode = iag_probe_pick_mode(pr, opts->mode, &mode_why);
+	if (!why)
+		why = mode_why;
+	if (!why && opts->enforce && *mode != IAG_MODE_TRACEPOINT)
+		why = "enforcement needs tracepoint mode (the patched kernel's hook), not kprobe mode";
+	if (!why && *mode == IAG_MODE_KPROBE && !pr->system_state_sym)
+		why = "kprobe mode reads system_state, which /proc/kallsyms does not list (CONFIG_KALLSYMS_ALL=y needed)";
+	if (!why && *mode == IAG_MODE_TRACEPOINT && pr->tp_gen < 2 && !pr->system_state_sym)
+		why = "this patch series' tracepoints carry no system state and /proc/kallsyms has no system_state (CONFIG_KALLSYMS_ALL=y needed)";
+	return why;
+}
+
+int iag_session_try_load(const struct iag_probe *pr, enum iag_mode mode, bool enforce,
+			 char *why, size_t len)
+{
+	struct iag_session_opts opts;
+	struct iag_session s = { 0 };
+	const char *blocker;
+	int err;
+
+	iag_session_opts_default(&opts);
+	opts.mode = mode;
+	opts.enforce = enforce;
+	opts.ringbuf_kb = 4;
+	blocker = session_blocker(&opts, pr, &s.mode);
+	if (blocker) {
+		snprintf(why, len, "%s", blocker);
+		return -EOPNOTSUPP;
+	}
+	s.enforce = enforce;
+	libbpf_set_print(libbpf_print);
+	err = session_load(&s, &opts, pr, why, len);
+	iag_bpf__destroy(s.skel);
+	return err;
+}
+
 struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 				     int *exit_code)
 {
 	struct iag_session *s;
 	struct iag_probe pr;
-	struct bpf_program *prog;
-	const char *why, *mode_why;
+	const char *why;
 	enum iag_mode mode;
-	unsigned int i, rb_bytes, page = sysconf(_SC_PAGESIZE);
+	char msg[512];
 	int err;
 
 	*exit_code = IAG_EXIT_INTERNAL;
 	libbpf_set_print(libbpf_print);
 
 	iag_probe_kernel(&pr, opts->enforce);
-	/* For enforce, the reason it cannot comes first: that is the question. */
-	why = opts->enforce ? iag_probe_enforce_blocker(&pr) : NULL;
-	mode = iag_probe_pick_mode(&pr, opts->mode, &mode_why);
-	if (!why)
-		why = mode_why;
-	if (!why && opts->enforce && mode != IAG_MODE_TRACEPOINT)
-		why = "enforcement needs tracepoint mode (the patched kernel's hook), not kprobe mode";
+	why = session_blocker(opts, &pr, &mode);
 	if (why) {
 		iag_err("%s", why);
 		*exit_code = IAG_EXIT_UNSUPPORTED;
@@ -159,83 +293,30 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 		return NULL;
 	}
 	s->mode = mode;
+	s->tp_gen = pr.tp_gen;
 	s->enforce = opts->enforce;
 
-	s->skel = iag_bpf__open();
-	if (!s->skel) {
-		iag_err("cannot open the BPF object: %s", strerror(errno));
-		goto fail;
+	/* Load, fill, attach: no program runs before the allowlist is whole. */
+	err = session_load(s, opts, &pr, msg, sizeof(msg));
+	if (err && opts->mode == IAG_MODE_AUTO && mode == IAG_MODE_TRACEPOINT &&
+	    !opts->enforce && pr.kprobe && pr.system_state_sym) {
+		/* What status reports too: tracepoint mode refused, kprobe mode next. */
+		iag_warn("%s; trying kprobe mode", msg);
+		iag_bpf__destroy(s->skel);
+		s->skel = NULL;
+		s->mode = IAG_MODE_KPROBE;
+		err = session_load(s, opts, &pr, msg, sizeof(msg));
 	}
-	if (s->skel->rodata->abi_version != IAG_ABI_VERSION) {
-		iag_err("BPF object has ABI version %u, this binary %u",
-			s->skel->rodata->abi_version, IAG_ABI_VERSION);
-		goto fail;
-	}
-	s->skel->rodata->report_all = opts->report_all;
-	s->skel->rodata->stack_depth = opts->stack_depth > IAG_MAX_STACK ?
-				       IAG_MAX_STACK : opts->stack_depth;
-	/* tp_btf stacks start in bpf_prog_* and bpf_trace_run*: userspace drops them. */
-	s->skel->rodata->stack_extra = mode == IAG_MODE_TRACEPOINT ? 3 : 0;
-
-	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 256) * 1024);
-	if (rb_bytes < page)
-		rb_bytes = page;
-	err = bpf_map__set_max_entries(s->skel->maps.events, rb_bytes);
 	if (err) {
-		iag_err("ring buffer size %u: %s", rb_bytes, strerror(-err));
+		iag_err("%s", msg);
+		/* The verifier or the kernel said no: what status reports too. */
+		*exit_code = err == -ENOMEM ? IAG_EXIT_INTERNAL : IAG_EXIT_UNSUPPORTED;
 		goto fail;
 	}
-
-	bpf_object__for_each_program(prog, s->skel->obj) {
-		const char *sec = bpf_program__section_name(prog);
-		bool on;
-
-		if (is_tp_prog(prog)) {
-			const char *tp = strchr(sec, '/');
-
-			on = mode == IAG_MODE_TRACEPOINT;
-			/* An older patch series: watch what it has. */
-			if (on && tp && !iag_probe_has_tracepoint(&pr, tp + 1)) {
-				on = false;
-				if (iag_verbose)
-					iag_warn("kernel has no %s tracepoint: not watched", tp + 1);
-			}
-		}
-		else if (is_kp_prog(prog))
-			on = mode == IAG_MODE_KPROBE;
-		else	/* enforce_check */
-			on = opts->enforce;
-		bpf_program__set_autoload(prog, on);
-	}
-
-	err = iag_bpf__load(s->skel);
-	if (err) {
-		iag_err("loading the BPF programs (%s mode) failed: %s%s%s",
-			iag_mode_name(mode), strerror(-err),
-			err == -EPERM && !pr.lockdown[0] ?
-			" (kernel lockdown? mount securityfs on /sys/kernel/security to see)" : "",
-			iag_verbose ? "" : " (run with -v -v for the verifier log)");
-		*exit_code = err == -EPERM ? IAG_EXIT_UNSUPPORTED : IAG_EXIT_INTERNAL;
+	if (opts->keys && iag_session_set_keys(s, opts->keys))
 		goto fail;
-	}
-
-	/*
-	 * Ends of transfers first, then the starts: a transfer that begins
-	 * while we attach must not push a depth that nothing pops.
-	 */
-	for (i = 0; i < 2 * (unsigned int)s->skel->skeleton->prog_cnt; i++) {
-		unsigned int n = s->skel->skeleton->prog_cnt;
-		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i % n];
-
-		if (!bpf_program__autoload(*ps->prog) || (i < n) != is_end_prog(*ps->prog))
-			continue;
-		*ps->link = bpf_program__attach(*ps->prog);
-		if (!*ps->link) {
-			err = -errno;
-			iag_err("attaching %s failed: %s", ps->name, strerror(-err));
-			goto fail;
-		}
-	}
+	if (session_attach(s))
+		goto fail;
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
@@ -249,62 +330,9 @@ fail:
 	return NULL;
 }
 
-static bool keyset_has(const struct iag_keyset *ks, const struct iag_allow_key *k)
-{
-	size_t i;
-
-	for (i = 0; ks && i < ks->n; i++)
-		if (ks->keys[i].adapter == k->adapter && ks->keys[i].addr == k->addr)
-			return true;
-	return false;
-}
-
 int iag_session_set_keys(struct iag_session *s, const struct iag_keyset *ks)
 {
-	int fd = bpf_map__fd(s->skel->maps.allow);
-	struct iag_allow_key key, next, *stale = NULL;
-	size_t i, n_stale = 0, cap = 0;
-	int err = 0;
-
-	/* New keys first, so no allowed transfer is refused meanwhile. */
-	for (i = 0; ks && i < ks->n; i++) {
-		struct iag_allow_key k = {
-			.adapter = ks->keys[i].adapter,
-			.addr = (__u16)ks->keys[i].addr,
-		};
-		struct iag_allow_val v = { .rule_id = ks->keys[i].rule_id };
-
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY)) {
-			err = -errno;
-			iag_err("allowlist update (adapter %d, addr 0x%x): %s",
-				k.adapter, k.addr, strerror(errno));
-			return err;
-		}
-	}
-	/* Then drop what the new set does not have. */
-	if (bpf_map_get_next_key(fd, NULL, &next))
-		return 0;
-	do {
-		key = next;
-		if (keyset_has(ks, &key))
-			continue;
-		if (n_stale == cap) {
-			struct iag_allow_key *p;
-
-			cap = cap ? cap * 2 : 64;
-			p = realloc(stale, cap * sizeof(*p));
-			if (!p) {
-				free(stale);
-				return -ENOMEM;
-			}
-			stale = p;
-		}
-		stale[n_stale++] = key;
-	} while (!bpf_map_get_next_key(fd, &key, &next));
-	for (i = 0; i < n_stale; i++)
-		bpf_map_delete_elem(fd, &stale[i]);
-	free(stale);
-	return err;
+	return iag_allow_swap(bpf_map__fd(s->skel->maps.allow), ks);
 }
 
 int iag_session_poll(struct iag_session *s, int timeout_ms, iag_event_fn fn, void *ctx)
@@ -350,65 +378,52 @@ int iag_session_counters(struct iag_session *s, struct iag_counters *c)
 	return 0;
 }
 
-static int pin_one(const char *name, int (*pin)(const void *, const char *),
-		   const void *obj)
+/* The info entry of a new pinned set: what, from which policy, which generation. */
+static void fill_pin_info(struct iag_pin_info *pi, const char *policy_path, __u32 flags,
+			  size_t n_keys)
 {
-	char path[256];
-	int err;
+	struct iag_pin_info old;
+	char *abs = policy_path ? realpath(policy_path, NULL) : NULL;
 
-	snprintf(path, sizeof(path), "%s/%s", iag_pin_dir(), name);
-	err = pin(obj, path);
-	if (err) {
-		iag_err("pinning %s: %s", path, strerror(-err));
-		return err;
-	}
-	if (chmod(path, 0600)) {
-		err = -errno;
-		iag_err("chmod 0600 %s: %s", path, strerror(errno));
-		return err;
-	}
-	return 0;
+	memset(pi, 0, sizeof(*pi));
+	pi->abi_version = IAG_ABI_VERSION;
+	pi->pin_version = IAG_PIN_VERSION;
+	pi->generation = iag_pin_info_read(&old) ? 1 : old.generation + 1;
+	pi->flags = flags;
+	pi->n_keys = n_keys;
+	snprintf(pi->tool_version, sizeof(pi->tool_version), "abi%u-pin%u", IAG_ABI_VERSION,
+		 IAG_PIN_VERSION);
+	snprintf(pi->policy_path, sizeof(pi->policy_path), "%s",
+		 abs ? abs : policy_path ? policy_path : "");
+	free(abs);
 }
 
-static int pin_map(const void *m, const char *path)
+int iag_session_pin(struct iag_session *s, const char *policy_path, __u32 flags,
+		    size_t n_keys)
 {
-	return bpf_map__pin((struct bpf_map *)m, path);
-}
+	unsigned int n = s->skel->skeleton->prog_cnt, i, k = 0;
+	struct iag_pin_obj objs[3 + 32];
+	static char names[32][64];
+	struct iag_pin_info pi;
+	__u32 zero = 0;
 
-static int pin_link(const void *l, const char *path)
-{
-	return bpf_link__pin((struct bpf_link *)l, path);
-}
-
-int iag_session_pin(struct iag_session *s)
-{
-	const char *dir = iag_pin_dir();
-	char name[128], path[512];
-	unsigned int i;
-	int err;
-
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		err = -errno;
-		iag_err("mkdir %s: %s", dir, strerror(errno));
-		return err;
+	fill_pin_info(&pi, policy_path, flags, n_keys);
+	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.info), &zero, &pi, BPF_ANY)) {
+		iag_err("pin info: %s", strerror(errno));
+		return -errno;
 	}
-	snprintf(path, sizeof(path), "%s/allow", dir);
-	if (!access(path, F_OK)) {
-		iag_err("%s already holds a pinned policy: run 'enforce --unpin' first", dir);
-		return -EEXIST;
-	}
-	err = pin_one("allow", pin_map, s->skel->maps.allow);
-	if (!err)
-		err = pin_one("counters", pin_map, s->skel->maps.counters);
-	for (i = 0; !err && i < (unsigned int)s->skel->skeleton->prog_cnt; i++) {
+	objs[k++] = (struct iag_pin_obj){ "allow", bpf_map__fd(s->skel->maps.allow) };
+	objs[k++] = (struct iag_pin_obj){ "counters", bpf_map__fd(s->skel->maps.counters) };
+	objs[k++] = (struct iag_pin_obj){ "info", bpf_map__fd(s->skel->maps.info) };
+	for (i = 0; i < n && k < sizeof(objs) / sizeof(objs[0]); i++) {
 		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i];
 
 		if (!*ps->link)
 			continue;
-		snprintf(name, sizeof(name), "link_%s", ps->name);
-		err = pin_one(name, pin_link, *ps->link);
+		snprintf(names[i], sizeof(names[i]), "link_%s", ps->name);
+		objs[k++] = (struct iag_pin_obj){ names[i], bpf_link__fd(*ps->link) };
 	}
-	return err;
+	return iag_pin_replace(objs, k);
 }
 
 void iag_session_close(struct iag_session *s)
@@ -524,5 +539,20 @@ int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
 		so->ringbuf_kb = v;
 		return 0;
 	}
+	return IAG_EXIT_USAGE;
+}
+
+int iag_policy_require_enforce_mode(const struct iag_policy *pol, bool override,
+				    const char *cmd)
+{
+	if (!pol || pol->mode == IAG_POLICY_ENFORCE)
+		return IAG_EXIT_OK;
+	if (override) {
+		iag_warn("%s: %s says 'mode: %s'; enforcing it anyway (--override-mode)", cmd,
+			 pol->path, iag_policy_mode_name(pol->mode));
+		return IAG_EXIT_OK;
+	}
+	iag_err("%s: %s says 'mode: %s': it asks to be audited, not enforced (change it to 'mode: enforce', or pass --override-mode)",
+		cmd, pol->path, iag_policy_mode_name(pol->mode));
 	return IAG_EXIT_USAGE;
 }

@@ -22,6 +22,8 @@ struct iag_session_opts {
 	bool report_all;	/* --all: records for allowed transfers too */
 	unsigned int stack_depth;	/* frames per violation, <= IAG_MAX_STACK */
 	unsigned int ringbuf_kb;	/* ring buffer size, power of two */
+	/* The allowlist, filled after the load and before the attach; NULL: empty. */
+	const struct iag_keyset *keys;
 };
 
 struct iag_counters {
@@ -33,21 +35,34 @@ struct iag_session;
 typedef int (*iag_event_fn)(const struct iag_event *ev, void *ctx);
 
 /*
- * Open, load and attach. On failure returns NULL, sets *exit_code to
+ * Open, load, fill the allowlist with opts->keys, attach. On failure returns NULL, sets *exit_code to
  * IAG_EXIT_UNSUPPORTED (kernel lacks it, message says what) or
  * IAG_EXIT_INTERNAL, and has reported the error through iag_err().
  */
 struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 				     int *exit_code);
-/* Replace the whole allowlist (keys not in @ks are removed). */
+/* Replace the whole allowlist in one step; on failure the old one stays whole. */
 int iag_session_set_keys(struct iag_session *s, const struct iag_keyset *ks);
 /* Poll the ring buffer; calls @fn per record. Returns records or -errno. */
 int iag_session_poll(struct iag_session *s, int timeout_ms,
 		     iag_event_fn fn, void *ctx);
 int iag_session_counters(struct iag_session *s, struct iag_counters *c);
 enum iag_mode iag_session_mode(const struct iag_session *s);
-/* Pin maps and links under /sys/fs/bpf/i2c-atomic-guard/ (0600). */
-int iag_session_pin(struct iag_session *s);
+/*
+ * Pin maps and links under /sys/fs/bpf/i2c-atomic-guard/ (0600), replacing
+ * a set pinned before only once this one is attached and pinned; the info
+ * map records @policy_path (for `policy refresh`), @flags (IAG_PIN_*) and
+ * the key count.
+ */
+int iag_session_pin(struct iag_session *s, const char *policy_path, __u32 flags,
+		    size_t n_keys);
+struct iag_probe;
+/*
+ * Load (verifier, no attach) the programs a session of @mode would: 0, or
+ * -errno with @why saying what the kernel refused.
+ */
+int iag_session_try_load(const struct iag_probe *pr, enum iag_mode mode, bool enforce,
+			 char *why, size_t len);
 void iag_session_close(struct iag_session *s);
 
 const char *iag_mode_name(enum iag_mode m);
@@ -78,6 +93,13 @@ int iag_load_policy_keys(const char *path, struct iag_policy **pol,
 			 struct iag_keyset *ks);
 /* Resolve @pol against /sys again; on success @ks is replaced. 0/-errno. */
 int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks);
+/*
+ * `mode:` means what it says: enforcing (enforce, policy load, policy
+ * refresh) a policy whose mode is audit is refused (IAG_EXIT_USAGE, said)
+ * unless @override (--override-mode), which warns.
+ */
+int iag_policy_require_enforce_mode(const struct iag_policy *pol, bool override,
+				    const char *cmd);
 /* Free what iag_load_policy_keys() gave (either may be empty/NULL). */
 void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks);
 

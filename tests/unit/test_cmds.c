@@ -289,7 +289,8 @@ static void test_policy_check(void **state)
 
 static void test_policy_load_refusals(void **state)
 {
-	const char *p = put("l.yaml", "allow:\n  - i2c: 0-0050\n");
+	const char *p = put("l.yaml", "mode: enforce\nallow:\n  - i2c: 0-0050\n");
+	const char *pa = put("la.yaml", "mode: audit\nallow:\n  - i2c: 0-0050\n");
 	char *out;
 
 	/* writable by others: refused before anything else */
@@ -305,26 +306,82 @@ static void test_policy_load_refusals(void **state)
 		free(out);
 		assert_int_equal(chown(p, 0, 0), 0);
 	}
+	/* 'mode: audit' asks not to be enforced: refused unless overridden */
+	assert_int_equal(run(do_policy, &out, "policy", "load", pa, NULL), 2);
+	assert_non_null(strstr(out, "says 'mode: audit'"));
+	assert_non_null(strstr(out, "--override-mode"));
+	free(out);
 	if (access("/sys/fs/bpf/i2c-atomic-guard/allow", F_OK)) {
 		/* nothing pinned: exit 3, and say so */
 		assert_int_equal(run(do_policy, &out, "policy", "load", p, NULL), 3);
 		assert_non_null(strstr(out, "nothing is pinned"));
 		free(out);
+		assert_int_equal(run(do_policy, &out, "policy", "load", pa, "--override-mode",
+				     NULL), 3);
+		free(out);
 		assert_int_equal(run(do_policy, &out, "policy", "show", NULL), 3);
 		free(out);
 		assert_int_equal(run(do_policy, &out, "policy", "unload", NULL), 3);
 		free(out);
+		/* refresh with nothing pinned: nothing to do, and it says so */
+		assert_int_equal(run(do_policy, &out, "policy", "refresh", NULL), 0);
+		assert_non_null(strstr(out, "nothing pinned"));
+		free(out);
 	}
 }
 
-/* A real pinned hash map on a private bpffs: root and a bpf syscall needed. */
+/* An allowlist as the BPF object makes it: a one-slot array of hash maps. */
+static int make_allow(const char *dir, __u32 inner_flags, int *inner)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, io, .map_flags = inner_flags);
+	LIBBPF_OPTS(bpf_map_create_opts, oo);
+	char pin[400];
+	__u32 slot = IAG_ALLOW_SLOT;
+	int outer;
+
+	*inner = bpf_map_create(BPF_MAP_TYPE_HASH, "allow_inner", sizeof(struct iag_allow_key),
+				sizeof(struct iag_allow_val), 64, &io);
+	if (*inner < 0)
+		return -1;
+	oo.inner_map_fd = *inner;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "allow", sizeof(__u32),
+			       sizeof(__u32), 1, &oo);
+	snprintf(pin, sizeof(pin), "%s/allow", dir);
+	if (outer < 0 || bpf_map_update_elem(outer, &slot, inner, BPF_ANY) ||
+	    bpf_obj_pin(outer, pin))
+		return -1;
+	return outer;
+}
+
+/* The inner map in the slot now (a new fd). */
+static int current_set(int outer)
+{
+	__u32 slot = IAG_ALLOW_SLOT, id = 0;
+
+	assert_int_equal(bpf_map_lookup_elem(outer, &slot, &id), 0);
+	return bpf_map_get_fd_by_id(id);
+}
+
+static int count_keys(int fd)
+{
+	struct iag_allow_key k, next;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, n ? &k : NULL, &next)) {
+		k = next;
+		n++;
+	}
+	return n;
+}
+
+/* Real pinned maps on a private bpffs: root and a bpf syscall needed. */
 static void test_policy_load_pinned(void **state)
 {
-	char dir[300], pin[340], *out;
+	char dir[300], sub[340], *out;
 	const char *p1, *p2;
-	struct iag_allow_key k = { 0 }, next;
+	struct iag_allow_key k = { 0 };
 	struct iag_allow_val v;
-	int fd, n = 0;
+	int outer, inner, set, old;
 
 	if (geteuid() != 0)
 		skip();
@@ -332,34 +389,39 @@ static void test_policy_load_pinned(void **state)
 	fx_mkdirs(dir);
 	if (mount("bpf", dir, "bpf", 0, NULL))
 		skip();
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "allow", sizeof(struct iag_allow_key),
-			    sizeof(struct iag_allow_val), 64, NULL);
-	snprintf(pin, sizeof(pin), "%s/allow", dir);
-	if (fd < 0 || bpf_obj_pin(fd, pin)) {
+	chmod(dir, 0700);
+	outer = make_allow(dir, 0, &inner);
+	if (outer < 0) {
 		umount(dir);
 		skip();
 	}
-	/* a stale key that the load must remove */
+	/* a key of the old set, which the new set must not have */
 	k.adapter = 9;
 	k.addr = 0x99;
 	v.rule_id = 7;
-	assert_int_equal(bpf_map_update_elem(fd, &k, &v, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(inner, &k, &v, BPF_ANY), 0);
 	setenv("IAG_PIN_DIR", dir, 1);
-	p1 = put("pin1.yaml", "allow:\n  - i2c: 3-0058\n  - adapter: i2c-1\n");
-	p2 = put("pin2.yaml", "allow:\n  - driver: at24\n");
+	p1 = put("pin1.yaml", "mode: enforce\nallow:\n  - i2c: 3-0058\n  - adapter: i2c-1\n");
+	p2 = put("pin2.yaml", "mode: enforce\nallow:\n  - driver: at24\n");
 	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
 			     fixture_sysfs(), NULL), 0);
-	assert_non_null(strstr(out, "loaded 4 keys"));
-	assert_non_null(strstr(out, "(1 stale keys removed)"));
+	assert_non_null(strstr(out, "4 keys from"));
 	free(out);
+	/* a new set swapped in; the old one untouched (a program saw it whole) */
+	set = current_set(outer);
+	assert_int_equal(count_keys(set), 4);
+	assert_int_equal(count_keys(inner), 1);
 	k.adapter = 0;
 	k.addr = 0x70;
-	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
 	assert_int_equal(v.rule_id, 0);
 	k.adapter = 1;
 	k.addr = IAG_ADDR_ANY;
-	assert_int_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
 	assert_int_equal(v.rule_id, 1);
+	k.adapter = 9;
+	k.addr = 0x99;
+	assert_int_not_equal(bpf_map_lookup_elem(set, &k, &v), 0);
 	assert_int_equal(run(do_policy, &out, "policy", "show", "--sysfs-root",
 			     fixture_sysfs(), NULL), 0);
 	assert_non_null(strstr(out, "4 keys in"));
@@ -369,50 +431,53 @@ static void test_policy_load_pinned(void **state)
 	assert_int_equal(run(do_policy, &out, "policy", "load", p2, "--sysfs-root",
 			     fixture_sysfs(), NULL), 0);
 	free(out);
-	while (!bpf_map_get_next_key(fd, n ? &k : NULL, &next)) {
-		k = next;
-		n++;
-	}
-	assert_int_equal(n, 4);	/* 0-0050, 4-0051 on 4 and 0, mux 0-0070 */
+	old = set;
+	set = current_set(outer);
+	assert_int_equal(count_keys(set), 4);	/* 0-0050, 4-0051 on 4 and 0, mux 0-0070 */
+	assert_int_equal(count_keys(old), 4);	/* the old set was never edited */
+	close(old);
 	k.adapter = 3;
 	k.addr = 0x58;
-	assert_int_not_equal(bpf_map_lookup_elem(fd, &k, &v), 0);
-	assert_int_equal(run(do_policy, &out, "policy", "unload", NULL), 0);
-	assert_non_null(strstr(out, "4 keys removed"));
-	free(out);
-	assert_int_not_equal(bpf_map_get_next_key(fd, NULL, &next), 0);
-	close(fd);
-
-	/* a map too small: refused untouched; a swap that needs a gap: done */
-	snprintf(pin, sizeof(pin), "%s/small", dir);
-	fx_mkdirs(pin);
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "allow", sizeof(struct iag_allow_key),
-			    sizeof(struct iag_allow_val), 4, NULL);
-	assert_true(fd >= 0);
-	snprintf(pin, sizeof(pin), "%s/small/allow", dir);
-	assert_int_equal(bpf_obj_pin(fd, pin), 0);
-	snprintf(pin, sizeof(pin), "%s/small", dir);
-	setenv("IAG_PIN_DIR", pin, 1);
-	p1 = put("big.yaml", "allow:\n  - driver: at24\n  - i2c: 1-0010\n");
-	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
-			     fixture_sysfs(), NULL), 2);
-	assert_non_null(strstr(out, "gives 5 keys, the pinned map holds 4: nothing changed"));
-	free(out);
-	assert_int_not_equal(bpf_map_get_next_key(fd, NULL, &next), 0);
-	p1 = put("three.yaml", "allow:\n  - i2c: 1-0010\n  - i2c: 1-0011\n  - i2c: 1-0012\n");
-	p2 = put("three2.yaml", "allow:\n  - i2c: 1-0020\n  - i2c: 1-0021\n  - i2c: 1-0022\n");
-	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
-			     fixture_sysfs(), NULL), 0);
-	free(out);
+	assert_int_not_equal(bpf_map_lookup_elem(set, &k, &v), 0);
+	close(set);
+	/* a pin directory others may write to is not trusted */
+	chmod(dir, 0777);
 	assert_int_equal(run(do_policy, &out, "policy", "load", p2, "--sysfs-root",
-			     fixture_sysfs(), NULL), 0);
-	assert_non_null(strstr(out, "removing the stale ones first"));
-	assert_non_null(strstr(out, "loaded 3 keys"));
-	assert_non_null(strstr(out, "(3 stale keys removed)"));
+			     fixture_sysfs(), NULL), 2);
+	assert_non_null(strstr(out, "pin directory not trusted"));
+	assert_non_null(strstr(out, "writable by others"));
 	free(out);
+	chmod(dir, 0700);
+	assert_int_equal(run(do_policy, &out, "policy", "unload", NULL), 0);
+	free(out);
+	set = current_set(outer);
+	assert_int_equal(count_keys(set), 0);
+	close(set);
+	close(outer);
+	close(inner);
+
+	/* a swap the kernel refuses (an incompatible set): the old set stays whole */
+	snprintf(sub, sizeof(sub), "%s/odd", dir);
+	fx_mkdirs(sub);
+	chmod(sub, 0700);
+	outer = make_allow(sub, BPF_F_NO_PREALLOC, &inner);
+	assert_true(outer >= 0);
+	k.adapter = 5;
+	k.addr = 0x55;
+	v.rule_id = 0;
+	assert_int_equal(bpf_map_update_elem(inner, &k, &v, BPF_ANY), 0);
+	setenv("IAG_PIN_DIR", sub, 1);
+	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
+			     fixture_sysfs(), NULL), 4);
+	assert_non_null(strstr(out, "the old set stays"));
+	free(out);
+	set = current_set(outer);
+	assert_int_equal(count_keys(set), 1);
+	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
+	close(set);
 	unsetenv("IAG_PIN_DIR");
-	close(fd);
-	umount(dir);
+	close(outer);
+	close(inner);
 }
 
 static void test_shutdown_audit(void **state)

@@ -242,9 +242,19 @@ static void test_probe_decisions(void **state)
 	p.fmod_ret = 0;
 	strcpy(p.fmod_ret_err, "Invalid argument: i2c_atomic_xfer_check() is not modifiable");
 	assert_non_null(strstr(iag_probe_enforce_blocker(&p), "not modifiable"));
+	/* Not on the error-injection list and not tried: the first series cannot. */
 	patched(&p);
 	p.hook_errinj = 0;
+	p.fmod_ret = -1;
+	p.tp_gen = 1;
 	assert_non_null(strstr(iag_probe_enforce_blocker(&p), "error-injection"));
+	/* The second series registers a BTF fmodret set: no error injection needed. */
+	p.tp_gen = 2;
+	assert_null(iag_probe_enforce_blocker(&p));
+	/* The verifier took fmod_ret on the hook: the list does not matter. */
+	p.tp_gen = 1;
+	p.fmod_ret = 1;
+	assert_null(iag_probe_enforce_blocker(&p));
 
 	/* An older series: xfer, smbus_xfer, result are enough to watch. */
 	patched(&p);

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * kprobe mode (stock kernel). Atomic mode needs the caller's preempt count
+ * and its interrupt flag, and no single attach type sees both exactly:
+ *  - a kprobe (through ftrace) has the interrupted flags in its registers,
+ *    but adds to the preempt count once per ftrace layer, and how many
+ *    layers there are depends on who else traces the function;
+ *  - fentry adds a known amount (fentry_preempt_offset()), but cannot see
+ *    the flags.
+ * So the kprobe only notes the flag for this task on this CPU, and the
+ * fentry program, which runs right after it on the same call, decides. A
+ * task that migrated in between was preemptible: its flag was on.
+ * Included by iag.bpf.c only.
+ */
+#ifndef IAG_KP_BPF_H
+#define IAG_KP_BPF_H
+
+static __always_inline void kp_note_flags(struct pt_regs *regs)
+{
+	__u32 zero = 0;
+	struct kp_note *n = bpf_map_lookup_elem(&kp_notes, &zero);
+
+	if (!n)
+		return;
+	n->task = bpf_get_current_task();
+	n->irqs_off = regs_irqs_off(regs);
+}
+
+SEC("kprobe/__i2c_transfer")
+int BPF_KPROBE(kp_xfer_flags)
+{
+	kp_note_flags(ctx);
+	return 0;
+}
+
+SEC("kprobe/__i2c_smbus_xfer")
+int BPF_KPROBE(kp_smbus_xfer_flags)
+{
+	kp_note_flags(ctx);
+	return 0;
+}
+
+/* The flag noted by this call's kprobe, if it is this task's. */
+static __always_inline bool kp_take_irqs_off(void)
+{
+	__u32 zero = 0;
+	struct kp_note *n = bpf_map_lookup_elem(&kp_notes, &zero);
+	bool off;
+
+	if (!n)
+		return false;
+	off = n->task == bpf_get_current_task() && n->irqs_off;
+	n->task = 0;
+	return off;
+}
+
+static __always_inline __u8 kp_callback(struct i2c_adapter *adap, bool smbus, __u8 kind)
+{
+	const struct i2c_algorithm *algo = BPF_CORE_READ(adap, algo);
+
+	/* Outside atomic mode the core uses the sleeping callbacks. */
+	if (kind != IAG_KIND_ATOMIC_XFER)
+		return IAG_CB_NONE;
+	if (smbus && BPF_CORE_READ(algo, smbus_xfer_atomic))
+		return IAG_CB_SMBUS_XFER_ATOMIC;
+	if (BPF_CORE_READ(algo, master_xfer_atomic))
+		return smbus ? IAG_CB_SMBUS_EMULATED : IAG_CB_XFER_ATOMIC;
+	return IAG_CB_NONE;
+}
+
+static __always_inline struct level *kp_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
+					     bool smbus)
+{
+	bool irqs_off = kp_take_irqs_off();
+	__u32 pc = caller_preempt_count(fentry_preempt_offset());
+	__u32 cx = context_of(pc), state;
+	struct task_flight *f = flight_of_current(false);
+	struct level *lv;
+	__u8 kind;
+
+	if (f && f->ctx[cx & (IAG_N_CTX - 1)].depth) {
+		/* An inner level: decided with the outermost one, if on its path. */
+		kind = f->ctx[cx & (IAG_N_CTX - 1)].ev.kind;
+		push(ctx, f, cx, adap, addr, kind, read_system_state(), pc, irqs_off);
+		return NULL;
+	}
+	if (!atomic_context(pc, irqs_off))
+		return NULL;	/* preemptible: nothing to watch, no push */
+	state = read_system_state();
+	if (state > SYSTEM_RUNNING && core_not_preemptible(pc, irqs_off))
+		kind = IAG_KIND_ATOMIC_XFER;
+	else if (state <= SYSTEM_RUNNING)
+		kind = IAG_KIND_ATOMIC_CONTEXT_XFER;
+	else
+		return NULL;	/* the core does not see atomic mode here */
+	f = flight_of_current(true);
+	if (!f)
+		return NULL;
+	lv = push(ctx, f, cx, adap, addr, kind, state, pc, irqs_off);
+	if (lv)
+		lv->ev.callback = kp_callback(adap, smbus, kind);
+	return lv;
+}
+
+SEC("fentry/__i2c_transfer")
+int BPF_PROG(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	__u16 addr = 0, flags = 0;
+	struct level *lv;
+
+	if (msgs && num > 0) {
+		addr = BPF_CORE_READ(msgs, addr);
+		flags = BPF_CORE_READ(msgs, flags);
+	}
+	lv = kp_push(ctx, adap, addr, false);
+	if (!lv)
+		return 0;
+	lv->ev.flags = flags;
+	lv->ev.msg_count = num > 0 ? num : 0;
+	decide_level(ctx, lv);
+	return 0;
+}
+
+SEC("fentry/__i2c_smbus_xfer")
+int BPF_PROG(kp_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
+	     char read_write, __u8 command, int protocol)
+{
+	struct level *lv = kp_push(ctx, adap, addr, true);
+
+	if (!lv)
+		return 0;
+	set_smbus(&lv->ev, flags, read_write, command, protocol);
+	decide_level(ctx, lv);
+	return 0;
+}
+
+SEC("fexit/__i2c_transfer")
+int BPF_PROG(kp_xfer_ret, struct i2c_adapter *adap, struct i2c_msg *msgs, int num, int ret)
+{
+	end_level(ret);
+	return 0;
+}
+
+SEC("fexit/__i2c_smbus_xfer")
+int BPF_PROG(kp_smbus_xfer_ret, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
+	     char read_write, __u8 command, int protocol, void *data, int ret)
+{
+	end_level(ret);
+	return 0;
+}
+
+#endif /* IAG_KP_BPF_H */

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Maps and the in-flight state of logical transfers, shared by the
+ * tracepoint and the kprobe programs.
+ *
+ * One logical transfer is the outermost transfer of a task in one context
+ * (task, softirq, hard IRQ, NMI). Its inner levels (a mux channel's
+ * parents, SMBus emulated over I2C, an SMBus callback falling back to
+ * emulation) are accepted as such only when their adapter is the leaf's own
+ * or one of its ancestors; they add themselves to the record's adapter path
+ * and take the outermost level's verdict (the enforce program returns it at
+ * every level). A transfer nested but not on the leaf's path is decided and
+ * reported on its own.
+ *
+ * State is keyed by task, with one slot per context: a sleeping transfer
+ * may migrate, and an interrupt that makes its own transfer while a task's
+ * is open is a transfer of its own. Contexts of one task nest strictly (all
+ * run on the task's CPU), so the innermost open slot is the one an end
+ * event belongs to: end events need no preempt count.
+ */
+#ifndef IAG_STATE_BPF_H
+#define IAG_STATE_BPF_H
+
+#define IAG_N_CTX	4
+/* A record pending longer than this lost its end (attached mid-transfer). */
+#define STALE_NS	(10ULL * 1000 * 1000 * 1000)
+/* Parent links walked to find an adapter's ancestors. */
+#define ANCESTOR_HOPS	8
+
+struct level {
+	__u32 depth;		/* transfer levels open in this context */
+	__u32 pending;		/* ev is the outermost level's record */
+	__u32 refuse_mask;	/* bit d-1: the hook refuses at depth d */
+	__u32 pad;
+	__u64 leaf;		/* struct i2c_adapter * of the innermost accepted level */
+	struct iag_event ev;
+};
+
+struct task_flight {
+	struct level ctx[IAG_N_CTX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct iag_allow_key);
+	__type(value, struct iag_allow_val);
+} allow_inner SEC(".maps");
+
+/* The allowlist: slot IAG_ALLOW_SLOT holds the current hash map. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, typeof(allow_inner));
+} allow SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IAG_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);		/* task_struct address */
+	__type(value, struct task_flight);
+} flights SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);	/* resized by userspace */
+} events SEC(".maps");
+
+/* What is pinned: written by userspace, never read here (bpftool shows it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iag_pin_info);
+} info SEC(".maps");
+
+/* The value a task's first transfer starts from. */
+static struct task_flight zero_flight;
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct task_flight *flight_of_current(bool create)
+{
+	__u64 task = bpf_get_current_task();
+	struct task_flight *f = bpf_map_lookup_elem(&flights, &task);
+
+	if (f || !create)
+		return f;
+	bpf_map_update_elem(&flights, &task, &zero_flight, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&flights, &task);
+}
+
+/* The innermost context of the current task with a transfer open. */
+static __always_inline struct level *open_level(void)
+{
+	struct task_flight *f = flight_of_current(false);
+	int i;
+
+	if (!f)
+		return NULL;
+	for (i = IAG_N_CTX - 1; i >= 0; i--)
+		if (f->ctx[i].depth)
+			return &f->ctx[i];
+	return NULL;
+}
+
+/* Allowlist: the client's key, then the adapter-wide key. */
+static __always_inline __u32 lookup_rule(int adapter, __u16 addr)
+{
+	struct iag_allow_key key = { .adapter = adapter, .addr = addr };
+	__u32 slot = IAG_ALLOW_SLOT;
+	struct iag_allow_val *val;
+	void *set;
+
+	set = bpf_map_lookup_elem(&allow, &slot);
+	if (!set)
+		return IAG_NO_RULE;
+	val = bpf_map_lookup_elem(set, &key);
+	if (!val) {
+		key.addr = IAG_ADDR_ANY;
+		val = bpf_map_lookup_elem(set, &key);
+	}
+	return val ? val->rule_id : IAG_NO_RULE;
+}
+
+/* Fill the parts common to every record; leaves transfer details zero. */
+static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
+				  __u16 addr, __u32 state, __u32 pc, __u8 irqs)
+{
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->abi_version = IAG_ABI_VERSION;
+	ev->kind = kind;
+	ev->callback = IAG_CB_UNKNOWN;
+	ev->system_state = state < IAG_STATE_MAX ? state : IAG_STATE_MAX;
+	ev->ts_ns = bpf_ktime_get_boot_ns();
+	ev->adapter = adapter;
+	ev->addr = addr;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	ev->preempt_count = pc;
+	ev->irqs_disabled = irqs;
+	ev->path_len = 1;
+	ev->adapter_path[0] = adapter;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+/* Verdict from the allowlist; violations get the kernel stack. */
+static __always_inline void decide(void *ctx, struct iag_event *ev)
+{
+	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
+	long n;
+
+	ev->rule_id = lookup_rule(ev->adapter, ev->addr);
+	if (ev->kind == IAG_KIND_ATOMIC_CONTEXT_XFER || ev->rule_id == IAG_NO_RULE)
+		ev->verdict = IAG_VERDICT_VIOLATION;
+	else
+		ev->verdict = IAG_VERDICT_ALLOWED;
+	if (ev->verdict != IAG_VERDICT_VIOLATION)
+		return;
+	if (size > sizeof(ev->stack))
+		size = sizeof(ev->stack);
+	if (!size)
+		return;
+	n = bpf_get_stack(ctx, ev->stack, size, 0);
+	if (n > 0)
+		ev->stack_len = n / sizeof(__u64);
+}
+
+/* Count and, unless it is an allowed one nobody asked for, emit. */
+static __always_inline void finish(struct iag_event *ev)
+{
+	count(IAG_CNT_SEEN);
+	if (ev->kind != IAG_KIND_LOCK_BUSY && ev->kind != IAG_KIND_NO_ATOMIC_HANDLER) {
+		if (ev->verdict == IAG_VERDICT_ALLOWED)
+			count(IAG_CNT_ALLOWED);
+		else if (ev->verdict == IAG_VERDICT_DENIED)
+			count(IAG_CNT_DENIED);
+		else
+			count(IAG_CNT_VIOLATIONS);
+	}
+	if (ev->verdict == IAG_VERDICT_ALLOWED && !report_all)
+		return;
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
+		count(IAG_CNT_DROPPED);
+}
+
+/* Is @adap the adapter @leaf or one of its ancestors (through mux clients)? */
+static __always_inline bool on_leaf_path(__u64 leaf, struct i2c_adapter *adap)
+{
+	struct i2c_adapter *l = (void *)leaf;
+	struct device *want = &adap->dev, *p;
+	int i;
+
+	if (!leaf || leaf == (__u64)adap)
+		return true;
+	p = BPF_CORE_READ(l, dev.parent);
+	for (i = 0; i < ANCESTOR_HOPS && p; i++) {
+		if (p == want)
+			return true;
+		p = BPF_CORE_READ(p, parent);
+	}
+	return false;
+}
+
+/* Refuse at depth @depth (1-based) or not. */
+static __always_inline void set_refuse(struct level *lv, __u32 depth, bool refuse)
+{
+	__u32 bit = 1U << ((depth - 1) & 31);
+
+	if (refuse)
+		lv->refuse_mask |= bit;
+	else
+		lv->refuse_mask &= ~bit;
+}
+
+/*
+ * An inner level of the pending transfer (lv->depth already counts it):
+ * note its adapter once and give it the outermost level's verdict.
+ */
+static __always_inline void nested_on_path(struct level *lv, struct i2c_adapter *adap)
+{
+	__u32 len = lv->ev.path_len;
+	int nr = BPF_CORE_READ(adap, nr);
+
+	count(IAG_CNT_NESTED);
+	set_refuse(lv, lv->depth, lv->refuse_mask & 1);
+	lv->leaf = (__u64)adap;
+	if (!lv->pending || len == 0 || len >= IAG_MAX_PATH)
+		return;
+	if (lv->ev.adapter_path[(len - 1) & (IAG_MAX_PATH - 1)] == nr)
+		return;
+	lv->ev.adapter_path[len & (IAG_MAX_PATH - 1)] = nr;
+	lv->ev.path_len = len + 1;
+}
+
+/* End of a transfer level; the outermost one submits the record. */
+static __always_inline void pop(struct level *lv, int ret)
+{
+	if (!lv->depth)
+		return;		/* attached in the middle of a transfer */
+	lv->depth--;
+	if (lv->depth || !lv->pending)
+		return;
+	lv->pending = 0;
+	lv->refuse_mask = 0;
+	lv->leaf = 0;
+	lv->ev.ret = ret;
+	finish(&lv->ev);
+}
+
+/* The enforce decision at the hook: the level's own bit, else the allowlist. */
+static __always_inline int refuse_errno(struct i2c_adapter *adap, __u16 addr)
+{
+	struct level *lv = open_level();
+
+	if (lv && lv->depth)
+		return lv->refuse_mask & (1U << ((lv->depth - 1) & 31)) ? -EPERM : 0;
+	return lookup_rule(BPF_CORE_READ(adap, nr), addr) == IAG_NO_RULE ? -EPERM : 0;
+}
+
+#endif /* IAG_STATE_BPF_H */
