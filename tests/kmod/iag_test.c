@@ -34,8 +34,11 @@
  *   a platform device "iag-reboot" consuming the channel 1 client through a
  *   device link.
  * With noatomic_adapter=1 it registers "iag-test noatomic", an adapter with
- * a sleeping master_xfer only. /sys/kernel/debug/iag_test/topology prints
- * the numbers.
+ * a sleeping master_xfer only. With i2conly_adapter=1 it registers "iag-test
+ * i2conly", an I2C-only adapter like most SoC controllers (master_xfer and
+ * master_xfer_atomic, no SMBus callback: SMBus is emulated), holding one
+ * register file that every address reads and writes.
+ * /sys/kernel/debug/iag_test/topology prints the numbers.
  */
 #define pr_fmt(fmt) "iag_test: " fmt
 
@@ -66,6 +69,10 @@ MODULE_PARM_DESC(topology_adapter, "adapter to build the mux topology on (-1: no
 static bool noatomic_adapter;
 module_param(noatomic_adapter, bool, 0444);
 MODULE_PARM_DESC(noatomic_adapter, "register an adapter without atomic callbacks");
+
+static bool i2conly_adapter;
+module_param(i2conly_adapter, bool, 0444);
+MODULE_PARM_DESC(i2conly_adapter, "register an I2C-only adapter with an atomic master_xfer");
 
 struct iag_op {
 	char kind;
@@ -575,9 +582,38 @@ static const struct i2c_algorithm noatomic_algo = {
 	.functionality = noatomic_func,
 };
 
+/* The register file: a write sets the pointer, then stores; a read loads. */
+static struct i2c_adapter i2conly;
+static u8 i2conly_regs[256];
+
+static int i2conly_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	u8 ptr = 0;
+	int i, j;
+
+	for (i = 0; i < num; i++) {
+		for (j = 0; j < msgs[i].len; j++) {
+			if (msgs[i].flags & I2C_M_RD)
+				msgs[i].buf[j] = i2conly_regs[ptr++];
+			else if (j == 0)
+				ptr = msgs[i].buf[0];
+			else
+				i2conly_regs[ptr++] = msgs[i].buf[j];
+		}
+	}
+	return num;
+}
+
+static const struct i2c_algorithm i2conly_algo = {
+	.master_xfer = i2conly_xfer,
+	.master_xfer_atomic = i2conly_xfer,
+	.functionality = noatomic_func,
+};
+
 static int topology_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "noatomic=%d\n", noatomic_adapter ? noatomic.nr : -1);
+	seq_printf(m, "i2conly=%d\n", i2conly_adapter ? i2conly.nr : -1);
 	if (!muxc)
 		return 0;
 	seq_printf(m, "stub=%d\nmux=%s\nchan0=%d\nchan1=%d\n",
@@ -611,10 +647,18 @@ static int __init iag_test_init(void)
 		if (ret)
 			goto err_driver;
 	}
+	if (i2conly_adapter) {
+		i2conly.owner = THIS_MODULE;
+		i2conly.algo = &i2conly_algo;
+		strscpy(i2conly.name, "iag-test i2conly", sizeof(i2conly.name));
+		ret = i2c_add_adapter(&i2conly);
+		if (ret)
+			goto err_noatomic;
+	}
 	if (topology_adapter >= 0) {
 		ret = topology_create(topology_adapter);
 		if (ret)
-			goto err_noatomic;
+			goto err_i2conly;
 	}
 
 	hrtimer_init(&iag_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
@@ -642,6 +686,9 @@ err_syscore:
 	iag_syscore_unregister();
 	debugfs_remove_recursive(dbg_dir);
 	topology_destroy();
+err_i2conly:
+	if (i2conly_adapter)
+		i2c_del_adapter(&i2conly);
 err_noatomic:
 	if (noatomic_adapter)
 		i2c_del_adapter(&noatomic);
@@ -661,6 +708,8 @@ static void __exit iag_test_exit(void)
 	plan_release(&poweroff_plan);
 	mutex_unlock(&plan_lock);
 	topology_destroy();
+	if (i2conly_adapter)
+		i2c_del_adapter(&i2conly);
 	if (noatomic_adapter)
 		i2c_del_adapter(&noatomic);
 	i2c_del_driver(&iag_client_driver);

@@ -3,8 +3,10 @@
 # /sys/fs/bpf/i2c-atomic-guard (mode 0600) and enforcement outlives the
 # command: in a later pm_test=core suspend the unauthorized write gets
 # -EPERM and the allowed one lands. status lists the pins and says it is
-# enforcing; a second --pin is refused (exit 2); --unpin removes it all and
-# the same write then goes through.
+# enforcing; a second --pin replaces the set (an upgrade: the new programs
+# attach before the old links are unpinned), leaving one enforce program and
+# generation 2 in the info map; --unpin removes it all and the same write
+# then goes through.
 # timeout: 180
 . /lib/iag/lib.sh
 plan 12
@@ -29,7 +31,9 @@ check_eq "status lists the pins and says it is enforcing" 1 \
 $IAG enforce --policy /tmp/policy.yaml --pin >/tmp/pin2.out 2>&1
 rc=$?
 cat /tmp/pin2.out
-check_eq "a second --pin is refused (exit 2)" 2 "$rc"
+$IAG status --json >/tmp/status.json 2>&1
+check_eq "a second --pin replaces the set: exit 0, generation 2, one enforce program" \
+	"0 1 1" "$rc $(jcount /tmp/status.json '"generation":2') $(grep -o '"name":"enforce_check"' /tmp/status.json | wc -l)"
 echo "w $CH1 0x51 0x10 0x11; w $STUB 0x52 0x10 0x22" >/sys/kernel/debug/iag_test/suspend_plan
 dmesg_mark
 suspend_core
