@@ -53,7 +53,9 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__array(values, typeof(allow_inner));
-} allow SEC(".maps");
+} allow SEC(".maps") = {
+	.values = { [IAG_ALLOW_SLOT] = &allow_inner },	/* empty until userspace swaps */
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

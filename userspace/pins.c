@@ -50,18 +50,55 @@ static int inner_fd(int outer_fd)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * A new inner map the outer one accepts: the kernel compares type, sizes,
+ * flags and what the value's BTF holds (6.1 compares the timer offset, which
+ * a map with BTF and one without differ in), so the new set is made like the
+ * current one: same flags, same BTF.
+ */
+static int new_inner(int outer_fd, __u32 max)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int cur = inner_fd(outer_fd), btf_fd = -1, fd;
+
+	memset(&info, 0, sizeof(info));
+	if (cur >= 0 && !bpf_obj_get_info_by_fd(cur, &info, &len)) {
+		o.map_flags = info.map_flags;
+		if (info.btf_id) {
+			btf_fd = bpf_btf_get_fd_by_id(info.btf_id);
+			if (btf_fd >= 0) {
+				o.btf_fd = btf_fd;
+				o.btf_key_type_id = info.btf_key_type_id;
+				o.btf_value_type_id = info.btf_value_type_id;
+			}
+		}
+		if (max < info.max_entries)
+			max = info.max_entries;
+	}
+	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "iag_allow", sizeof(struct iag_allow_key),
+			    sizeof(struct iag_allow_val), max, &o);
+	if (fd < 0)
+		fd = -errno;
+	if (btf_fd >= 0)
+		close(btf_fd);
+	if (cur >= 0)
+		close(cur);
+	return fd;
+}
+
 int iag_allow_swap(int outer_fd, const struct iag_keyset *ks)
 {
 	size_t n = ks ? ks->n : 0, i;
 	__u32 slot = IAG_ALLOW_SLOT, max = n < ALLOW_MIN_ENTRIES ? ALLOW_MIN_ENTRIES : n;
 	int fd, err = 0;
 
-	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "iag_allow", sizeof(struct iag_allow_key),
-			    sizeof(struct iag_allow_val), max, NULL);
+	fd = new_inner(outer_fd, max);
 	if (fd < 0) {
-		err = -errno;
-		iag_err("allowlist: creating a map for %zu keys: %s", n, strerror(-err));
-		return err;
+		iag_err("allowlist: creating a map for %zu keys: %s: the old set stays", n,
+			strerror(-fd));
+		return fd;
 	}
 	for (i = 0; i < n; i++) {
 		struct iag_allow_key k = {

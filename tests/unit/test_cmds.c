@@ -331,16 +331,15 @@ static void test_policy_load_refusals(void **state)
 }
 
 /* An allowlist as the BPF object makes it: a one-slot array of hash maps. */
-static int make_allow(const char *dir, __u32 inner_flags, int *inner)
+static int make_allow(const char *dir, __u32 value_size, int *inner)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, io, .map_flags = inner_flags);
 	LIBBPF_OPTS(bpf_map_create_opts, oo);
 	char pin[400];
 	__u32 slot = IAG_ALLOW_SLOT;
 	int outer;
 
 	*inner = bpf_map_create(BPF_MAP_TYPE_HASH, "allow_inner", sizeof(struct iag_allow_key),
-				sizeof(struct iag_allow_val), 64, &io);
+				value_size, 64, NULL);
 	if (*inner < 0)
 		return -1;
 	oo.inner_map_fd = *inner;
@@ -390,7 +389,7 @@ static void test_policy_load_pinned(void **state)
 	if (mount("bpf", dir, "bpf", 0, NULL))
 		skip();
 	chmod(dir, 0700);
-	outer = make_allow(dir, 0, &inner);
+	outer = make_allow(dir, sizeof(struct iag_allow_val), &inner);
 	if (outer < 0) {
 		umount(dir);
 		skip();
@@ -456,16 +455,22 @@ static void test_policy_load_pinned(void **state)
 	close(outer);
 	close(inner);
 
-	/* a swap the kernel refuses (an incompatible set): the old set stays whole */
+	/*
+	 * a swap the kernel refuses (the outer map takes only sets of another
+	 * value size, as a foreign pin would): the old set stays, whole
+	 */
 	snprintf(sub, sizeof(sub), "%s/odd", dir);
 	fx_mkdirs(sub);
 	chmod(sub, 0700);
-	outer = make_allow(sub, BPF_F_NO_PREALLOC, &inner);
+	outer = make_allow(sub, 8, &inner);
 	assert_true(outer >= 0);
 	k.adapter = 5;
 	k.addr = 0x55;
-	v.rule_id = 0;
-	assert_int_equal(bpf_map_update_elem(inner, &k, &v, BPF_ANY), 0);
+	{
+		__u64 big = 3;
+
+		assert_int_equal(bpf_map_update_elem(inner, &k, &big, BPF_ANY), 0);
+	}
 	setenv("IAG_PIN_DIR", sub, 1);
 	assert_int_equal(run(do_policy, &out, "policy", "load", p1, "--sysfs-root",
 			     fixture_sysfs(), NULL), 4);
@@ -473,7 +478,12 @@ static void test_policy_load_pinned(void **state)
 	free(out);
 	set = current_set(outer);
 	assert_int_equal(count_keys(set), 1);
-	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
+	{
+		__u64 big = 0;
+
+		assert_int_equal(bpf_map_lookup_elem(set, &k, &big), 0);
+		assert_int_equal(big, 3);
+	}
 	close(set);
 	unsetenv("IAG_PIN_DIR");
 	close(outer);
