@@ -81,6 +81,7 @@ int do_audit(int argc, char **argv)
 	bool fail_on_violation = false, journal = false;
 	int c, rc = IAG_EXIT_OK;
 
+	iag_live_catch_signals();
 	iag_session_opts_default(&so);
 	while ((c = getopt_long(argc, argv, "p:d:ajo:m:h", opts, NULL)) != -1) {
 		switch (c) {

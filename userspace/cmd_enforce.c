@@ -127,6 +127,7 @@ int do_enforce(int argc, char **argv)
 	long duration = -1;
 	int c, rc;
 
+	iag_live_catch_signals();
 	iag_session_opts_default(&so);
 	so.enforce = true;
 	so.mode = IAG_MODE_TRACEPOINT;

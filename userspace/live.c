@@ -397,18 +397,37 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-int iag_live_run(struct iag_live *l, struct iag_session *s, const char *cmd,
-		 long duration_s, const struct iag_policy *pol,
-		 struct iag_keyset *ks)
+/*
+ * Catch SIGINT and SIGTERM from the very start of the command: a command
+ * started in the background by a script begins with SIGINT ignored, and a
+ * signal that arrived while the programs were still loading was lost: the
+ * command then ran until killed (seen with the benchmark). Caught here, it
+ * stops the live loop as soon as that starts.
+ */
+void iag_live_catch_signals(void)
 {
 	struct sigaction sa;
-	int rc, r;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
 
+bool iag_live_stopping(void)
+{
+	return stop_signal != 0;
+}
+
+int iag_live_run(struct iag_live *l, struct iag_session *s, const char *cmd,
+		 long duration_s, const struct iag_policy *pol,
+		 struct iag_keyset *ks)
+{
+	int rc, r;
+
+	iag_live_catch_signals();
+	if (stop_signal)
+		iag_info("%s: signal %d during start-up: stopping", cmd, stop_signal);
 	rc = iag_live_loop(l, s, cmd, duration_s, &stop_signal, pol, ks);
 	r = iag_live_summary(l, s);
 	return rc ? rc : r;

@@ -66,6 +66,14 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s);
 int iag_live_run(struct iag_live *l, struct iag_session *s, const char *cmd,
 		 long duration_s, const struct iag_policy *pol,
 		 struct iag_keyset *ks);
+/*
+ * Catch SIGINT and SIGTERM now (call first thing in a command that will
+ * reach iag_live_run()): one that arrives during start-up then stops the
+ * live loop at once instead of being lost.
+ */
+void iag_live_catch_signals(void);
+/* A stop signal was caught. */
+bool iag_live_stopping(void);
 /* Any violation or denial seen (records or kernel counters)? */
 bool iag_live_bad(struct iag_live *l, struct iag_session *s);
 void iag_live_fini(struct iag_live *l);

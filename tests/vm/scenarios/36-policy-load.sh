@@ -5,10 +5,11 @@
 # allowing the root client 0x52 instead: in the next pm_test=core suspend the
 # root write lands and the channel 1 write gets -EPERM. `policy show` names
 # the devices; `policy unload` empties the map (both refused); an insecure
-# policy file is refused (exit 2) and nothing pinned is exit 3.
+# policy file is refused (exit 2), so is a 'mode: audit' one unless
+# --override-mode, and nothing pinned is exit 3.
 # timeout: 240
 . /lib/iag/lib.sh
-plan 14
+plan 16
 
 topology_setup || { not_ok "topology"; exit 1; }
 $IAG policy show >/tmp/show0.out 2>&1
@@ -28,11 +29,20 @@ cat /tmp/load0.out
 check_eq "a world-writable policy is refused (exit 2)" 2 "$rc"
 check_eq "... saying why" 1 "$(grep -c 'writable by other users' /tmp/load0.out)"
 chmod 600 /tmp/b.yaml
+sed 's/^mode: enforce/mode: audit/' /tmp/b.yaml >/tmp/b-audit.yaml
+chmod 600 /tmp/b-audit.yaml
+$IAG policy load /tmp/b-audit.yaml >/tmp/load-audit.out 2>&1
+rc=$?
+cat /tmp/load-audit.out
+check_eq "a 'mode: audit' policy is not enforced: exit 2, saying why" "2 1" \
+	"$rc $(grep -c "says 'mode: audit'" /tmp/load-audit.out)"
+$IAG enforce --policy /tmp/b-audit.yaml --duration 1 >/tmp/enf-audit.out 2>&1
+check_eq "enforce of a 'mode: audit' policy: exit 2" 2 "$?"
 $IAG policy load /tmp/b.yaml >/tmp/load1.out 2>&1
 rc=$?
 cat /tmp/load1.out
 check_eq "policy load B exits 0" 0 "$rc"
-check_eq "... and replaced A's keys" 1 "$(grep -c 'loaded 1 keys .* (3 stale keys removed)' /tmp/load1.out)"
+check_eq "... and replaced A's keys as a whole" 1 "$(grep -c '1 keys from /tmp/b.yaml now in .* (replaced as a whole)' /tmp/load1.out)"
 $IAG policy show >/tmp/show2.out 2>&1
 cat /tmp/show2.out
 check_eq "policy show: one key, the root chip" 1 "$(grep -c "^i2c-$STUB *0x52 .*$C_ROOT" /tmp/show2.out)"
