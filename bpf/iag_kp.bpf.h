@@ -68,11 +68,9 @@ static __always_inline __u8 kp_callback(struct i2c_adapter *adap, bool smbus, __
 	return IAG_CB_NONE;
 }
 
-static __always_inline struct level *kp_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
-					     bool smbus)
+static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *adap, __u16 addr,
+						bool smbus, bool irqs_off, __u32 pc)
 {
-	bool irqs_off = kp_take_irqs_off();
-	__u32 pc = caller_preempt_count(fentry_preempt_offset());
 	__u32 cx = context_of(pc), state;
 	struct task_flight *f = flight_of_current(false);
 	struct level *lv;
@@ -100,6 +98,15 @@ static __always_inline struct level *kp_push(void *ctx, struct i2c_adapter *adap
 	if (lv)
 		lv->ev.callback = kp_callback(adap, smbus, kind);
 	return lv;
+}
+
+static __always_inline struct level *kp_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
+					     bool smbus)
+{
+	bool irqs_off = kp_take_irqs_off();
+
+	return kp_push_as(ctx, adap, addr, smbus, irqs_off,
+			  caller_preempt_count(fentry_preempt_offset()));
 }
 
 SEC("fentry/__i2c_transfer")
@@ -144,6 +151,54 @@ int BPF_PROG(kp_xfer_ret, struct i2c_adapter *adap, struct i2c_msg *msgs, int nu
 SEC("fexit/__i2c_smbus_xfer")
 int BPF_PROG(kp_smbus_xfer_ret, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
 	     char read_write, __u8 command, int protocol, void *data, int ret)
+{
+	end_level(ret);
+	return 0;
+}
+
+/*
+ * Kernels whose BPF trampolines take at most six arguments (x86 before
+ * 6.5) cannot fentry/fexit __i2c_smbus_xfer() (seven): there a kprobe and a
+ * kretprobe watch it instead. What the kprobe path adds to the preempt
+ * count is measured by userspace before they are attached: the same pair of
+ * probes on a system call it makes with a count of zero (kp_calib*).
+ */
+__u32 kp_probe_offset;		/* set by userspace from the calibration */
+__u32 kp_calib_tgid;		/* the calibrating process */
+__u32 kp_calib_pc = ~0U;	/* what the calibration probe saw */
+
+SEC("kprobe")
+int BPF_KPROBE(kp_calib)
+{
+	if (bpf_get_current_pid_tgid() >> 32 == kp_calib_tgid)
+		kp_calib_pc = raw_preempt_count();
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(kp_calib_ret)
+{
+	return 0;
+}
+
+SEC("kprobe/__i2c_smbus_xfer")
+int BPF_KPROBE(kps_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
+	       char read_write, __u8 command)
+{
+	__u32 pc = raw_preempt_count(), low = pc & 0xff;
+	struct level *lv;
+
+	pc = low >= kp_probe_offset ? pc - kp_probe_offset : pc & ~0xffU;
+	lv = kp_push_as(ctx, adap, addr, true, regs_irqs_off(ctx), pc);
+	if (!lv)
+		return 0;
+	set_smbus(&lv->ev, flags, read_write, command, (int)regs_arg6(ctx));
+	decide_level(ctx, lv);
+	return 0;
+}
+
+SEC("kretprobe/__i2c_smbus_xfer")
+int BPF_KRETPROBE(kps_smbus_xfer_ret, int ret)
 {
 	end_level(ret);
 	return 0;

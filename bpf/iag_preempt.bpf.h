@@ -119,6 +119,16 @@ static __always_inline bool regs_irqs_off(struct pt_regs *regs)
 #endif
 }
 
+/* The sixth argument of a kprobed function (bpf_tracing.h stops at five). */
+static __always_inline unsigned long regs_arg6(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return regs->r9;
+#elif defined(__TARGET_ARCH_arm64)
+	return regs->user_regs.regs[5];
+#endif
+}
+
 /* Atomic context: any count (without PREEMPT_COUNT only IRQ nesting is counted). */
 static __always_inline bool atomic_context(__u32 pc, bool irqs_off)
 {

@@ -120,10 +120,15 @@ static __always_inline struct level *open_level(void)
 	return NULL;
 }
 
-/* Allowlist: the client's key, then the adapter-wide key. */
-static __always_inline __u32 lookup_rule(int adapter, __u16 addr)
+/*
+ * Allowlist: the client's key (a 10-bit address is its own key), then the
+ * adapter-wide key.
+ */
+static __always_inline __u32 lookup_rule(int adapter, __u16 addr, __u16 flags)
 {
-	struct iag_allow_key key = { .adapter = adapter, .addr = addr };
+	struct iag_allow_key key = {
+		.adapter = adapter, .addr = addr, .flags = flags & IAG_KEY_TEN,
+	};
 	__u32 slot = IAG_ALLOW_SLOT;
 	struct iag_allow_val *val;
 	void *set;
@@ -134,6 +139,7 @@ static __always_inline __u32 lookup_rule(int adapter, __u16 addr)
 	val = bpf_map_lookup_elem(set, &key);
 	if (!val) {
 		key.addr = IAG_ADDR_ANY;
+		key.flags = 0;
 		val = bpf_map_lookup_elem(set, &key);
 	}
 	return val ? val->rule_id : IAG_NO_RULE;
@@ -165,7 +171,7 @@ static __always_inline void decide(void *ctx, struct iag_event *ev)
 	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
 	long n;
 
-	ev->rule_id = lookup_rule(ev->adapter, ev->addr);
+	ev->rule_id = lookup_rule(ev->adapter, ev->addr, ev->flags);
 	if (ev->kind == IAG_KIND_ATOMIC_CONTEXT_XFER || ev->rule_id == IAG_NO_RULE)
 		ev->verdict = IAG_VERDICT_VIOLATION;
 	else
@@ -270,7 +276,8 @@ static __always_inline int refuse_errno(struct i2c_adapter *adap, __u16 addr)
 
 	if (lv && lv->depth)
 		return lv->refuse_mask & (1U << ((lv->depth - 1) & 31)) ? -EPERM : 0;
-	return lookup_rule(BPF_CORE_READ(adap, nr), addr) == IAG_NO_RULE ? -EPERM : 0;
+	/* No transfer seen open (attached mid-way): the 7-bit key, the only one known. */
+	return lookup_rule(BPF_CORE_READ(adap, nr), addr, 0) == IAG_NO_RULE ? -EPERM : 0;
 }
 
 #endif /* IAG_STATE_BPF_H */

@@ -101,11 +101,14 @@ struct iag_event {
 	char comm[IAG_COMM_LEN];
 };
 
+/* key.flags: the kernel's I2C_M_TEN (message flags) == I2C_CLIENT_TEN (SMBus flags). */
+#define IAG_KEY_TEN		0x0010
+
 /* Allowlist hash map key: one client address, or IAG_ADDR_ANY. */
 struct iag_allow_key {
 	__s32 adapter;
 	__u16 addr;
-	__u16 pad;		/* always 0 */
+	__u16 flags;		/* IAG_KEY_TEN for a 10-bit address, else 0 */
 };
 
 struct iag_allow_val {

@@ -75,6 +75,7 @@ static const char *const our_progs[] = {
 	"kp_smbus_xfer", "kp_xfer_ret", "kp_smbus_xfer_ret", "kp_xfer_flags",
 	"kp_smbus_xfer_flags", "tp2_xfer", "tp2_smbus_xfer", "tp2_result",
 	"tp2_lock_busy", "tp2_no_handler", "tp2_ctx_xfer", "tp2_denied", "tp2_refused",
+	"kps_smbus_xfer", "kps_smbus_xfer_ret", "kp_calib", "kp_calib_ret",
 };
 
 /* Which modes the verifier takes on this kernel (loaded, not attached). */

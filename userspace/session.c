@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -141,7 +142,7 @@ static bool wanted(const struct bpf_program *prog, enum iag_mode mode, bool enfo
 		}
 		return true;
 	}
-	if (has_prefix(prog, "kp_"))
+	if (has_prefix(prog, "kp_") || has_prefix(prog, "kps_"))
 		return mode == IAG_MODE_KPROBE;
 	return enforce;		/* enforce_check */
 }
@@ -198,6 +199,78 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	return err;
 }
 
+/* __i2c_smbus_xfer() watched by kprobes: attached by attach_smbus_kprobes(). */
+static bool is_smbus_kprobe(const struct bpf_program *p)
+{
+	return has_prefix(p, "kps_") || has_prefix(p, "kp_calib");
+}
+
+/* The fentry trio on __i2c_smbus_xfer(), replaced by the kprobes where needed. */
+static bool is_smbus_fentry(const struct bpf_program *p)
+{
+	const char *n = bpf_program__name(p);
+
+	return !strcmp(n, "kp_smbus_xfer") || !strcmp(n, "kp_smbus_xfer_ret") ||
+	       !strcmp(n, "kp_smbus_xfer_flags");
+}
+
+/*
+ * What a kprobe and kretprobe pair adds to the preempt count: measured on a
+ * system call this process makes with a count of zero. 0 or -errno.
+ */
+static int calibrate_kprobe(struct iag_session *s)
+{
+	static const char *const fns[] = {
+		"__x64_sys_getppid", "__arm64_sys_getppid", "__se_sys_getppid", "sys_getppid",
+	};
+	struct bpf_link *in = NULL, *out = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(fns) / sizeof(fns[0]) && !in; i++) {
+		out = bpf_program__attach_kprobe(s->skel->progs.kp_calib_ret, true, fns[i]);
+		in = out ? bpf_program__attach_kprobe(s->skel->progs.kp_calib, false, fns[i]) : NULL;
+		if (!in) {
+			bpf_link__destroy(out);
+			out = NULL;
+		}
+	}
+	if (!in)
+		return -ENOENT;
+	s->skel->bss->kp_calib_tgid = getpid();
+	s->skel->data->kp_calib_pc = ~0U;
+	syscall(SYS_getppid);
+	bpf_link__destroy(in);
+	bpf_link__destroy(out);
+	if (s->skel->data->kp_calib_pc == ~0U)
+		return -ENODATA;
+	s->skel->bss->kp_probe_offset = s->skel->data->kp_calib_pc & 0xff;
+	if (iag_verbose)
+		iag_info("kprobe path adds %u to the preempt count (calibrated)",
+			 s->skel->bss->kp_probe_offset);
+	return 0;
+}
+
+/* This kernel's trampolines take at most six arguments: kprobes instead. */
+static int attach_smbus_kprobes(struct iag_session *s)
+{
+	int err = calibrate_kprobe(s);
+
+	if (err) {
+		iag_err("__i2c_smbus_xfer() can be watched only by kprobes here, and calibrating them failed: %s",
+			strerror(-err));
+		return err;
+	}
+	s->skel->links.kps_smbus_xfer_ret = bpf_program__attach(s->skel->progs.kps_smbus_xfer_ret);
+	if (s->skel->links.kps_smbus_xfer_ret)
+		s->skel->links.kps_smbus_xfer = bpf_program__attach(s->skel->progs.kps_smbus_xfer);
+	if (!s->skel->links.kps_smbus_xfer) {
+		err = -errno;
+		iag_err("attaching the kprobes on __i2c_smbus_xfer failed: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 /*
  * Ends of transfers first, then the starts: a transfer that begins while we
  * attach must not push a depth that nothing pops.
@@ -205,21 +278,28 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 static int session_attach(struct iag_session *s)
 {
 	unsigned int n = s->skel->skeleton->prog_cnt, i;
+	bool smbus_by_kprobe = false;
 
 	for (i = 0; i < 2 * n; i++) {
 		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i % n];
 		int err;
 
-		if (!bpf_program__autoload(*ps->prog) || (i < n) != is_end_prog(*ps->prog))
+		if (!bpf_program__autoload(*ps->prog) || (i < n) != is_end_prog(*ps->prog) ||
+		    is_smbus_kprobe(*ps->prog) || (smbus_by_kprobe && is_smbus_fentry(*ps->prog)))
 			continue;
 		*ps->link = bpf_program__attach(*ps->prog);
 		if (!*ps->link) {
 			err = -errno;
+			/* -ENOTSUPP: more arguments than this kernel's trampolines take. */
+			if (err == -524 && is_smbus_fentry(*ps->prog)) {
+				smbus_by_kprobe = true;
+				continue;
+			}
 			iag_err("attaching %s failed: %s", ps->name, strerror(-err));
 			return err;
 		}
 	}
-	return 0;
+	return smbus_by_kprobe ? attach_smbus_kprobes(s) : 0;
 }
 
 /* Why the kernel cannot run a session of @opts, or NULL; *mode is picked. */
