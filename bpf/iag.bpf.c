@@ -85,15 +85,13 @@ static __always_inline void foreign(void *ctx, struct level *lv, struct i2c_adap
 }
 
 /*
- * Start a transfer level in context @cx. Returns the level when it begins
+ * Start a transfer level on @lv. Returns the level when it begins
  * a logical transfer (ev begun: fill it, then decide_level()), else NULL.
  */
-static __always_inline struct level *push(void *ctx, struct task_flight *f, __u32 cx,
+static __always_inline struct level *push(void *ctx, struct level *lv,
 					  struct i2c_adapter *adap, __u16 addr, __u8 kind,
 					  __u32 state, __u32 pc, __u8 irqs)
 {
-	struct level *lv = &f->ctx[cx & (IAG_N_CTX - 1)];
-
 	if (lv->depth && bpf_ktime_get_boot_ns() - lv->ev.ts_ns > STALE_NS)
 		lv->depth = lv->pending = 0;
 	if (lv->depth) {
@@ -115,17 +113,25 @@ static __always_inline struct level *push(void *ctx, struct task_flight *f, __u3
 /* The level a single event of context @cx falls in, if a transfer is open there. */
 static __always_inline bool inside_open(__u32 cx)
 {
-	struct task_flight *f = flight_of_current(false);
+	struct level *lv = level_of(cx, false);
 
-	return f && f->ctx[cx & (IAG_N_CTX - 1)].depth;
+	return lv && lv->depth;
 }
 
+/* The end of a level; a task's state goes when its logical transfer ends. */
 static __always_inline void end_level(int ret)
 {
-	struct level *lv = open_level();
+	__u64 task;
+	__u32 cx;
+	struct level *lv = open_level(&cx);
 
-	if (lv)
-		pop(lv, ret);
+	if (!lv)
+		return;
+	pop(lv, ret);
+	if (!cx && !lv->depth) {
+		task = bpf_get_current_task();
+		bpf_map_delete_elem(&task_levels, &task);
+	}
 }
 
 static __always_inline void set_cb(struct iag_event *ev, int cb)
@@ -171,8 +177,8 @@ static __always_inline void single(void *ctx, __u8 kind, struct i2c_adapter *ada
 static __always_inline void denied(void *ctx, struct i2c_adapter *adap, __u16 addr, int err,
 				   __u32 state, __u32 pc, __u8 irqs)
 {
-	struct level *lv = open_level();
-	__u32 zero = 0;
+	__u32 zero = 0, cx;
+	struct level *lv = open_level(&cx);
 	struct iag_event *ev;
 
 	if (lv && lv->pending) {

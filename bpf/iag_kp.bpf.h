@@ -72,14 +72,12 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 						bool smbus, bool irqs_off, __u32 pc)
 {
 	__u32 cx = context_of(pc), state;
-	struct task_flight *f = flight_of_current(false);
-	struct level *lv;
+	struct level *lv = level_of(cx, false);
 	__u8 kind;
 
-	if (f && f->ctx[cx & (IAG_N_CTX - 1)].depth) {
+	if (lv && lv->depth) {
 		/* An inner level: decided with the outermost one, if on its path. */
-		kind = f->ctx[cx & (IAG_N_CTX - 1)].ev.kind;
-		push(ctx, f, cx, adap, addr, kind, read_system_state(), pc, irqs_off);
+		push(ctx, lv, adap, addr, lv->ev.kind, read_system_state(), pc, irqs_off);
 		return NULL;
 	}
 	if (!atomic_context(pc, irqs_off))
@@ -91,10 +89,10 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 		kind = IAG_KIND_ATOMIC_CONTEXT_XFER;
 	else
 		return NULL;	/* the core does not see atomic mode here */
-	f = flight_of_current(true);
-	if (!f)
+	lv = level_of(cx, true);
+	if (!lv)
 		return NULL;
-	lv = push(ctx, f, cx, adap, addr, kind, state, pc, irqs_off);
+	lv = push(ctx, lv, adap, addr, kind, state, pc, irqs_off);
 	if (lv)
 		lv->ev.callback = kp_callback(adap, smbus, kind);
 	return lv;

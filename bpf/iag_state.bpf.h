@@ -12,11 +12,11 @@
  * every level). A transfer nested but not on the leaf's path is decided and
  * reported on its own.
  *
- * State is keyed by task, with one slot per context: a sleeping transfer
- * may migrate, and an interrupt that makes its own transfer while a task's
- * is open is a transfer of its own. Contexts of one task nest strictly (all
- * run on the task's CPU), so the innermost open slot is the one an end
- * event belongs to: end events need no preempt count.
+ * Task-context state is keyed by task (a sleeping transfer may migrate);
+ * interrupt contexts have per-CPU slots (they run to completion where they
+ * started), so an interrupt's transfer while a task's is open is a transfer
+ * of its own. An open interrupt slot on this CPU is always the innermost,
+ * so end events need no preempt count to find their level.
  */
 #ifndef IAG_STATE_BPF_H
 #define IAG_STATE_BPF_H
@@ -36,13 +36,11 @@ struct level {
 	struct iag_event ev;
 };
 
-struct task_flight {
-	struct level ctx[IAG_N_CTX];
-};
 
+/* The empty set the slot starts with; userspace sizes each new set to fit. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 64);
 	__type(key, struct iag_allow_key);
 	__type(value, struct iag_allow_val);
 } allow_inner SEC(".maps");
@@ -64,12 +62,21 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* Task context: a transfer may sleep and migrate, so keyed by task. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(max_entries, 1024);	/* tasks in a transfer at one time */
 	__type(key, __u64);		/* task_struct address */
-	__type(value, struct task_flight);
-} flights SEC(".maps");
+	__type(value, struct level);
+} task_levels SEC(".maps");
+
+/* Interrupt contexts (softirq, hard IRQ, NMI) run to completion on their CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, IAG_N_CTX);
+	__type(key, __u32);
+	__type(value, struct level);
+} irq_levels SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -85,7 +92,7 @@ struct {
 } info SEC(".maps");
 
 /* The value a task's first transfer starts from. */
-static struct task_flight zero_flight;
+static struct level zero_level;
 
 static __always_inline void count(__u32 idx)
 {
@@ -95,29 +102,46 @@ static __always_inline void count(__u32 idx)
 		*v += 1;
 }
 
-static __always_inline struct task_flight *flight_of_current(bool create)
+/* The level of context @cx (context_of()) of the current task or CPU. */
+static __always_inline struct level *level_of(__u32 cx, bool create)
 {
 	__u64 task = bpf_get_current_task();
-	struct task_flight *f = bpf_map_lookup_elem(&flights, &task);
+	struct level *lv;
 
-	if (f || !create)
-		return f;
-	bpf_map_update_elem(&flights, &task, &zero_flight, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&flights, &task);
+	if (cx) {
+		cx &= IAG_N_CTX - 1;
+		return bpf_map_lookup_elem(&irq_levels, &cx);
+	}
+	lv = bpf_map_lookup_elem(&task_levels, &task);
+	if (lv || !create)
+		return lv;
+	bpf_map_update_elem(&task_levels, &task, &zero_level, BPF_NOEXIST);
+	lv = bpf_map_lookup_elem(&task_levels, &task);
+	if (!lv)
+		count(IAG_CNT_DROPPED);	/* more tasks in transfers than slots: said */
+	return lv;
 }
 
-/* The innermost context of the current task with a transfer open. */
-static __always_inline struct level *open_level(void)
+/*
+ * The level an end event (or the hook) belongs to: an interrupt context
+ * open on this CPU is the innermost (it runs to completion before what it
+ * interrupted goes on), else the current task's. *cx says which.
+ */
+static __always_inline struct level *open_level(__u32 *cx)
 {
-	struct task_flight *f = flight_of_current(false);
-	int i;
+	struct level *lv;
+	__u32 i;
 
-	if (!f)
-		return NULL;
-	for (i = IAG_N_CTX - 1; i >= 0; i--)
-		if (f->ctx[i].depth)
-			return &f->ctx[i];
-	return NULL;
+	for (i = IAG_N_CTX - 1; i > 0; i--) {
+		lv = bpf_map_lookup_elem(&irq_levels, &i);
+		if (lv && lv->depth) {
+			*cx = i;
+			return lv;
+		}
+	}
+	*cx = 0;
+	lv = level_of(0, false);
+	return lv && lv->depth ? lv : NULL;
 }
 
 /*
@@ -272,7 +296,8 @@ static __always_inline void pop(struct level *lv, int ret)
 /* The enforce decision at the hook: the level's own bit, else the allowlist. */
 static __always_inline int refuse_errno(struct i2c_adapter *adap, __u16 addr)
 {
-	struct level *lv = open_level();
+	__u32 cx;
+	struct level *lv = open_level(&cx);
 
 	if (lv && lv->depth)
 		return lv->refuse_mask & (1U << ((lv->depth - 1) & 31)) ? -EPERM : 0;

@@ -22,14 +22,13 @@ static __always_inline __u8 irqs_from_count(__u32 pc, bool atomic_mode)
 static __always_inline struct level *tp_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
 					     __u16 flags, int cb)
 {
-	struct task_flight *f = flight_of_current(true);
 	__u32 pc = caller_preempt_count(tp_preempt_offset());
-	struct level *lv;
+	struct level *lv = level_of(context_of(pc), true);
 
-	if (!f)
+	if (!lv)
 		return NULL;
-	lv = push(ctx, f, context_of(pc), adap, addr, IAG_KIND_ATOMIC_XFER,
-		  read_system_state(), pc, irqs_from_count(pc, true));
+	lv = push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, read_system_state(), pc,
+		  irqs_from_count(pc, true));
 	if (lv) {
 		lv->ev.flags = flags;
 		set_cb(&lv->ev, cb);

@@ -17,13 +17,12 @@ static __always_inline __u32 tp2_pc(int preempt)
 static __always_inline struct level *tp2_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
 					      int state, bool irqs_off, int preempt)
 {
-	struct task_flight *f = flight_of_current(true);
 	__u32 pc = tp2_pc(preempt);
+	struct level *lv = level_of(context_of(pc), true);
 
-	if (!f)
+	if (!lv)
 		return NULL;
-	return push(ctx, f, context_of(pc), adap, addr, IAG_KIND_ATOMIC_XFER, state, pc,
-		    irqs_off);
+	return push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, state, pc, irqs_off);
 }
 
 SEC("tp_btf/i2c_atomic_xfer")

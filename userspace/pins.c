@@ -74,8 +74,6 @@ static int new_inner(int outer_fd, __u32 max)
 				o.btf_value_type_id = info.btf_value_type_id;
 			}
 		}
-		if (max < info.max_entries)
-			max = info.max_entries;
 	}
 	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "iag_allow", sizeof(struct iag_allow_key),
 			    sizeof(struct iag_allow_val), max, &o);
