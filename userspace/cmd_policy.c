@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* policy check, and the dispatch to load | unload | show (cmd_policy_pin.c) */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "cmd_policy_pin.h"
 #include "commands.h"
 #include "devmodel.h"
@@ -69,6 +69,8 @@ static const char *addr_str(unsigned int addr, char *buf, size_t len)
 {
 	if (addr == IAG_ADDR_ANY)
 		snprintf(buf, len, "any");
+	else if (iag_i2c_addr_is_ten(addr))
+		snprintf(buf, len, "0x%03x/10-bit", addr & IAG_I2C_ADDR_MASK);
 	else
 		snprintf(buf, len, "0x%02x", addr);
 	return buf;
@@ -76,11 +78,16 @@ static const char *addr_str(unsigned int addr, char *buf, size_t len)
 
 static json_t *key_json(const struct iag_key *k)
 {
-	return json_pack("{s:i, s:o, s:i, s:o, s:o}", "adapter", k->adapter,
-			 "addr", k->addr == IAG_ADDR_ANY ? json_string("any") :
-			 json_integer(k->addr), "rule", (int)k->rule_id,
-			 "device", iag_json_str(k->device),
-			 "why", iag_json_str(k->why));
+	json_t *o = json_pack("{s:i, s:o, s:i, s:o, s:o}", "adapter", k->adapter,
+			      "addr", k->addr == IAG_ADDR_ANY ? json_string("any") :
+			      json_integer(k->addr & IAG_I2C_ADDR_MASK),
+			      "rule", (int)k->rule_id,
+			      "device", iag_json_str(k->device),
+			      "why", iag_json_str(k->why));
+
+	if (o && k->addr != IAG_ADDR_ANY && iag_i2c_addr_is_ten(k->addr))
+		json_object_set_new(o, "ten_bit", json_true());
+	return o;
 }
 
 static void print_esc(const char *prefix, const char *s, const char *suffix)
@@ -91,162 +98,190 @@ static void print_esc(const char *prefix, const char *s, const char *suffix)
 	free(e);
 }
 
-static int cmd_check(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "sysfs-root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	bool json = iag_json, strict = false;
-	const char *root = "/sys", *file;
+struct check_run {
+	struct iag_cli cli;
+	bool strict;
+	const char *file;
 	struct iag_policy *pol;
 	struct iag_keyset ks;
-	struct iag_diag d;
-	int c, err, rc = IAG_EXIT_OK;
+	int rc;
+};
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jsr:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 's':
-			strict = true;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'h':
-			iag_policy_usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			iag_policy_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
+static json_t *rule_json(const struct iag_rule *r, const struct iag_rule_match *rm)
+{
+	json_t *ro = json_object(), *devs = json_array();
+
+	json_object_set_new(ro, "id", json_integer(r->id));
+	json_object_set_new(ro, "line", json_integer(r->line));
+	json_object_set_new(ro, "column", json_integer(r->col));
+	json_object_set_new(ro, "selector", json_string(iag_selector_name(r->sel)));
+	json_object_set_new(ro, "value", iag_json_str(r->value));
+	json_object_set_new(ro, "reason", iag_json_str(r->reason));
+	json_object_set_new(ro, "matched", json_boolean(rm->matched));
+	json_object_set_new(ro, "broad", json_boolean(rm->broad));
+	json_object_set_new(ro, "n_keys", json_integer((json_int_t)rm->n_keys));
+	for (size_t k = 0; k < rm->n_devices; k++)
+		json_array_append_new(devs, json_pack("{s:o, s:o}",
+			"sysfs", iag_json_str(rm->devices[k]),
+			"why", iag_json_str(rm->device_why[k])));
+	json_object_set_new(ro, "devices", devs);
+	return ro;
+}
+
+/*
+ * One line per (rule, key); "loaded" is false where an earlier rule already
+ * gives the same key (the map holds one rule id per key: the first rule's).
+ */
+static void rule_keys_json(const struct iag_keyset *ks,
+			   const struct iag_rule_match *rm, json_t *keys)
+{
+	for (size_t k = 0; k < rm->n_keys; k++) {
+		const struct iag_key *key = &rm->keys[k];
+		const struct iag_key *win = iag_keyset_lookup(ks, key->adapter, key->addr);
+		json_t *kj = key_json(key);
+
+		json_object_set_new(kj, "loaded", json_boolean(
+			win && win->addr == key->addr && win->rule_id == key->rule_id));
+		json_array_append_new(keys, kj);
 	}
-	if (optind != argc - 1) {
-		iag_err("policy check: give one FILE");
-		return IAG_EXIT_USAGE;
+}
+
+static void check_json(const struct check_run *c)
+{
+	json_t *o = json_object(), *rules = json_array(), *keys = json_array();
+	json_t *warn = json_array();
+
+	json_object_set_new(o, "file", iag_json_str(c->file));
+	json_object_set_new(o, "valid", json_boolean(c->rc == IAG_EXIT_OK));
+	json_object_set_new(o, "mode", json_string(iag_policy_mode_name(c->pol->mode)));
+	json_object_set_new(o, "sysfs_root", iag_json_str(c->cli.sysfs_root));
+	for (size_t i = 0; i < c->pol->n_rules; i++) {
+		json_array_append_new(rules, rule_json(&c->pol->rules[i], &c->ks.rules[i]));
+		rule_keys_json(&c->ks, &c->ks.rules[i], keys);
 	}
-	file = argv[optind];
-	err = iag_policy_load(file, &pol, &d);
+	json_object_set_new(o, "rules", rules);
+	json_object_set_new(o, "keys", keys);
+	json_object_set_new(o, "n_keys", json_integer((json_int_t)c->ks.n));
+	for (size_t k = 0; k < c->ks.n_warnings; k++)
+		json_array_append_new(warn, iag_json_str(c->ks.warnings[k]));
+	json_object_set_new(o, "warnings", warn);
+	json_object_set_new(o, "unmatched_rules", json_integer((json_int_t)c->ks.n_unmatched));
+	json_object_set_new(o, "rules_allowing_nothing",
+			    json_integer((json_int_t)c->ks.n_allow_nothing));
+	dump_json(o);
+}
+
+static void rule_text(const struct iag_rule *r, const struct iag_rule_match *rm)
+{
+	char ab[32];
+
+	printf("\nrule %u (line %u): %s ", r->id, r->line, iag_selector_name(r->sel));
+	print_esc("", r->value, "");
+	printf("%s%s\n", rm->broad ? "  [broad]" : "",
+	       rm->matched ? "" : "  [matches nothing]");
+	if (r->reason)
+		print_esc("  reason: ", r->reason, "\n");
+	for (size_t k = 0; k < rm->n_devices; k++) {
+		print_esc("  covers ", rm->devices[k], "\n");
+		print_esc("    why: ", rm->device_why[k], "\n");
+	}
+	for (size_t k = 0; k < rm->n_keys; k++) {
+		const struct iag_key *key = &rm->keys[k];
+
+		printf("  key i2c-%d %-4s ", key->adapter,
+		       addr_str(key->addr, ab, sizeof(ab)));
+		print_esc("", key->device, "\n");
+		print_esc("    why: ", key->why, "\n");
+	}
+	if (!rm->n_keys)
+		printf("  no allowlist key (no I2C device in what it covers)\n");
+}
+
+static void check_text(const struct check_run *c)
+{
+	const struct iag_keyset *ks = &c->ks;
+
+	print_esc("", c->file, "");
+	printf(": valid; mode %s, %zu rules, %zu allowlist keys (resolved against %s)\n",
+	       iag_policy_mode_name(c->pol->mode), c->pol->n_rules, ks->n,
+	       c->cli.sysfs_root);
+	for (size_t i = 0; i < c->pol->n_rules; i++)
+		rule_text(&c->pol->rules[i], &ks->rules[i]);
+	for (size_t k = 0; k < ks->n_warnings; k++)
+		iag_warn("%s", ks->warnings[k]);
+	if (c->rc)
+		iag_err("%s: %zu %s nothing, %zu %s nothing (--strict)",
+			c->file, ks->n_unmatched,
+			iag_plural(ks->n_unmatched, "rule matches", "rules match"),
+			ks->n_allow_nothing,
+			iag_plural(ks->n_allow_nothing, "rule allows", "rules allow"));
+}
+
+static int check_own_opt(int opt, const char *arg, void *ctx)
+{
+	struct check_run *c = ctx;
+
+	if (opt != 's')
+		return 1;
+	c->strict = true;
+	return 0;
+}
+
+/* The policy, parsed and resolved; -1, or the exit code to return. */
+static int check_load(struct check_run *c)
+{
+	struct iag_diag d;
+	int err = iag_policy_load(c->file, &c->pol, &d);
+
 	if (err) {
-		if (json)
+		if (c->cli.json)
 			dump_json(json_pack("{s:o, s:b, s:o}", "file",
-					    iag_json_str(file), "valid", 0,
+					    iag_json_str(c->file), "valid", 0,
 					    "errors", diag_json(&d)));
 		else
 			iag_diag_print(&d, stderr);
 		return IAG_EXIT_USAGE;
 	}
-	err = iag_resolve_ex(pol, root, IAG_RESOLVE_QUIET, &ks);
+	err = iag_resolve_ex(c->pol, c->cli.sysfs_root, IAG_RESOLVE_QUIET, &c->ks);
 	if (err) {
-		iag_err("policy check: resolving %s against %s: %s", file, root,
-			strerror(-err));
-		iag_policy_free(pol);
+		iag_err("policy check: resolving %s against %s: %s", c->file,
+			c->cli.sysfs_root, strerror(-err));
 		return err == -ENOMEM ? IAG_EXIT_INTERNAL : IAG_EXIT_USAGE;
 	}
-	if (strict && (ks.n_unmatched || ks.n_allow_nothing))
-		rc = IAG_EXIT_USAGE;
-	if (json) {
-		json_t *o = json_object(), *rules = json_array(), *keys = json_array();
-		json_t *warn = json_array();
+	return -1;
+}
 
-		json_object_set_new(o, "file", iag_json_str(file));
-		json_object_set_new(o, "valid", json_boolean(rc == IAG_EXIT_OK));
-		json_object_set_new(o, "mode", json_string(iag_policy_mode_name(pol->mode)));
-		json_object_set_new(o, "sysfs_root", iag_json_str(root));
-		for (size_t i = 0; i < pol->n_rules; i++) {
-			const struct iag_rule *r = &pol->rules[i];
-			const struct iag_rule_match *rm = &ks.rules[i];
-			json_t *ro = json_object(), *devs = json_array();
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		IAG_CLI_OPT_JSON, IAG_CLI_OPT_SYSFS_ROOT, IAG_CLI_OPT_HELP,
+		{ "strict", no_argument, NULL, 's' },
+		{ 0 }
+	};
+	struct check_run c = { .rc = IAG_EXIT_OK };
+	int rc;
 
-			json_object_set_new(ro, "id", json_integer(r->id));
-			json_object_set_new(ro, "line", json_integer(r->line));
-			json_object_set_new(ro, "column", json_integer(r->col));
-			json_object_set_new(ro, "selector", json_string(iag_selector_name(r->sel)));
-			json_object_set_new(ro, "value", iag_json_str(r->value));
-			json_object_set_new(ro, "reason", iag_json_str(r->reason));
-			json_object_set_new(ro, "matched", json_boolean(rm->matched));
-			json_object_set_new(ro, "broad", json_boolean(rm->broad));
-			json_object_set_new(ro, "n_keys", json_integer((json_int_t)rm->n_keys));
-			for (size_t k = 0; k < rm->n_devices; k++)
-				json_array_append_new(devs, json_pack("{s:o, s:o}",
-					"sysfs", iag_json_str(rm->devices[k]),
-					"why", iag_json_str(rm->device_why[k])));
-			json_object_set_new(ro, "devices", devs);
-			json_array_append_new(rules, ro);
-			/*
-			 * One line per (rule, key); "loaded" is false where an
-			 * earlier rule already gives the same key (the map holds
-			 * one rule id per key: the first rule's).
-			 */
-			for (size_t k = 0; k < rm->n_keys; k++) {
-				const struct iag_key *key = &rm->keys[k];
-				const struct iag_key *win =
-					iag_keyset_lookup(&ks, key->adapter, key->addr);
-				json_t *kj = key_json(key);
-
-				json_object_set_new(kj, "loaded", json_boolean(
-					win && win->addr == key->addr &&
-					win->rule_id == key->rule_id));
-				json_array_append_new(keys, kj);
-			}
-		}
-		json_object_set_new(o, "rules", rules);
-		json_object_set_new(o, "keys", keys);
-		json_object_set_new(o, "n_keys", json_integer((json_int_t)ks.n));
-		for (size_t k = 0; k < ks.n_warnings; k++)
-			json_array_append_new(warn, iag_json_str(ks.warnings[k]));
-		json_object_set_new(o, "warnings", warn);
-		json_object_set_new(o, "unmatched_rules", json_integer((json_int_t)ks.n_unmatched));
-		dump_json(o);
-	} else {
-		char ab[16];
-
-		print_esc("", file, "");
-		printf(": valid; mode %s, %zu rules, %zu allowlist keys (resolved against %s)\n",
-		       iag_policy_mode_name(pol->mode), pol->n_rules, ks.n, root);
-		for (size_t i = 0; i < pol->n_rules; i++) {
-			const struct iag_rule *r = &pol->rules[i];
-			const struct iag_rule_match *rm = &ks.rules[i];
-
-			printf("\nrule %u (line %u): %s ", r->id, r->line,
-			       iag_selector_name(r->sel));
-			print_esc("", r->value, "");
-			printf("%s%s\n", rm->broad ? "  [broad]" : "",
-			       rm->matched ? "" : "  [matches nothing]");
-			if (r->reason)
-				print_esc("  reason: ", r->reason, "\n");
-			for (size_t k = 0; k < rm->n_devices; k++) {
-				print_esc("  covers ", rm->devices[k], "\n");
-				print_esc("    why: ", rm->device_why[k], "\n");
-			}
-			for (size_t k = 0; k < rm->n_keys; k++) {
-				const struct iag_key *key = &rm->keys[k];
-
-				printf("  key i2c-%d %-4s ", key->adapter,
-				       addr_str(key->addr, ab, sizeof(ab)));
-				print_esc("", key->device, "\n");
-				print_esc("    why: ", key->why, "\n");
-			}
-			if (!rm->n_keys)
-				printf("  no allowlist key (no I2C device in what it covers)\n");
-		}
-		for (size_t k = 0; k < ks.n_warnings; k++)
-			iag_warn("%s", ks.warnings[k]);
-		if (rc)
-			iag_err("%s: %zu %s nothing, %zu %s nothing (--strict)",
-				file, ks.n_unmatched,
-				iag_plural(ks.n_unmatched, "rule matches", "rules match"),
-				ks.n_allow_nothing,
-				iag_plural(ks.n_allow_nothing, "rule allows", "rules allow"));
+	iag_cli_init(&c.cli, "policy check", iag_policy_usage, 0);
+	rc = iag_cli_parse(&c.cli, argc, argv, "jsr:h", opts, check_own_opt, &c);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc - 1) {
+		iag_err("policy check: give one FILE");
+		return IAG_EXIT_USAGE;
 	}
-	iag_keyset_free(&ks);
-	iag_policy_free(pol);
+	c.file = argv[optind];
+	rc = check_load(&c);
+	if (rc < 0) {
+		if (c.strict && (c.ks.n_unmatched || c.ks.n_allow_nothing))
+			c.rc = IAG_EXIT_USAGE;
+		if (c.cli.json)
+			check_json(&c);
+		else
+			check_text(&c);
+		rc = c.rc;
+	}
+	iag_keyset_free(&c.ks);
+	iag_policy_free(c.pol);
 	return rc;
 }
 
