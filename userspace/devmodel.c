@@ -11,12 +11,8 @@
 #include <unistd.h>
 
 #include "devmodel.h"
+#include "devmodel_int.h"
 
-struct iag_devmodel {
-	char *root;		/* canonical */
-	size_t root_len;
-	char *devices;		/* <root>/devices, canonical */
-};
 
 int iag_strv_add(struct iag_strv *s, const char *v)
 {
@@ -52,7 +48,7 @@ void iag_strv_free(struct iag_strv *s)
 	s->n = 0;
 }
 
-static char *join(const char *a, const char *b)
+char *dm_join(const char *a, const char *b)
 {
 	char *r;
 
@@ -61,9 +57,9 @@ static char *join(const char *a, const char *b)
 	return r;
 }
 
-static char *real_join(const char *a, const char *b)
+char *dm_real_join(const char *a, const char *b)
 {
-	char *p = join(a, b), *r;
+	char *p = dm_join(a, b), *r;
 
 	if (!p)
 		return NULL;
@@ -72,7 +68,7 @@ static char *real_join(const char *a, const char *b)
 	return r;
 }
 
-static const char *base(const char *p)
+const char *dm_base(const char *p)
 {
 	const char *s = strrchr(p, '/');
 
@@ -81,7 +77,7 @@ static const char *base(const char *p)
 
 char *iag_read_attr(const char *dir, const char *attr, size_t *lenp)
 {
-	char *p = join(dir, attr), *buf;
+	char *p = dm_join(dir, attr), *buf;
 	ssize_t n;
 	size_t len = 0;
 	int fd;
@@ -120,7 +116,7 @@ struct iag_devmodel *iag_devmodel_open(const char *root)
 		return NULL;
 	}
 	m->root_len = strlen(m->root);
-	m->devices = real_join(m->root, "devices");
+	m->devices = dm_real_join(m->root, "devices");
 	return m;
 }
 
@@ -140,7 +136,7 @@ const char *iag_devmodel_root(const struct iag_devmodel *m)
 
 bool iag_devmodel_has_i2c(const struct iag_devmodel *m)
 {
-	char *p = join(m->root, "bus/i2c/devices");
+	char *p = dm_join(m->root, "bus/i2c/devices");
 	struct stat st;
 	bool r;
 
@@ -149,7 +145,7 @@ bool iag_devmodel_has_i2c(const struct iag_devmodel *m)
 	return r;
 }
 
-static bool under_root(const struct iag_devmodel *m, const char *p)
+bool dm_under_root(const struct iag_devmodel *m, const char *p)
 {
 	return !strncmp(p, m->root, m->root_len) &&
 	       (p[m->root_len] == '/' || !p[m->root_len] ||
@@ -160,7 +156,7 @@ char *iag_dev_sysfs_path(const struct iag_devmodel *m, const char *path)
 {
 	char *r;
 
-	if (!under_root(m, path))
+	if (!dm_under_root(m, path))
 		return strdup(path);
 	if (m->root_len == 1)	/* root "/" */
 		return asprintf(&r, "/sys%s", path) < 0 ? NULL : r;
@@ -178,7 +174,7 @@ char *iag_dev_from_sysfs(struct iag_devmodel *m, const char *sysfs_path)
 		return NULL;
 	r = realpath(p, NULL);
 	free(p);
-	if (r && !under_root(m, r)) {
+	if (r && !dm_under_root(m, r)) {
 		free(r);
 		r = NULL;
 	}
@@ -186,7 +182,7 @@ char *iag_dev_from_sysfs(struct iag_devmodel *m, const char *sysfs_path)
 }
 
 /* "N-XXXX" with any 4 hex digits (slave and 10-bit flags included). */
-static bool client_name(const char *n, int *bus, unsigned int *addr)
+bool dm_client_name(const char *n, int *bus, unsigned int *addr)
 {
 	char *end;
 	unsigned long b, a;
@@ -205,7 +201,7 @@ static bool client_name(const char *n, int *bus, unsigned int *addr)
 	return true;
 }
 
-static bool adapter_name(const char *n, int *nr)
+bool dm_adapter_name(const char *n, int *nr)
 {
 	char *end;
 	unsigned long v;
@@ -236,23 +232,23 @@ static bool on_i2c_bus(struct iag_devmodel *m, const char *p, const char *name)
 
 static bool is_adapter_dir(struct iag_devmodel *m, const char *p, int *nr)
 {
-	return adapter_name(base(p), nr) && on_i2c_bus(m, p, base(p));
+	return dm_adapter_name(dm_base(p), nr) && on_i2c_bus(m, p, dm_base(p));
 }
 
 static bool is_client_dir(struct iag_devmodel *m, const char *p)
 {
 	int nr;
 
-	return !adapter_name(base(p), &nr) && on_i2c_bus(m, p, base(p));
+	return !dm_adapter_name(dm_base(p), &nr) && on_i2c_bus(m, p, dm_base(p));
 }
 
 static char *link_base(const char *dir, const char *link)
 {
-	char *r = real_join(dir, link), *b;
+	char *r = dm_real_join(dir, link), *b;
 
 	if (!r)
 		return NULL;
-	b = strdup(base(r));
+	b = strdup(dm_base(r));
 	free(r);
 	return b;
 }
@@ -283,7 +279,7 @@ int iag_dev_info(struct iag_devmodel *m, const char *path,
 	}
 	out->path = p;
 	out->sysfs = iag_dev_sysfs_path(m, p);
-	out->name = strdup(base(p));
+	out->name = strdup(dm_base(p));
 	out->bus = link_base(p, "subsystem");
 	out->driver = link_base(p, "driver");
 	out->label = iag_read_attr(p, "name", NULL);
@@ -298,7 +294,7 @@ int iag_dev_info(struct iag_devmodel *m, const char *path,
 		out->is_client = true;
 		if (!out->bus)
 			out->bus = strdup("i2c");
-		if (client_name(out->name, &bus, &addr)) {
+		if (dm_client_name(out->name, &bus, &addr)) {
 			out->client_adapter = bus;
 			out->addr = addr;
 		} else {
@@ -376,7 +372,7 @@ static char *up(const struct iag_devmodel *m, const char *p)
 		free(r);
 		return NULL;
 	}
-	if (r && !under_root(m, r)) {
+	if (r && !dm_under_root(m, r)) {
 		free(r);
 		return NULL;
 	}
@@ -410,7 +406,7 @@ int iag_dev_adapter_parent(struct iag_devmodel *m, int adapter, int *parent,
 	}
 	free(cur);
 	if (!rc && mux_dev) {
-		char *md = real_join(p, "mux_device");
+		char *md = dm_real_join(p, "mux_device");
 
 		*mux_dev = md ? md : client;
 		if (md)
@@ -459,254 +455,4 @@ char *iag_dev_client_ancestor(struct iag_devmodel *m, const char *path)
 	}
 	free(cur);
 	return NULL;
-}
-
-static int links(struct iag_devmodel *m, const char *path, const char *prefix,
-		 const char *end, struct iag_strv *out)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	size_t pl = strlen(prefix);
-	int rc = 0;
-
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char *lk, *r;
-
-		if (strncmp(de->d_name, prefix, pl))
-			continue;
-		if (asprintf(&lk, "%s/%s/%s", path, de->d_name, end) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		r = realpath(lk, NULL);
-		free(lk);
-		if (r && under_root(m, r))
-			rc = iag_strv_add(out, r);
-		free(r);
-		if (rc)
-			break;
-	}
-	closedir(d);
-	return rc;
-}
-
-int iag_dev_suppliers(struct iag_devmodel *m, const char *path,
-		      struct iag_strv *out)
-{
-	return links(m, path, "supplier:", "supplier", out);
-}
-
-int iag_dev_consumers(struct iag_devmodel *m, const char *path,
-		      struct iag_strv *out)
-{
-	return links(m, path, "consumer:", "consumer", out);
-}
-
-/* Call @fn for every device symlink under <root>/bus/<each bus>/<sub>. */
-static int each_bus_dir(struct iag_devmodel *m, const char *sub,
-			int (*fn)(struct iag_devmodel *, const char *dir,
-				  void *), void *ctx)
-{
-	char *bp = join(m->root, "bus");
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
-
-	if (!bp)
-		return -ENOMEM;
-	d = opendir(bp);
-	if (!d) {
-		free(bp);
-		return 0;
-	}
-	while (!rc && (de = readdir(d))) {
-		char *p;
-		struct stat st;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (asprintf(&p, "%s/%s/%s", bp, de->d_name, sub) < 0) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (!stat(p, &st) && S_ISDIR(st.st_mode))
-			rc = fn(m, p, ctx);
-		free(p);
-	}
-	closedir(d);
-	free(bp);
-	return rc;
-}
-
-struct drv_ctx {
-	const char *driver;
-	struct iag_strv *out;
-};
-
-static int drv_fn(struct iag_devmodel *m, const char *drivers_dir, void *c)
-{
-	struct drv_ctx *dc = c;
-	char *dd = join(drivers_dir, dc->driver), *rdd;
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
-
-	if (!dd)
-		return -ENOMEM;
-	rdd = realpath(dd, NULL);
-	free(dd);
-	if (!rdd)
-		return 0;
-	d = opendir(rdd);
-	if (!d) {
-		free(rdd);
-		return 0;
-	}
-	while (!rc && (de = readdir(d))) {
-		char *dev, *drv;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "module"))
-			continue;
-		dev = real_join(rdd, de->d_name);
-		if (!dev)
-			continue;
-		drv = real_join(dev, "driver");
-		if (drv && !strcmp(drv, rdd) && under_root(m, dev))
-			rc = iag_strv_add(dc->out, dev);
-		free(drv);
-		free(dev);
-	}
-	closedir(d);
-	free(rdd);
-	return rc;
-}
-
-int iag_dev_by_driver(struct iag_devmodel *m, const char *driver,
-		      struct iag_strv *out)
-{
-	struct drv_ctx c = { driver, out };
-
-	if (strchr(driver, '/') || !strcmp(driver, ".") ||
-	    !strcmp(driver, ".."))
-		return -EINVAL;
-	return each_bus_dir(m, "drivers", drv_fn, &c);
-}
-
-struct compat_ctx {
-	const char *compat;
-	struct iag_strv *out;
-};
-
-static int compat_fn(struct iag_devmodel *m, const char *devices_dir, void *c)
-{
-	struct compat_ctx *cc = c;
-	DIR *d = opendir(devices_dir);
-	struct dirent *de;
-	int rc = 0;
-
-	if (!d)
-		return 0;
-	while (!rc && (de = readdir(d))) {
-		char *dev, *s;
-		size_t len;
-
-		if (de->d_name[0] == '.')
-			continue;
-		dev = real_join(devices_dir, de->d_name);
-		if (!dev)
-			continue;
-		s = iag_read_attr(dev, "of_node/compatible", &len);
-		if (s) {
-			/* NUL-separated list; the newline strip is harmless */
-			for (size_t o = 0; o < len; o += strlen(s + o) + 1)
-				if (!strcmp(s + o, cc->compat)) {
-					rc = iag_strv_add(cc->out, dev);
-					break;
-				}
-			free(s);
-		}
-		free(dev);
-	}
-	closedir(d);
-	return rc;
-}
-
-int iag_dev_by_compatible(struct iag_devmodel *m, const char *compat,
-			  struct iag_strv *out)
-{
-	struct compat_ctx c = { compat, out };
-
-	return each_bus_dir(m, "devices", compat_fn, &c);
-}
-
-int iag_dev_clients_of(struct iag_devmodel *m, int adapter,
-		       struct iag_strv *out)
-{
-	char *p = join(m->root, "bus/i2c/devices");
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
-
-	if (!p)
-		return -ENOMEM;
-	d = opendir(p);
-	if (!d) {
-		free(p);
-		return -ENOENT;
-	}
-	while (!rc && (de = readdir(d))) {
-		int bus;
-		unsigned int addr;
-		char *r;
-
-		if (!client_name(de->d_name, &bus, &addr) || bus != adapter)
-			continue;
-		r = real_join(p, de->d_name);
-		if (r)
-			rc = iag_strv_add(out, r);
-		free(r);
-	}
-	closedir(d);
-	free(p);
-	return rc;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-int iag_dev_adapters(struct iag_devmodel *m, int **nrs, size_t *n)
-{
-	char *p = join(m->root, "bus/i2c/devices");
-	DIR *d;
-	struct dirent *de;
-
-	*nrs = NULL;
-	*n = 0;
-	if (!p)
-		return -ENOMEM;
-	d = opendir(p);
-	free(p);
-	if (!d)
-		return -ENOENT;
-	while ((de = readdir(d))) {
-		int nr, *nv;
-
-		if (!adapter_name(de->d_name, &nr))
-			continue;
-		nv = realloc(*nrs, (*n + 1) * sizeof(int));
-		if (!nv) {
-			closedir(d);
-			return -ENOMEM;
-		}
-		*nrs = nv;
-		nv[(*n)++] = nr;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*nrs, *n, sizeof(int), cmp_int);
-	return 0;
 }

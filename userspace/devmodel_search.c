@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The sysfs device model, searches: device links (suppliers, consumers),
+ * devices by driver or devicetree compatible, an adapter's clients, every
+ * adapter. See devmodel.h for the layout relied on.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "devmodel.h"
+#include "devmodel_int.h"
+
+static int links(struct iag_devmodel *m, const char *path, const char *prefix,
+		 const char *end, struct iag_strv *out)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	size_t pl = strlen(prefix);
+	int rc = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char *lk, *r;
+
+		if (strncmp(de->d_name, prefix, pl))
+			continue;
+		if (asprintf(&lk, "%s/%s/%s", path, de->d_name, end) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		r = realpath(lk, NULL);
+		free(lk);
+		if (r && dm_under_root(m, r))
+			rc = iag_strv_add(out, r);
+		free(r);
+		if (rc)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
+int iag_dev_suppliers(struct iag_devmodel *m, const char *path,
+		      struct iag_strv *out)
+{
+	return links(m, path, "supplier:", "supplier", out);
+}
+
+int iag_dev_consumers(struct iag_devmodel *m, const char *path,
+		      struct iag_strv *out)
+{
+	return links(m, path, "consumer:", "consumer", out);
+}
+
+/* Call @fn for every device symlink under <root>/bus/<each bus>/<sub>. */
+static int each_bus_dir(struct iag_devmodel *m, const char *sub,
+			int (*fn)(struct iag_devmodel *, const char *dir,
+				  void *), void *ctx)
+{
+	char *bp = dm_join(m->root, "bus");
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (!bp)
+		return -ENOMEM;
+	d = opendir(bp);
+	if (!d) {
+		free(bp);
+		return 0;
+	}
+	while (!rc && (de = readdir(d))) {
+		char *p;
+		struct stat st;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (asprintf(&p, "%s/%s/%s", bp, de->d_name, sub) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (!stat(p, &st) && S_ISDIR(st.st_mode))
+			rc = fn(m, p, ctx);
+		free(p);
+	}
+	closedir(d);
+	free(bp);
+	return rc;
+}
+
+struct drv_ctx {
+	const char *driver;
+	struct iag_strv *out;
+};
+
+static int drv_fn(struct iag_devmodel *m, const char *drivers_dir, void *c)
+{
+	struct drv_ctx *dc = c;
+	char *dd = dm_join(drivers_dir, dc->driver), *rdd;
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (!dd)
+		return -ENOMEM;
+	rdd = realpath(dd, NULL);
+	free(dd);
+	if (!rdd)
+		return 0;
+	d = opendir(rdd);
+	if (!d) {
+		free(rdd);
+		return 0;
+	}
+	while (!rc && (de = readdir(d))) {
+		char *dev, *drv;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "module"))
+			continue;
+		dev = dm_real_join(rdd, de->d_name);
+		if (!dev)
+			continue;
+		drv = dm_real_join(dev, "driver");
+		if (drv && !strcmp(drv, rdd) && dm_under_root(m, dev))
+			rc = iag_strv_add(dc->out, dev);
+		free(drv);
+		free(dev);
+	}
+	closedir(d);
+	free(rdd);
+	return rc;
+}
+
+int iag_dev_by_driver(struct iag_devmodel *m, const char *driver,
+		      struct iag_strv *out)
+{
+	struct drv_ctx c = { driver, out };
+
+	if (strchr(driver, '/') || !strcmp(driver, ".") ||
+	    !strcmp(driver, ".."))
+		return -EINVAL;
+	return each_bus_dir(m, "drivers", drv_fn, &c);
+}
+
+struct compat_ctx {
+	const char *compat;
+	struct iag_strv *out;
+};
+
+static int compat_fn(struct iag_devmodel *m, const char *devices_dir, void *c)
+{
+	struct compat_ctx *cc = c;
+	DIR *d = opendir(devices_dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return 0;
+	while (!rc && (de = readdir(d))) {
+		char *dev, *s;
+		size_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		dev = dm_real_join(devices_dir, de->d_name);
+		if (!dev)
+			continue;
+		s = iag_read_attr(dev, "of_node/compatible", &len);
+		if (s) {
+			/* NUL-separated list; the newline strip is harmless */
+			for (size_t o = 0; o < len; o += strlen(s + o) + 1)
+				if (!strcmp(s + o, cc->compat)) {
+					rc = iag_strv_add(cc->out, dev);
+					break;
+				}
+			free(s);
+		}
+		free(dev);
+	}
+	closedir(d);
+	return rc;
+}
+
+int iag_dev_by_compatible(struct iag_devmodel *m, const char *compat,
+			  struct iag_strv *out)
+{
+	struct compat_ctx c = { compat, out };
+
+	return each_bus_dir(m, "devices", compat_fn, &c);
+}
+
+int iag_dev_clients_of(struct iag_devmodel *m, int adapter,
+		       struct iag_strv *out)
+{
+	char *p = dm_join(m->root, "bus/i2c/devices");
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (!p)
+		return -ENOMEM;
+	d = opendir(p);
+	if (!d) {
+		free(p);
+		return -ENOENT;
+	}
+	while (!rc && (de = readdir(d))) {
+		int bus;
+		unsigned int addr;
+		char *r;
+
+		if (!dm_client_name(de->d_name, &bus, &addr) || bus != adapter)
+			continue;
+		r = dm_real_join(p, de->d_name);
+		if (r)
+			rc = iag_strv_add(out, r);
+		free(r);
+	}
+	closedir(d);
+	free(p);
+	return rc;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int iag_dev_adapters(struct iag_devmodel *m, int **nrs, size_t *n)
+{
+	char *p = dm_join(m->root, "bus/i2c/devices");
+	DIR *d;
+	struct dirent *de;
+
+	*nrs = NULL;
+	*n = 0;
+	if (!p)
+		return -ENOMEM;
+	d = opendir(p);
+	free(p);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		int nr, *nv;
+
+		if (!dm_adapter_name(de->d_name, &nr))
+			continue;
+		nv = realloc(*nrs, (*n + 1) * sizeof(int));
+		if (!nv) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		*nrs = nv;
+		nv[(*n)++] = nr;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*nrs, *n, sizeof(int), cmp_int);
+	return 0;
+}
