@@ -256,85 +256,97 @@ int iag_policy_parse_buf(const char *buf, size_t len, const char *name,
 	return 0;
 }
 
-int iag_policy_load(const char *path, struct iag_policy **out,
-		    struct iag_diag *diag)
+/* Open @path read-only as a regular file of acceptable size: fd or -errno. */
+static int open_policy(const char *path, struct stat *st, struct iag_diag *diag)
 {
-	struct stat st;
-	char *buf;
-	size_t len = 0;
-	int fd, ret;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY), err;
 
-	*out = NULL;
-	iag_diag_init(diag, path);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		ret = -errno;
+		err = -errno;
 		iag_diag_add(diag, 0, 0, "cannot open: %s", strerror(errno));
-		return ret;
+		return err;
 	}
-	if (fstat(fd, &st)) {
-		ret = -errno;
+	if (fstat(fd, st)) {
+		err = -errno;
 		iag_diag_add(diag, 0, 0, "cannot stat: %s", strerror(errno));
-		close(fd);
-		return ret;
-	}
-	if (S_ISDIR(st.st_mode)) {
+	} else if (S_ISDIR(st->st_mode)) {
 		iag_diag_add(diag, 0, 0, "is a directory, not a policy file");
-		close(fd);
-		return -EISDIR;
-	}
-	if (!S_ISREG(st.st_mode)) {
+		err = -EISDIR;
+	} else if (!S_ISREG(st->st_mode)) {
 		iag_diag_add(diag, 0, 0,
 			     "is not a regular file (%s): refusing to read it",
-			     S_ISFIFO(st.st_mode) ? "a FIFO" :
-			     S_ISSOCK(st.st_mode) ? "a socket" :
-			     S_ISCHR(st.st_mode) ? "a character device" :
-			     S_ISBLK(st.st_mode) ? "a block device" : "special");
-		close(fd);
-		return -EINVAL;
-	}
-	if (st.st_size > IAG_POLICY_MAX_SIZE) {
+			     S_ISFIFO(st->st_mode) ? "a FIFO" :
+			     S_ISSOCK(st->st_mode) ? "a socket" :
+			     S_ISCHR(st->st_mode) ? "a character device" :
+			     S_ISBLK(st->st_mode) ? "a block device" : "special");
+		err = -EINVAL;
+	} else if (st->st_size > IAG_POLICY_MAX_SIZE) {
 		iag_diag_add(diag, 0, 0,
 			     "policy too large (%lld bytes, limit %d bytes)",
-			     (long long)st.st_size, IAG_POLICY_MAX_SIZE);
-		close(fd);
-		return -EFBIG;
+			     (long long)st->st_size, IAG_POLICY_MAX_SIZE);
+		err = -EFBIG;
+	} else {
+		return fd;
 	}
-	/* read at most limit + 1: the file may grow under us */
-	buf = malloc(IAG_POLICY_MAX_SIZE + 2);
-	if (!buf) {
-		close(fd);
+	close(fd);
+	return err;
+}
+
+/* At most limit + 1 bytes (the file may grow under us), NUL-terminated. */
+static int read_policy(int fd, char **out, size_t *out_len,
+		       struct iag_diag *diag)
+{
+	char *buf = malloc(IAG_POLICY_MAX_SIZE + 2);
+	size_t len = 0;
+	int err;
+
+	if (!buf)
 		return -ENOMEM;
-	}
-	for (;;) {
+	while (len <= IAG_POLICY_MAX_SIZE) {
 		ssize_t n = read(fd, buf + len, IAG_POLICY_MAX_SIZE + 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			ret = -errno;
-			iag_diag_add(diag, 0, 0, "read error: %s",
-				     strerror(errno));
+			err = -errno;
+			iag_diag_add(diag, 0, 0, "read error: %s", strerror(errno));
 			free(buf);
-			close(fd);
-			return ret;
+			return err;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > IAG_POLICY_MAX_SIZE)
-			break;
 	}
 	buf[len] = '\0';
 	if (len > IAG_POLICY_MAX_SIZE) {
-		close(fd);
 		iag_diag_add(diag, 0, 0, "policy too large (limit %d bytes)",
 			     IAG_POLICY_MAX_SIZE);
 		free(buf);
 		return -EFBIG;
 	}
-	ret = iag_policy_parse_buf(buf, len, path, out, diag);
-	free(buf);
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+int iag_policy_load(const char *path, struct iag_policy **out,
+		    struct iag_diag *diag)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, ret;
+
+	*out = NULL;
+	iag_diag_init(diag, path);
+	fd = open_policy(path, &st, diag);
+	if (fd < 0)
+		return fd;
+	ret = read_policy(fd, &buf, &len, diag);
+	if (!ret) {
+		ret = iag_policy_parse_buf(buf, len, path, out, diag);
+		free(buf);
+	}
 	if (!ret) {
 		(*out)->has_stat = true;
 		(*out)->uid = st.st_uid;

@@ -233,6 +233,58 @@ const char *pp_want_string(struct pctx *c, size_t i, const char *what,
 	return e->value;
 }
 
+/* 'mode: audit|enforce' at key @i; the index past its value. */
+static size_t walk_mode(struct pctx *c, size_t i, const struct pev **mode_key)
+{
+	const struct pev *k = &c->ev[i], *ve = &c->ev[i + 1];
+	const char *v;
+	size_t next;
+
+	if (*mode_key)
+		iag_diag_add(c->d, k->line, k->col,
+			     "duplicate key 'mode' (first at line %u)", (*mode_key)->line);
+	*mode_key = k;
+	v = pp_want_string(c, i + 1, "mode", &next);
+	if (v && !strcmp(v, "audit"))
+		c->pol->mode = IAG_POLICY_AUDIT;
+	else if (v && !strcmp(v, "enforce"))
+		c->pol->mode = IAG_POLICY_ENFORCE;
+	else if (v)
+		iag_diag_add(c->d, ve->line, ve->col,
+			     "mode '%.100s' is neither 'audit' nor 'enforce'", v);
+	return next;
+}
+
+/* 'allow: [rules]' at key @i; the index past the list. */
+static size_t walk_allow(struct pctx *c, size_t i, const struct pev **allow_key)
+{
+	const struct pev *k = &c->ev[i], *ve = &c->ev[i + 1];
+
+	if (*allow_key) {
+		iag_diag_add(c->d, k->line, k->col,
+			     "duplicate key 'allow' (first at line %u)", (*allow_key)->line);
+		return pp_skip_node(c, i + 1);
+	}
+	*allow_key = k;
+	if (ve->type != YAML_SEQUENCE_START_EVENT) {
+		if (pp_is_null(ve))
+			iag_diag_add(c->d, ve->line, ve->col,
+				     "'allow' is empty: list at least one rule");
+		else
+			iag_diag_add(c->d, ve->line, ve->col,
+				     "'allow' must be a list of rules, not %s",
+				     pp_node_kind(ve));
+		return pp_skip_node(c, i + 1);
+	}
+	i += 2;
+	if (c->ev[i].type == YAML_SEQUENCE_END_EVENT)
+		iag_diag_add(c->d, ve->line, ve->col,
+			     "'allow' is empty: list at least one rule");
+	while (i < c->n && c->ev[i].type != YAML_SEQUENCE_END_EVENT)
+		i = pp_parse_rule(c, i);
+	return i + 1;
+}
+
 void pp_walk(struct pctx *c)
 {
 	size_t i = 0;
@@ -256,64 +308,16 @@ void pp_walk(struct pctx *c)
 	i++;
 	while (i < c->n && c->ev[i].type != YAML_MAPPING_END_EVENT) {
 		const struct pev *k = &c->ev[i];
-		size_t next;
 
 		if (k->type != YAML_SCALAR_EVENT) {
 			iag_diag_add(c->d, k->line, k->col,
 				     "a top-level key must be a string, not %s",
 				     pp_node_kind(k));
 			i = pp_skip_node(c, pp_skip_node(c, i));
-			continue;
-		}
-		if (!strcmp(k->value, "mode")) {
-			const struct pev *ve = &c->ev[i + 1];
-			const char *v;
-
-			if (mode_key)
-				iag_diag_add(c->d, k->line, k->col,
-					     "duplicate key 'mode' (first at line %u)",
-					     mode_key->line);
-			mode_key = k;
-			v = pp_want_string(c, i + 1, "mode", &next);
-			if (v && !strcmp(v, "audit"))
-				c->pol->mode = IAG_POLICY_AUDIT;
-			else if (v && !strcmp(v, "enforce"))
-				c->pol->mode = IAG_POLICY_ENFORCE;
-			else if (v)
-				iag_diag_add(c->d, ve->line, ve->col,
-					     "mode '%.100s' is neither 'audit' nor 'enforce'",
-					     v);
-			i = next;
+		} else if (!strcmp(k->value, "mode")) {
+			i = walk_mode(c, i, &mode_key);
 		} else if (!strcmp(k->value, "allow")) {
-			const struct pev *ve = &c->ev[i + 1];
-
-			if (allow_key) {
-				iag_diag_add(c->d, k->line, k->col,
-					     "duplicate key 'allow' (first at line %u)",
-					     allow_key->line);
-				i = pp_skip_node(c, i + 1);
-				continue;
-			}
-			allow_key = k;
-			if (ve->type != YAML_SEQUENCE_START_EVENT) {
-				if (pp_is_null(ve))
-					iag_diag_add(c->d, ve->line, ve->col,
-						     "'allow' is empty: list at least one rule");
-				else
-					iag_diag_add(c->d, ve->line, ve->col,
-						     "'allow' must be a list of rules, not %s",
-						     pp_node_kind(ve));
-				i = pp_skip_node(c, i + 1);
-				continue;
-			}
-			i += 2;
-			if (c->ev[i].type == YAML_SEQUENCE_END_EVENT)
-				iag_diag_add(c->d, ve->line, ve->col,
-					     "'allow' is empty: list at least one rule");
-			while (i < c->n &&
-			       c->ev[i].type != YAML_SEQUENCE_END_EVENT)
-				i = pp_parse_rule(c, i);
-			i++;
+			i = walk_allow(c, i, &allow_key);
 		} else {
 			iag_diag_add(c->d, k->line, k->col,
 				     "unknown key '%.100s' (expected 'mode' or 'allow')",
