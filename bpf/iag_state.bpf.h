@@ -127,18 +127,30 @@ static __always_inline struct level *level_of(__u32 cx, bool create)
  * open on this CPU is the innermost (it runs to completion before what it
  * interrupted goes on), else the current task's. *cx says which.
  */
+static __always_inline struct level *irq_open(__u32 cx)
+{
+	struct level *lv = bpf_map_lookup_elem(&irq_levels, &cx);
+
+	return lv && lv->depth ? lv : NULL;
+}
+
+/* Unrolled by hand: 6.1's verifier loses a loop counter spilled to the stack. */
 static __always_inline struct level *open_level(__u32 *cx)
 {
 	struct level *lv;
-	__u32 i;
 
-	for (i = IAG_N_CTX - 1; i > 0; i--) {
-		lv = bpf_map_lookup_elem(&irq_levels, &i);
-		if (lv && lv->depth) {
-			*cx = i;
-			return lv;
-		}
+	*cx = 3;
+	lv = irq_open(3);
+	if (!lv) {
+		*cx = 2;
+		lv = irq_open(2);
 	}
+	if (!lv) {
+		*cx = 1;
+		lv = irq_open(1);
+	}
+	if (lv)
+		return lv;
 	*cx = 0;
 	lv = level_of(0, false);
 	return lv && lv->depth ? lv : NULL;
