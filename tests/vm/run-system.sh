@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot a system VM scenario (70-79): a Debian 12 root with systemd as init
+# and the project's .deb installed, instead of the busybox initramfs.
+#
+#   tests/vm/run-system.sh [--flavor F] [--logdir DIR] SCENARIO
+#
+# 1. the test modules for F's kernel (tests/kmod/build.sh);
+# 2. the Debian root from the cache (tests/vm/debian-root.sh);
+# 3. the .deb, built with dpkg-buildpackage from a copy of this tree;
+# 4. a copy of the root with, offline as an image builder would: the .deb
+#    installed (dpkg -i in a chroot), the scenario's policy in /etc, the
+#    units enabled (systemctl --root), the test modules in
+#    /lib/modules/VERSION/extra and a unit that runs the scenario's guest
+#    script, as a gzip cpio initramfs (no block layer needed);
+# 5. the boot and the verdict: tests/vm/run-vm.sh --initrd, unchanged (KTAP
+#    from the guest's second serial port, SCENARIO.host.sh on the console).
+#
+# Scenario header lines used here (besides run-vm.sh's):
+#   # policy: FILE   tests/vm/system/FILE becomes /etc/i2c-atomic-guard/policy.yaml
+#   # enable: UNIT.. units to enable
+# SCENARIO.host.sh gets IAG_SYSTEM_ROOT (the assembled root) and IAG_DEB.
+# Prints KTAP like run-vm.sh; anything that fails before the boot is one
+# "not ok" with the reason.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+flavor=test logdir=$top/build/vm-logs
+while [ $# -gt 0 ]; do
+	case $1 in
+	--flavor) flavor=$2; shift 2 ;;
+	--logdir) logdir=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+name=${1:?usage: run-system.sh [--flavor F] SCENARIO}
+script=$top/tests/vm/scenarios/$name.sh
+[ -f "$script" ] || { echo "run-system: no scenario $script" >&2; exit 2; }
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
+ktree=$(readlink -f "${KDIR:-$cache/kernel-$flavor-current}")
+work=$top/build/system-$flavor
+mkdir -p "$logdir" "$work"
+log=$logdir/$name.setup.log
+: >"$log"
+
+# fail_setup WHY: the one result of a run that never booted.
+fail_setup() {
+	echo "    KTAP version 1"
+	echo "    # $name: setup failed, log: $log"
+	echo "    not ok 1 $name: system VM set up"
+	echo "$1" | sed 's/^/    # /'
+	tail -5 "$log" | sed 's/^/    # /'
+	echo "    1..1"
+	exit 1
+}
+hdr() { sed -n "s/^# $1: //p" "$script" | head -1; }
+
+[ -f "$ktree/arch/x86/boot/bzImage" ] || fail_setup "no $flavor kernel at $ktree: run 'make kernel'"
+# The root needs the options of config-system.fragment (cgroups, fhandle...).
+missing=$(grep -E '^CONFIG_' "$top/kernel-patch/config-system.fragment" | while read -r opt; do
+	grep -qx "$opt" "$ktree/.config" || echo "$opt"; done)
+[ -z "$missing" ] || fail_setup "the $flavor kernel lacks what systemd needs: $(echo $missing)
+(the test flavor includes kernel-patch/config-system.fragment; rebuild it)"
+[ "$(id -u)" = 0 ] || fail_setup "assembling the root needs root (chroot, dpkg)"
+
+KDIR=$ktree "$top/tests/kmod/build.sh" "$flavor" >>"$log" 2>&1 ||
+	fail_setup "the test modules did not build"
+base=$("$top/tests/vm/debian-root.sh" 2>>"$log" | tail -1)
+[ -d "$base" ] || fail_setup "no Debian root (tests/vm/debian-root.sh)"
+
+# The .deb of this tree as it is (uncommitted changes included), built in
+# a copy: dpkg-buildpackage writes to the parent directory and cleans.
+debdir=$work/deb
+rm -rf "$debdir" && mkdir -p "$debdir/src"
+rsync -a --exclude=/build --exclude=/.git "$top/" "$debdir/src/" >>"$log" 2>&1 ||
+	fail_setup "copying the tree for the package build failed"
+IAG_DESCRIBE=$(make -s -C "$top" print-version 2>/dev/null)
+export IAG_DESCRIBE
+(cd "$debdir/src" && nice dpkg-buildpackage -us -uc -b) >>"$log" 2>&1 ||
+	fail_setup "dpkg-buildpackage failed"
+deb=$(ls "$debdir"/i2c-atomic-guard_*.deb 2>/dev/null | head -1)
+[ -f "$deb" ] || fail_setup "dpkg-buildpackage made no .deb"
+
+root=$work/root
+rm -rf "$root"
+cp -a "$base" "$root" || fail_setup "copying the Debian root failed"
+cp "$deb" "$root/tmp/"
+chroot "$root" dpkg -i "/tmp/$(basename "$deb")" >>"$log" 2>&1 || fail_setup "dpkg -i in the root failed"
+rm -f "$root/tmp/$(basename "$deb")"
+
+policy=$(hdr policy)
+if [ -n "$policy" ]; then
+	install -m 0644 "$top/tests/vm/system/$policy" "$root/etc/i2c-atomic-guard/policy.yaml"
+fi
+units=$(hdr enable)
+if [ -n "$units" ]; then
+	# shellcheck disable=SC2086
+	systemctl --root="$root" enable $units >>"$log" 2>&1 || fail_setup "systemctl enable $units failed"
+fi
+
+kver=$(cat "$ktree/include/config/kernel.release")
+mkdir -p "$root/lib/modules/$kver/extra"
+cp "$top/build/kmod-$flavor"/*.ko "$root/lib/modules/$kver/extra/"
+find "$ktree/drivers/i2c" -name 'i2c-stub.ko' -exec cp {} "$root/lib/modules/$kver/extra/" \;
+for m in "$root/lib/modules/$kver/extra"/*.ko; do strip --strip-debug "$m"; done
+depmod -b "$root" "$kver" >>"$log" 2>&1 || fail_setup "depmod failed"
+
+# The guest half: the scenario and lib.sh, run by a unit once the system is
+# up; it ends the boot itself (the script powers the machine off).
+mkdir -p "$root/lib/iag" "$root/scenarios"
+cp "$top/tests/vm/guest/lib.sh" "$root/lib/iag/lib.sh"
+cp "$script" "$root/scenarios/$name.sh"
+cp -r "$top/tests/vm/system/guest/." "$root/"
+systemctl --root="$root" enable iag-vm-scenario.service >>"$log" 2>&1 ||
+	fail_setup "enabling the scenario unit failed"
+echo "$name" >"$root/etc/iag-scenario"
+
+initrd=$work/initramfs-$name.cpio.gz
+(cd "$root" && find . | cpio -o -H newc --quiet --owner=0:0) | gzip -1 >"$initrd.tmp" &&
+	mv "$initrd.tmp" "$initrd" || fail_setup "the initramfs did not build"
+echo "run-system: root $(du -sh "$root" | cut -f1), initramfs $(du -h "$initrd" | cut -f1)" >>"$log"
+
+IAG_SYSTEM_ROOT=$root IAG_DEB=$deb KDIR=$ktree \
+	exec "$top/tests/vm/run-vm.sh" --flavor "$flavor" --initrd "$initrd" --logdir "$logdir" "$name"

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host half of 70-systemd-debian: the sys-off handler's writes on the
+# console (the guest's userspace is gone by then), `report --console` on
+# that log, then the package itself: systemd-analyze verify on its units in
+# the assembled root, lintian on the .deb.
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+tool=$top/build/i2c-atomic-guard
+c=$CONSOLE
+res() { if [ "$2" = "$3" ]; then echo "ok $1"; else echo "not ok $1 (expected $2, got $3)"; fi; }
+stub=$(sed -n 's/.*iag-stub-adapter=\([0-9]*\).*/\1/p' "$c" | head -1)
+ch1=$(sed -n 's/.*iag-ch1-adapter=\([0-9]*\).*/\1/p' "$c" | head -1)
+if [ -z "$stub" ] || [ -z "$ch1" ]; then
+	echo "not ok the console names the adapters (the guest never set the power-off plan)"
+	exit 0
+fi
+res "power-off: the allowed write (channel 1, 0x51) succeeds in the sys-off handler" 1 \
+	"$(grep -c "phase=poweroff op=w adapter=$ch1 addr=0x51 reg=0x10 ret=0 " "$c")"
+res "power-off: the unauthorized write (0x52) is refused (-EPERM)" 1 \
+	"$(grep -c "phase=poweroff op=w adapter=$stub addr=0x52 reg=0x10 ret=-1 " "$c")"
+
+pol=$(mktemp)
+printf 'mode: audit\nallow:\n  - i2c: %d-0051\n  - i2c: %d-0070\n' "$ch1" "$stub" >"$pol"
+out=$("$tool" report --policy "$pol" --no-sysfs --format json --console "$c" 2>&1)
+rc=$?
+rm -f "$pol"
+echo "$out" | sed 's/^/# /' | head -30
+flat=$(echo "$out" | sed 's/": /":/g; s/, /,/g')
+res "report --console exits 1 (a violation)" 1 "$rc"
+res "report --console names the refused write: $stub-0052 at power_off" 1 \
+	"$(echo "$flat" | grep -E '"verdict":"(violation|denied)"' | grep -F "\"adapter\":$stub," |
+		grep -F '"addr":82' | grep -F '"system_state":"power_off"' | grep -c . | sed 's/^[2-9]$/1/')"
+
+r=$IAG_SYSTEM_ROOT
+units=$(ls "$r"/lib/systemd/system/i2c-atomic-guard-*.service 2>/dev/null)
+echo "# systemd-analyze verify --root=ROOT $(echo $units | sed "s|$r||g")"
+v=$(MANPATH=$r/usr/share/man systemd-analyze verify --root="$r" $units 2>&1)
+vrc=$?
+echo "$v" | sed 's/^/#   /'
+res "systemd-analyze verify: the 3 units are clean" "3 0 0" "$(echo $units | wc -w) $vrc $(echo "$v" | grep -c .)"
+l=$(lintian --allow-root "$IAG_DEB" 2>&1)
+echo "# lintian $(basename "$IAG_DEB"): ${l:-(nothing)}"
+res "lintian: no errors on the .deb" 0 "$(echo "$l" | grep -c '^E:')"
