@@ -38,7 +38,22 @@ name=${1:?usage: run-system.sh [--flavor F] SCENARIO}
 script=$top/tests/vm/scenarios/$name.sh
 [ -f "$script" ] || { echo "run-system: no scenario $script" >&2; exit 2; }
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
-ktree=$(readlink -f "${KDIR:-$cache/kernel-$flavor-current}")
+# A project kernel tree, or one of Debian's own kernels (the matrix's
+# debian-* flavors: no patch series, so enforcement is refused there).
+case $flavor in
+debian-*)
+	dtree=$("$top/scripts/fetch-debian-kernel.sh" "$flavor" --status 2>/dev/null) || dtree=
+	# shellcheck disable=SC1091
+	[ -n "$dtree" ] && . "$dtree/kernel.env"
+	kimage=${VMLINUZ:-/nonexistent} kconfig=${CONFIG:-/nonexistent} kver=${KREL:-}
+	kmoddir=${MODULES:-/nonexistent}/kernel/drivers/i2c
+	ktree= ;;
+*)
+	ktree=$(readlink -f "${KDIR:-$cache/kernel-$flavor-current}")
+	kimage=$ktree/arch/x86/boot/bzImage kconfig=$ktree/.config
+	kver=$(cat "$ktree/include/config/kernel.release" 2>/dev/null)
+	kmoddir=$ktree/drivers/i2c ;;
+esac
 work=$top/build/system-$flavor
 mkdir -p "$logdir" "$work"
 log=$logdir/$name.setup.log
@@ -56,10 +71,10 @@ fail_setup() {
 }
 hdr() { sed -n "s/^# $1: //p" "$script" | head -1; }
 
-[ -f "$ktree/arch/x86/boot/bzImage" ] || fail_setup "no $flavor kernel at $ktree: run 'make kernel'"
+[ -f "$kimage" ] || fail_setup "no $flavor kernel ($kimage): run 'make kernel' (or fetch it)"
 # The root needs the options of config-system.fragment (cgroups, fhandle...).
 missing=$(grep -E '^CONFIG_' "$top/kernel-patch/config-system.fragment" | while read -r opt; do
-	grep -qx "$opt" "$ktree/.config" || echo "$opt"; done)
+	grep -qE "^${opt%=y}=[ym]$" "$kconfig" || echo "$opt"; done)
 [ -z "$missing" ] || fail_setup "the $flavor kernel lacks what systemd needs: $(echo $missing)
 (the test flavor includes kernel-patch/config-system.fragment; rebuild it)"
 [ "$(id -u)" = 0 ] || fail_setup "assembling the root needs root (chroot, dpkg)"
@@ -99,10 +114,11 @@ if [ -n "$units" ]; then
 	systemctl --root="$root" enable $units >>"$log" 2>&1 || fail_setup "systemctl enable $units failed"
 fi
 
-kver=$(cat "$ktree/include/config/kernel.release")
 mkdir -p "$root/lib/modules/$kver/extra"
 cp "$top/build/kmod-$flavor"/*.ko "$root/lib/modules/$kver/extra/"
-find "$ktree/drivers/i2c" -name 'i2c-stub.ko' -exec cp {} "$root/lib/modules/$kver/extra/" \;
+# i2c-stub and, where they are modules (Debian's kernels), the I2C core's
+# own: the kernel's drivers/i2c modules, as built.
+find "$kmoddir" -name '*.ko*' -exec cp {} "$root/lib/modules/$kver/extra/" \;
 for m in "$root/lib/modules/$kver/extra"/*.ko; do strip --strip-debug "$m"; done
 depmod -b "$root" "$kver" >>"$log" 2>&1 || fail_setup "depmod failed"
 
@@ -112,7 +128,7 @@ mkdir -p "$root/lib/iag" "$root/scenarios"
 cp "$top/tests/vm/guest/lib.sh" "$root/lib/iag/lib.sh"
 cp "$script" "$root/scenarios/$name.sh"
 cp -r "$top/tests/vm/system/guest/." "$root/"
-systemctl --root="$root" enable iag-vm-scenario.service >>"$log" 2>&1 ||
+systemctl --root="$root" enable iag-vm-modules.service iag-vm-scenario.service >>"$log" 2>&1 ||
 	fail_setup "enabling the scenario unit failed"
 echo "$name" >"$root/etc/iag-scenario"
 
@@ -121,5 +137,6 @@ initrd=$work/initramfs-$name.cpio.gz
 	mv "$initrd.tmp" "$initrd" || fail_setup "the initramfs did not build"
 echo "run-system: root $(du -sh "$root" | cut -f1), initramfs $(du -h "$initrd" | cut -f1)" >>"$log"
 
-IAG_SYSTEM_ROOT=$root IAG_DEB=$deb KDIR=$ktree \
+[ -n "$ktree" ] && export KDIR=$ktree
+IAG_SYSTEM_ROOT=$root IAG_DEB=$deb \
 	exec "$top/tests/vm/run-vm.sh" --flavor "$flavor" --initrd "$initrd" --logdir "$logdir" "$name"

@@ -13,6 +13,7 @@
 # verify) and the package (lintian).
 # runner: tests/vm/run-system.sh
 # timeout: 900
+# memory: 1536
 # append: rdinit=/sbin/init systemd.show_status=0
 # policy: iag-reboot.yaml
 # enable: i2c-atomic-guard-enforce.service i2c-atomic-guard-audit.service i2c-atomic-guard-shutdown-audit.service
@@ -27,8 +28,10 @@ plan 15
 STUB=$(adapter_nr "SMBus stub driver")
 CH1=$(topo chan1) C_CH1=$(topo chan1_client)
 diag "stub=i2c-$STUB chan1=i2c-$CH1 client $C_CH1, kernel $(uname -r), $(systemctl --version | head -1)"
-check_eq "modules-load.d loaded i2c-stub (i2c-1) and the test topology on it" \
-	"1 $(cat /sys/module/iag_test/parameters/topology_adapter 2>/dev/null)" "$STUB 1"
+check_eq "the test topology is on i2c-stub's adapter, made before the enforce unit ran" \
+	"$STUB yes" "$(cat /sys/module/iag_test/parameters/topology_adapter 2>/dev/null) $(
+		[ "$(systemctl show -P ExecMainExitTimestampMonotonic iag-vm-modules.service)" -le \
+		  "$(systemctl show -P ExecMainStartTimestampMonotonic $EU)" ] 2>/dev/null && echo yes || echo no)"
 check_eq "the system is up (systemctl is-system-running: running)" running \
 	"$(systemctl is-system-running --wait 2>/dev/null)"
 systemctl --failed --no-pager
