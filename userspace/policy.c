@@ -17,6 +17,7 @@
 
 #include "devmodel.h"
 #include "policy.h"
+#include "util.h"
 #include "policy_parse.h"
 
 static const char *const sel_names[IAG_SEL_MAX] = {
@@ -135,47 +136,18 @@ int iag_parse_i2c_name(const char *s, int *bus, unsigned int *addr)
 static long utf8_check(const unsigned char *s, size_t len, unsigned int *line,
 		       unsigned int *col)
 {
-	size_t i = 0;
-
 	*line = 1;
 	*col = 1;
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			if (c == '\n') {
-				(*line)++;
-				*col = 1;
-			} else {
-				(*col)++;
-			}
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
+	for (size_t i = 0, n; i < len; i += n) {
+		n = iag_utf8_seq(s + i, len - i);
+		if (!n)
+			return (long)i;
+		if (s[i] == '\n') {
+			(*line)++;
+			*col = 1;
 		} else {
-			return (long)i;
+			(*col)++;
 		}
-		for (size_t k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return (long)i;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return (long)i;
-		i += n + 1;
-		(*col)++;
 	}
 	return -1;
 }

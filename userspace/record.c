@@ -7,6 +7,7 @@
 
 #include "devmodel.h"
 #include "record.h"
+#include "util.h"
 
 static const char *const kind_names[IAG_KIND_MAX] = {
 	[IAG_KIND_ATOMIC_XFER] = "atomic_xfer",
@@ -120,44 +121,6 @@ int iag_record_copy(struct iag_record *dst, const struct iag_record *src)
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at @s (max @n), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-size_t iag_utf8_seq(const unsigned char *s, size_t n)
-{
-	return n ? utf8_seq(s, n) : 0;
-}
 
 char *iag_utf8_sanitize(const char *s, size_t len)
 {
@@ -166,7 +129,7 @@ char *iag_utf8_sanitize(const char *s, size_t len)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+		size_t n = iag_utf8_seq((const unsigned char *)s + i, len - i);
 
 		if (n == 0 || (n == 1 && s[i] == '\0')) {
 			o += sprintf(o, "\\x%02x", (unsigned char)s[i]);

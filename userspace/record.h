@@ -19,6 +19,7 @@
 #include <linux/types.h>
 
 #include "../include/i2c_atomic_guard.h"
+#include "util.h"
 
 struct iag_devmodel;
 
@@ -92,8 +93,6 @@ void iag_record_default_device(struct iag_record *r);
 /* JSON string of arbitrary bytes: invalid UTF-8 bytes become "\xNN". */
 json_t *iag_json_str(const char *s);
 json_t *iag_json_strn(const char *s, size_t len);
-/* Bytes in the valid UTF-8 sequence at @s (at most @n), 0 if invalid. */
-size_t iag_utf8_seq(const unsigned char *s, size_t n);
 /* Same as a malloc'd C string. */
 char *iag_utf8_sanitize(const char *s, size_t len);
 

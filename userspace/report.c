@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 
 void iag_report_init(struct iag_report *rep, const char *source)
 {
@@ -53,8 +54,7 @@ void iag_report_bad(struct iag_report *rep, unsigned long line,
 	char *m;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	m = iag_vstrdupf(fmt, ap);
 	va_end(ap);
 	if (!m)
 		return;

@@ -96,8 +96,7 @@ static void add_note(struct iag_report *rep, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	m = iag_vstrdupf(fmt, ap);
 	va_end(ap);
 	if (!m)
 		return;

@@ -190,3 +190,17 @@ int iag_report_write(const struct iag_report *rep, enum iag_report_format fmt,
 	return rc;
 }
 
+
+void rf_write_records(FILE *out, const struct iag_report *rep,
+		      const struct rf_group *g, char *(*escape)(const char *),
+		      const char *prefix, const char *suffix)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		char *d = rf_describe(&rep->rec[g->idx[i]]);
+		char *de = d ? escape(d) : NULL;
+
+		fprintf(out, "%s%s%s", prefix, de ? de : "", suffix);
+		free(d);
+		free(de);
+	}
+}

@@ -31,6 +31,10 @@ char *rf_describe(const struct iag_record *r);
 char *rf_group_name(const struct iag_record *r);
 struct rf_group *rf_make_groups(const struct iag_report *rep, size_t *ng);
 void rf_free_groups(struct rf_group *g, size_t n);
+/* Each record of @g as prose, escaped by @escape, between @prefix and @suffix. */
+void rf_write_records(FILE *out, const struct iag_report *rep,
+		      const struct rf_group *g, char *(*escape)(const char *),
+		      const char *prefix, const char *suffix);
 void rf_summary_line(const struct iag_report *rep, char *buf, size_t len);
 
 int rf_write_text(const struct iag_report *rep, FILE *out);

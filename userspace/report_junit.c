@@ -60,14 +60,7 @@ int rf_write_junit(const struct iag_report *rep, FILE *out)
 				g[k].violations, g[k].denied);
 		else
 			fprintf(out, "      <system-out>");
-		for (size_t i = 0; i < g[k].n; i++) {
-			char *d = rf_describe(&rep->rec[g[k].idx[i]]);
-			char *de = d ? iag_esc_xml(d) : NULL;
-
-			fprintf(out, "%s&#10;", de ? de : "");
-			free(d);
-			free(de);
-		}
+		rf_write_records(out, rep, &g[k], iag_esc_xml, "", "&#10;");
 		fprintf(out, "%s\n    </testcase>\n",
 			bad ? "</failure>" : "</system-out>");
 		free(name);

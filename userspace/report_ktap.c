@@ -54,14 +54,7 @@ int rf_write_ktap(const struct iag_report *rep, FILE *out)
 			g[k].allowed, g[k].violations,
 			iag_plural(g[k].violations, "violation", "violations"),
 			g[k].denied);
-		for (size_t i = 0; i < g[k].n; i++) {
-			char *d = rf_describe(&rep->rec[g[k].idx[i]]);
-			char *de = d ? iag_esc_ktap(d) : NULL;
-
-			fprintf(out, "#   %s\n", de ? de : "");
-			free(d);
-			free(de);
-		}
+		rf_write_records(out, rep, &g[k], iag_esc_ktap, "#   ", "\n");
 		fprintf(out, "%s %zu %s\n", bad ? "not ok" : "ok", k + 1,
 			name ? name : "");
 		free(name);

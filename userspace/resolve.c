@@ -45,8 +45,7 @@ static void warn(struct rctx *c, const char *fmt, ...)
 	char *s, **nv;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	s = iag_vstrdupf(fmt, ap);
 	va_end(ap);
 	if (!s)
 		return;

@@ -3,7 +3,9 @@
 #ifndef IAG_UTIL_H
 #define IAG_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Exit codes: the contract of DESIGN.md. */
@@ -31,6 +33,13 @@ static inline const char *iag_plural(unsigned long long n, const char *one,
 {
 	return n == 1 ? one : many;
 }
+
+/* Bytes in the valid UTF-8 sequence at @s (at most @n), 0 if invalid. */
+size_t iag_utf8_seq(const unsigned char *s, size_t n);
+
+/* vasprintf() as a value: the malloc'd string, NULL on ENOMEM. */
+char *iag_vstrdupf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* Parse "12", "12s", "1m": seconds; -1 on error. */
 long iag_parse_duration(const char *s);
