@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include "../include/i2c_atomic_guard.h"
+#include "cli.h"
 #include "commands.h"
 #include "util.h"
 #include "version.h"	/* IAG_VERSION from git describe (Makefile) */
@@ -82,40 +83,41 @@ static void version(void)
 	       libbpf_version_string());
 }
 
+/* -v and -V; --json and --help are the shared ones (cli.c). */
+static int global_opt(int opt, const char *arg, void *ctx)
+{
+	bool *want_version = ctx;
+
+	if (opt == 'v')
+		iag_verbose++;
+	else if (opt == 'V')
+		*want_version = true;
+	else
+		return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
+		IAG_CLI_OPT_JSON, IAG_CLI_OPT_HELP,
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool want_version = false;
+	struct iag_cli cli;
 	size_t i;
-	int c;
+	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* '+': stop at the command; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+jvVh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			iag_json = true;
-			break;
-		case 'v':
-			iag_verbose++;
-			break;
-		case 'V':
-			want_version = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
+	iag_cli_init(&cli, NULL, usage, 0);
+	rc = iag_cli_parse(&cli, argc, argv, "+jvVh", opts, global_opt,
+			   &want_version);
+	if (rc >= 0)
+		return rc;
+	iag_json = cli.json;
 	if (want_version) {
 		version();
 		return IAG_EXIT_OK;

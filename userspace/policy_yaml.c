@@ -171,16 +171,23 @@ const char *pp_node_kind(const struct pev *e)
 	}
 }
 
+/* A plain scalar spelled as one of @words (YAML 1.1's nulls, booleans). */
+static bool plain_one_of(const struct pev *e, const char *const *words,
+			 size_t n)
+{
+	if (e->type != YAML_SCALAR_EVENT || !e->plain)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(e->value, words[i]))
+			return true;
+	return false;
+}
+
 bool pp_is_null(const struct pev *e)
 {
 	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
 
-	if (e->type != YAML_SCALAR_EVENT || !e->plain)
-		return false;
-	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
-		if (!strcmp(e->value, nulls[i]))
-			return true;
-	return false;
+	return plain_one_of(e, nulls, sizeof(nulls) / sizeof(nulls[0]));
 }
 
 bool pp_is_bool(const struct pev *e)
@@ -191,12 +198,7 @@ bool pp_is_bool(const struct pev *e)
 		"y", "Y", "n", "N",
 	};
 
-	if (e->type != YAML_SCALAR_EVENT || !e->plain)
-		return false;
-	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
-		if (!strcmp(e->value, b[i]))
-			return true;
-	return false;
+	return plain_one_of(e, b, sizeof(b) / sizeof(b[0]));
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,62 +348,70 @@ static int name_or_num(const char *v, size_t len, int (*from)(const char *),
  * record's reader): a corrupted line must not move an event onto another
  * device or turn an error into success.
  */
-static void numeric_pair(struct cevent *e, const char *k, size_t kl,
+static const struct num_key {
+	const char *key, *alias;
+	int base;		/* 0: 0x allowed, as %x prints it */
+	long min, max;
+	size_t value, has;	/* offsets in struct cevent; has: 0 if none */
+	const char *bad;
+} num_keys[] = {
+#define NUM(k, a, b, lo, hi, f, h) \
+	{ k, a, b, lo, hi, offsetof(struct cevent, f), h, k "=" }
+	NUM("adapter", NULL, 10, 0, INT_MAX, adapter, offsetof(struct cevent, has_adapter)),
+	NUM("addr", NULL, 0, 0, UINT16_MAX, addr, offsetof(struct cevent, has_addr)),
+	NUM("ret", NULL, 0, INT_MIN, INT_MAX, ret, offsetof(struct cevent, has_ret)),
+	NUM("err", NULL, 0, INT_MIN, INT_MAX, ret, offsetof(struct cevent, has_ret)),
+	NUM("flags", NULL, 0, 0, UINT16_MAX, flags, 0),
+	NUM("msgs", "num", 10, 0, UINT16_MAX, msgs, 0),
+	NUM("proto", "protocol", 0, 0, UINT8_MAX, proto, 0),
+	NUM("cmd", "command", 0, 0, UINT8_MAX, cmd, 0),
+	NUM("preempt", "preempt_count", 0, INT_MIN, INT_MAX, preempt, 0),
+#undef NUM
+};
+
+static bool is_key(const char *k, size_t kl, const char *name)
+{
+	return name && strlen(name) == kl && !memcmp(k, name, kl);
+}
+
+static bool numeric_pair(struct cevent *e, const char *k, size_t kl,
 			 const char *v, size_t vl)
 {
-#define KEY(x) (kl == sizeof(x) - 1 && !memcmp(k, x, kl))
-	if (KEY("adapter")) {
-		e->has_adapter = in_range(v, vl, 10, 0, INT_MAX, &e->adapter);
-		if (!e->has_adapter)
-			e->bad_key = "adapter=";
-	} else if (KEY("addr")) {
-		e->has_addr = in_range(v, vl, 0, 0, UINT16_MAX, &e->addr);
-		if (!e->has_addr)
-			e->bad_key = "addr=";
-	} else if (KEY("ret") || KEY("err")) {
-		e->has_ret = in_range(v, vl, 0, INT_MIN, INT_MAX, &e->ret);
-		if (!e->has_ret)
-			e->bad_key = KEY("ret") ? "ret=" : "err=";
-	} else if (KEY("flags")) {
-		if (!in_range(v, vl, 0, 0, UINT16_MAX, &e->flags))
-			e->bad_key = "flags=";
-	} else if (KEY("msgs") || KEY("num")) {
-		if (!in_range(v, vl, 10, 0, UINT16_MAX, &e->msgs))
-			e->bad_key = "msgs=";
-	} else if (KEY("proto") || KEY("protocol")) {
-		if (!in_range(v, vl, 0, 0, UINT8_MAX, &e->proto))
-			e->bad_key = "proto=";
-	} else if (KEY("cmd") || KEY("command")) {
-		if (!in_range(v, vl, 0, 0, UINT8_MAX, &e->cmd))
-			e->bad_key = "cmd=";
-	} else if (KEY("preempt") || KEY("preempt_count")) {
-		if (!in_range(v, vl, 0, INT_MIN, INT_MAX, &e->preempt))
-			e->bad_key = "preempt=";
+	for (size_t i = 0; i < sizeof(num_keys) / sizeof(num_keys[0]); i++) {
+		const struct num_key *nk = &num_keys[i];
+		long *val = (long *)((char *)e + nk->value);
+		bool ok;
+
+		if (!is_key(k, kl, nk->key) && !is_key(k, kl, nk->alias))
+			continue;
+		ok = in_range(v, vl, nk->base, nk->min, nk->max, val);
+		if (nk->has)
+			*(bool *)((char *)e + nk->has) = ok;
+		if (!ok)
+			e->bad_key = nk->bad;
+		return true;
 	}
-#undef KEY
+	return false;
 }
 
 static void pair(struct cevent *e, const char *k, size_t kl, const char *v,
 		 size_t vl)
 {
-#define KEY(x) (kl == sizeof(x) - 1 && !memcmp(k, x, kl))
-	if (KEY("rw") || KEY("read_write")) {
+	long n;
+
+	if (numeric_pair(e, k, kl, v, vl))
+		return;
+	if (is_key(k, kl, "rw") || is_key(k, kl, "read_write")) {
 		e->rw = (vl == 4 && !memcmp(v, "read", 4)) ? 1 :
 			(vl == 5 && !memcmp(v, "write", 5)) ? 0 : -1;
-	} else if (KEY("cb") || KEY("callback")) {
+	} else if (is_key(k, kl, "cb") || is_key(k, kl, "callback")) {
 		e->cb = name_or_num(v, vl, iag_callback_from_name, IAG_CB_MAX);
-	} else if (KEY("state") || KEY("system_state")) {
-		e->state = name_or_num(v, vl, iag_state_from_name,
-				       IAG_STATE_MAX);
+	} else if (is_key(k, kl, "state") || is_key(k, kl, "system_state")) {
+		e->state = name_or_num(v, vl, iag_state_from_name, IAG_STATE_MAX);
 		e->has_state = e->state >= 0;
-	} else if (KEY("irqs_off") || KEY("irqs_disabled")) {
-		long n;
-
+	} else if (is_key(k, kl, "irqs_off") || is_key(k, kl, "irqs_disabled")) {
 		e->irqs_off = in_range(v, vl, 10, 0, 1, &n) ? (int)n : -1;
-	} else {
-		numeric_pair(e, k, kl, v, vl);
 	}
-#undef KEY
 }
 
 void cev_parse_pairs(struct cevent *e, const char *s, size_t len)

@@ -161,30 +161,26 @@ void rf_summary_line(const struct iag_report *rep, char *buf, size_t len)
 		 rep->nested, iag_plural(rep->nested, "level", "levels"));
 }
 
+typedef int (*rf_writer)(const struct iag_report *rep, struct iag_devmodel *m,
+			FILE *out);
+
+static const rf_writer writers[] = {
+	[IAG_FMT_TEXT] = rf_write_text,
+	[IAG_FMT_JSON] = rf_write_json,
+	[IAG_FMT_KTAP] = rf_write_ktap,
+	[IAG_FMT_JUNIT] = rf_write_junit,
+	[IAG_FMT_DOT] = rf_write_dot,
+};
+
 int iag_report_write(const struct iag_report *rep, enum iag_report_format fmt,
 		     struct iag_devmodel *m, FILE *out)
 {
 	int rc;
 
-	switch (fmt) {
-	case IAG_FMT_TEXT:
-		rc = rf_write_text(rep, out);
-		break;
-	case IAG_FMT_JSON:
-		rc = rf_write_json(rep, out);
-		break;
-	case IAG_FMT_KTAP:
-		rc = rf_write_ktap(rep, out);
-		break;
-	case IAG_FMT_JUNIT:
-		rc = rf_write_junit(rep, out);
-		break;
-	case IAG_FMT_DOT:
-		rc = rf_write_dot(rep, m, out);
-		break;
-	default:
+	if ((unsigned int)fmt >= sizeof(writers) / sizeof(writers[0]) ||
+	    !writers[fmt])
 		return -EINVAL;
-	}
+	rc = writers[fmt](rep, m, out);
 	if (!rc && (fflush(out) || ferror(out)))
 		rc = -EIO;
 	return rc;

@@ -37,10 +37,14 @@ void rf_write_records(FILE *out, const struct iag_report *rep,
 		      const char *prefix, const char *suffix);
 void rf_summary_line(const struct iag_report *rep, char *buf, size_t len);
 
-int rf_write_text(const struct iag_report *rep, FILE *out);
-int rf_write_json(const struct iag_report *rep, FILE *out);
-int rf_write_ktap(const struct iag_report *rep, FILE *out);
-int rf_write_junit(const struct iag_report *rep, FILE *out);
+int rf_write_text(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out);
+int rf_write_json(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out);
+int rf_write_ktap(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out);
+int rf_write_junit(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out);
 int rf_write_dot(const struct iag_report *rep, struct iag_devmodel *m,
 		 FILE *out);
 

@@ -14,7 +14,8 @@
 
 /* ---- JSON ------------------------------------------------------------- */
 
-int rf_write_json(const struct iag_report *rep, FILE *out)
+int rf_write_json(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out)
 {
 	json_t *top = json_object(), *recs = json_array(), *errs = json_array();
 	json_t *sum = json_object();

@@ -14,7 +14,8 @@
 
 /* ---- JUnit ------------------------------------------------------------ */
 
-int rf_write_junit(const struct iag_report *rep, FILE *out)
+int rf_write_junit(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out)
 {
 	size_t ng, ntests, nfail = 0;
 	struct rf_group *g = rf_make_groups(rep, &ng);
@@ -70,11 +71,11 @@ int rf_write_junit(const struct iag_report *rep, FILE *out)
 		fprintf(out, "      <error type=\"bad-input\" message=\"%zu lines could not be read\">",
 			rep->n_bad);
 		for (size_t i = 0; i < rep->n_bad; i++) {
-			char *m = iag_esc_xml(rep->bad[i].msg);
+			char *msg = iag_esc_xml(rep->bad[i].msg);
 
 			fprintf(out, "line %lu: %s&#10;", rep->bad[i].line,
-				m ? m : "");
-			free(m);
+				msg ? msg : "");
+			free(msg);
 		}
 		fprintf(out, "</error>\n    </testcase>\n");
 	}

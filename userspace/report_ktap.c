@@ -14,7 +14,8 @@
 
 /* ---- KTAP ------------------------------------------------------------- */
 
-int rf_write_ktap(const struct iag_report *rep, FILE *out)
+int rf_write_ktap(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out)
 {
 	size_t ng, ntests;
 	struct rf_group *g = rf_make_groups(rep, &ng);
@@ -63,11 +64,11 @@ int rf_write_ktap(const struct iag_report *rep, FILE *out)
 	}
 	if (rep->n_bad) {
 		for (size_t i = 0; i < rep->n_bad; i++) {
-			char *m = iag_esc_ktap(rep->bad[i].msg);
+			char *msg = iag_esc_ktap(rep->bad[i].msg);
 
 			fprintf(out, "# line %lu: %s\n", rep->bad[i].line,
-				m ? m : "");
-			free(m);
+				msg ? msg : "");
+			free(msg);
 		}
 		fprintf(out, "not ok %zu input\n", ng + 1);
 	} else if (!ng) {

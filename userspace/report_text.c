@@ -66,7 +66,8 @@ static int text_row(struct iag_table *t, const struct iag_record *r)
 	return rc;
 }
 
-int rf_write_text(const struct iag_report *rep, FILE *out)
+int rf_write_text(const struct iag_report *rep, struct iag_devmodel *m,
+		  FILE *out)
 {
 	static const char *const head[TEXT_COLS] = {
 		"TIME", "KIND", "VERDICT", "ADAPTERS", "ADDR", "DEVICE",
