@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Command-line options more than one command takes, parsed in one place. */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -28,30 +29,37 @@ static int format_opt(struct iag_cli *cli, const char *arg)
 	return 0;
 }
 
+/* The shared options that only store their argument, or true. */
+static const struct iag_cli_field shared_fields[] = {
+	{ 'p', offsetof(struct iag_cli, policy), false },
+	{ 'o', offsetof(struct iag_cli, output), false },
+	{ 'r', offsetof(struct iag_cli, sysfs_root), false },
+	{ 'n', offsetof(struct iag_cli, no_sysfs), true },
+	{ 'j', offsetof(struct iag_cli, json), true },
+};
+
+int iag_cli_store(const struct iag_cli_field *f, size_t n, void *base,
+		  int opt, const char *arg)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].opt != opt)
+			continue;
+		if (f[i].flag)
+			*(bool *)((char *)base + f[i].offset) = true;
+		else
+			*(const char **)((char *)base + f[i].offset) = arg;
+		return 0;
+	}
+	return 1;
+}
+
 /* 0 taken, 1 not a shared option, -1 bad value. */
 static int shared_opt(struct iag_cli *cli, int opt, const char *arg)
 {
-	switch (opt) {
-	case 'p':
-		cli->policy = arg;
-		return 0;
-	case 'f':
+	if (opt == 'f')
 		return format_opt(cli, arg);
-	case 'o':
-		cli->output = arg;
-		return 0;
-	case 'r':
-		cli->sysfs_root = arg;
-		return 0;
-	case 'n':
-		cli->no_sysfs = true;
-		return 0;
-	case 'j':
-		cli->json = true;
-		return 0;
-	default:
-		return 1;
-	}
+	return iag_cli_store(shared_fields, sizeof(shared_fields) /
+			     sizeof(shared_fields[0]), cli, opt, arg);
 }
 
 int iag_cli_parse(struct iag_cli *cli, int argc, char **argv,

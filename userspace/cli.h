@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define IAG_CLI_OPT_POLICY	{ "policy", required_argument, NULL, 'p' }
@@ -31,6 +32,17 @@ struct iag_cli {
 
 /* A command's own option: 0 taken, 1 not its own, -1 bad value (said). */
 typedef int (*iag_cli_own_fn)(int opt, const char *arg, void *ctx);
+
+/* An option that stores its argument (or true, @flag) at @offset. */
+struct iag_cli_field {
+	int opt;
+	size_t offset;
+	bool flag;
+};
+
+/* Store @opt per @f into @base: 0, or 1 if @opt is not in @f. */
+int iag_cli_store(const struct iag_cli_field *f, size_t n, void *base,
+		  int opt, const char *arg);
 
 void iag_cli_init(struct iag_cli *cli, const char *cmd,
 		  void (*usage)(FILE *f), unsigned int formats);

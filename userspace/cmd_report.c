@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* report: offline reports from JSON Lines records or a kernel console log. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,18 +61,12 @@ struct report_run {
 
 static int own_opt(int opt, const char *arg, void *ctx)
 {
-	struct report_run *r = ctx;
+	static const struct iag_cli_field own[] = {
+		{ 'c', offsetof(struct report_run, console), false },
+		{ 'e', offsetof(struct report_run, allow_empty), true },
+	};
 
-	switch (opt) {
-	case 'c':
-		r->console = arg;
-		return 0;
-	case 'e':
-		r->allow_empty = true;
-		return 0;
-	default:
-		return 1;
-	}
+	return iag_cli_store(own, sizeof(own) / sizeof(own[0]), ctx, opt, arg);
 }
 
 static int parse_args(struct report_run *r, int argc, char **argv)

@@ -15,20 +15,14 @@
 #include "devmodel.h"
 #include "policy.h"
 #include "policy_parse.h"
+#include "util.h"
 
 static int push_event(struct pctx *c, const yaml_event_t *e)
 {
 	struct pev *p;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		struct pev *nv = realloc(c->ev, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		c->ev = nv;
-		c->cap = cap;
-	}
+	if (iag_grow(&c->ev, &c->cap, c->n, sizeof(*c->ev), 64))
+		return -ENOMEM;
 	p = &c->ev[c->n];
 	memset(p, 0, sizeof(*p));
 	p->type = e->type;

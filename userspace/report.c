@@ -32,15 +32,8 @@ void iag_report_free(struct iag_report *rep)
 
 int iag_report_add(struct iag_report *rep, struct iag_record *r)
 {
-	if (rep->n == rep->cap) {
-		size_t cap = rep->cap ? rep->cap * 2 : 64;
-		struct iag_record *nr = realloc(rep->rec, cap * sizeof(*nr));
-
-		if (!nr)
-			return -ENOMEM;
-		rep->rec = nr;
-		rep->cap = cap;
-	}
+	if (iag_grow(&rep->rec, &rep->cap, rep->n, sizeof(*rep->rec), 64))
+		return -ENOMEM;
 	rep->rec[rep->n++] = *r;
 	iag_record_init(r);
 	return 0;

@@ -87,11 +87,11 @@ int rf_write_text(const struct iag_report *rep, struct iag_devmodel *m,
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < rep->n_bad; i++) {
-		char *m = iag_esc_text(rep->bad[i].msg);
+		char *msg = iag_esc_text(rep->bad[i].msg);
 
 		fprintf(out, "bad input: %s:%lu: %s\n", rep->source,
-			rep->bad[i].line, m ? m : "");
-		free(m);
+			rep->bad[i].line, msg ? msg : "");
+		free(msg);
 	}
 	if (rep->note)
 		fprintf(out, "note: %s\n", rep->note);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Errors through one function, and small helpers shared by every command. */
 #include <ctype.h>
-#include <stdint.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,4 +132,22 @@ char *iag_vstrdupf(const char *fmt, va_list ap)
 	char *s;
 
 	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
+int iag_grow(void *arrp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	void **arr = arrp, *na;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : first;
+	if (nc < n + 1 || nc > SIZE_MAX / elem)
+		return -ENOMEM;
+	na = realloc(*arr, nc * elem);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	*cap = nc;
+	return 0;
 }

@@ -41,6 +41,12 @@ size_t iag_utf8_seq(const unsigned char *s, size_t n);
 char *iag_vstrdupf(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));
 
+/*
+ * Room for element @n in the array at *@arrp (a T ** passed as void *) of
+ * *@cap elements of @elem bytes: doubles it (from @first). 0 or -ENOMEM.
+ */
+int iag_grow(void *arrp, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* Parse "12", "12s", "1m": seconds; -1 on error. */
 long iag_parse_duration(const char *s);
 
