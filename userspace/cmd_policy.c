@@ -59,22 +59,7 @@ static json_t *diag_json(const struct iag_diag *d)
 	return arr;
 }
 
-static void dump_json(json_t *o)
-{
-	iag_json_dump_lines(o, stdout);
-	json_decref(o);
-}
 
-static const char *addr_str(unsigned int addr, char *buf, size_t len)
-{
-	if (addr == IAG_ADDR_ANY)
-		snprintf(buf, len, "any");
-	else if (iag_i2c_addr_is_ten(addr))
-		snprintf(buf, len, "0x%03x/10-bit", addr & IAG_I2C_ADDR_MASK);
-	else
-		snprintf(buf, len, "0x%02x", addr);
-	return buf;
-}
 
 static json_t *key_json(const struct iag_key *k)
 {
@@ -168,7 +153,7 @@ static void check_json(const struct check_run *c)
 	json_object_set_new(o, "unmatched_rules", json_integer((json_int_t)c->ks.n_unmatched));
 	json_object_set_new(o, "rules_allowing_nothing",
 			    json_integer((json_int_t)c->ks.n_allow_nothing));
-	dump_json(o);
+	iag_json_print(o);
 }
 
 static void rule_text(const struct iag_rule *r, const struct iag_rule_match *rm)
@@ -189,7 +174,7 @@ static void rule_text(const struct iag_rule *r, const struct iag_rule_match *rm)
 		const struct iag_key *key = &rm->keys[k];
 
 		printf("  key i2c-%d %-4s ", key->adapter,
-		       addr_str(key->addr, ab, sizeof(ab)));
+		       iag_key_addr_str(key->addr, ab, sizeof(ab)));
 		print_esc("", key->device, "\n");
 		print_esc("    why: ", key->why, "\n");
 	}
@@ -235,7 +220,7 @@ static int check_load(struct check_run *c)
 
 	if (err) {
 		if (c->cli.json)
-			dump_json(json_pack("{s:o, s:b, s:o}", "file",
+			iag_json_print(json_pack("{s:o, s:b, s:o}", "file",
 					    iag_json_str(c->file), "valid", 0,
 					    "errors", diag_json(&d)));
 		else

@@ -96,18 +96,59 @@ static int each_bus_dir(struct iag_devmodel *m, const char *sub,
 	return rc;
 }
 
+/*
+ * @fn on every entry of directory @dir (dot entries and @skip skipped),
+ * symlinks resolved: stops at the first non-zero return.
+ */
+static int each_entry(const char *dir, const char *skip,
+		      int (*fn)(const char *dev, void *c), void *c)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return 0;
+	while (!rc && (de = readdir(d))) {
+		char *dev;
+
+		if (de->d_name[0] == '.' || (skip && !strcmp(de->d_name, skip)))
+			continue;
+		dev = dm_real_join(dir, de->d_name);
+		if (!dev)
+			continue;
+		rc = fn(dev, c);
+		free(dev);
+	}
+	closedir(d);
+	return rc;
+}
+
 struct drv_ctx {
+	struct iag_devmodel *m;
 	const char *driver;
+	const char *driver_dir;		/* resolved */
 	struct iag_strv *out;
 };
+
+/* A device in the driver's directory that is bound to it, in the root. */
+static int drv_dev(const char *dev, void *c)
+{
+	struct drv_ctx *dc = c;
+	char *drv = dm_real_join(dev, "driver");
+	int rc = 0;
+
+	if (drv && !strcmp(drv, dc->driver_dir) && dm_under_root(dc->m, dev))
+		rc = iag_strv_add(dc->out, dev);
+	free(drv);
+	return rc;
+}
 
 static int drv_fn(struct iag_devmodel *m, const char *drivers_dir, void *c)
 {
 	struct drv_ctx *dc = c;
 	char *dd = dm_join(drivers_dir, dc->driver), *rdd;
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
+	int rc;
 
 	if (!dd)
 		return -ENOMEM;
@@ -115,26 +156,8 @@ static int drv_fn(struct iag_devmodel *m, const char *drivers_dir, void *c)
 	free(dd);
 	if (!rdd)
 		return 0;
-	d = opendir(rdd);
-	if (!d) {
-		free(rdd);
-		return 0;
-	}
-	while (!rc && (de = readdir(d))) {
-		char *dev, *drv;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, "module"))
-			continue;
-		dev = dm_real_join(rdd, de->d_name);
-		if (!dev)
-			continue;
-		drv = dm_real_join(dev, "driver");
-		if (drv && !strcmp(drv, rdd) && dm_under_root(m, dev))
-			rc = iag_strv_add(dc->out, dev);
-		free(drv);
-		free(dev);
-	}
-	closedir(d);
+	dc->driver_dir = rdd;
+	rc = each_entry(rdd, "module", drv_dev, dc);	/* the driver's module link */
 	free(rdd);
 	return rc;
 }
@@ -142,7 +165,7 @@ static int drv_fn(struct iag_devmodel *m, const char *drivers_dir, void *c)
 int iag_dev_by_driver(struct iag_devmodel *m, const char *driver,
 		      struct iag_strv *out)
 {
-	struct drv_ctx c = { driver, out };
+	struct drv_ctx c = { .m = m, .driver = driver, .out = out };
 
 	if (strchr(driver, '/') || !strcmp(driver, ".") ||
 	    !strcmp(driver, ".."))
@@ -155,38 +178,29 @@ struct compat_ctx {
 	struct iag_strv *out;
 };
 
-static int compat_fn(struct iag_devmodel *m, const char *devices_dir, void *c)
+/* A device whose of_node/compatible (NUL-separated) names the compatible. */
+static int compat_dev(const char *dev, void *c)
 {
 	struct compat_ctx *cc = c;
-	DIR *d = opendir(devices_dir);
-	struct dirent *de;
+	size_t len;
+	char *s = iag_read_attr(dev, "of_node/compatible", &len);
 	int rc = 0;
 
-	if (!d)
+	if (!s)
 		return 0;
-	while (!rc && (de = readdir(d))) {
-		char *dev, *s;
-		size_t len;
-
-		if (de->d_name[0] == '.')
-			continue;
-		dev = dm_real_join(devices_dir, de->d_name);
-		if (!dev)
-			continue;
-		s = iag_read_attr(dev, "of_node/compatible", &len);
-		if (s) {
-			/* NUL-separated list; the newline strip is harmless */
-			for (size_t o = 0; o < len; o += strlen(s + o) + 1)
-				if (!strcmp(s + o, cc->compat)) {
-					rc = iag_strv_add(cc->out, dev);
-					break;
-				}
-			free(s);
+	/* the newline strip of iag_read_attr is harmless here */
+	for (size_t o = 0; o < len; o += strlen(s + o) + 1)
+		if (!strcmp(s + o, cc->compat)) {
+			rc = iag_strv_add(cc->out, dev);
+			break;
 		}
-		free(dev);
-	}
-	closedir(d);
+	free(s);
 	return rc;
+}
+
+static int compat_fn(struct iag_devmodel *m, const char *devices_dir, void *c)
+{
+	return each_entry(devices_dir, NULL, compat_dev, c);
 }
 
 int iag_dev_by_compatible(struct iag_devmodel *m, const char *compat,

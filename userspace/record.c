@@ -360,3 +360,9 @@ int iag_json_dump_lines(const json_t *o, FILE *f)
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;
 }
+
+void iag_json_print(json_t *o)
+{
+	iag_json_dump_lines(o, stdout);
+	json_decref(o);
+}

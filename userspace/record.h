@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 #include <linux/types.h>
 
@@ -102,5 +103,7 @@ char *iag_utf8_sanitize(const char *s, size_t len);
  * record, one key, one error per line: grep-friendly).
  */
 int iag_json_dump_lines(const json_t *o, FILE *f);
+/* The same on stdout, and the reference released (takes @o). */
+void iag_json_print(json_t *o);
 
 #endif

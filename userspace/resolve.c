@@ -542,3 +542,14 @@ void iag_keyset_free(struct iag_keyset *ks)
 	free(ks->warnings);
 	memset(ks, 0, sizeof(*ks));
 }
+
+const char *iag_key_addr_str(unsigned int addr, char *buf, size_t len)
+{
+	if (addr == IAG_ADDR_ANY)
+		snprintf(buf, len, "any");
+	else if (iag_i2c_addr_is_ten(addr))
+		snprintf(buf, len, "0x%03x/10-bit", addr & IAG_I2C_ADDR_MASK);
+	else
+		snprintf(buf, len, "0x%02x", addr);
+	return buf;
+}

@@ -77,6 +77,9 @@ static inline unsigned int iag_key_addr(unsigned int sysfs_addr)
 const struct iag_key *iag_keyset_lookup(const struct iag_keyset *ks,
 					int adapter, unsigned int addr);
 
+/* A key's address for people: "0x50", "0x050/10-bit" or "any". */
+const char *iag_key_addr_str(unsigned int addr, char *buf, size_t len);
+
 /* The same for a transfer's address, 10-bit (I2C_M_TEN) or not. */
 const struct iag_key *iag_keyset_lookup_ten(const struct iag_keyset *ks,
 					    int adapter, unsigned int addr,
