@@ -297,7 +297,8 @@ int iag_policy_cmd_show(int argc, char **argv)
 		char ab[16];
 
 		if (m && all[i].k.addr != IAG_ADDR_ANY)
-			iag_devmodel_lookup(m, all[i].k.adapter, all[i].k.addr, &di);
+			iag_devmodel_lookup(m, all[i].k.adapter, all[i].k.addr |
+					    (all[i].k.flags & IAG_KEY_TEN ? IAG_I2C_ADDR_TEN : 0), &di);
 		if (json) {
 			json_array_append_new(arr, json_pack("{s:i, s:o, s:i, s:o, s:o, s:o}",
 				"adapter", all[i].k.adapter, "addr",

@@ -10,6 +10,7 @@
 
 #include <bpf/bpf.h>
 
+#include "devmodel.h"
 #include "pins.h"
 #include "probe.h"
 #include "resolve.h"
@@ -99,9 +100,12 @@ int iag_allow_swap(int outer_fd, const struct iag_keyset *ks)
 		return fd;
 	}
 	for (i = 0; i < n; i++) {
+		unsigned int a = ks->keys[i].addr;
+		bool ten = a != IAG_ADDR_ANY && (a & IAG_I2C_ADDR_TEN) == IAG_I2C_ADDR_TEN;
 		struct iag_allow_key k = {
 			.adapter = ks->keys[i].adapter,
-			.addr = (__u16)ks->keys[i].addr,
+			.addr = (__u16)(ten ? a & IAG_I2C_ADDR_MASK : a),
+			.flags = ten ? IAG_KEY_TEN : 0,	/* a 10-bit address is its own key */
 		};
 		struct iag_allow_val v = { .rule_id = ks->keys[i].rule_id };
 

@@ -19,6 +19,8 @@
 #include "fixture_util.h"
 #include <linux/types.h>
 #include "commands.h"
+#include "pins.h"
+#include "resolve.h"
 #include "../include/i2c_atomic_guard.h"
 
 static char tmp[64];
@@ -352,6 +354,24 @@ static int make_allow(const char *dir, __u32 value_size, int *inner)
 	return outer;
 }
 
+static int make_allow_unpinned(int *inner)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, oo);
+	__u32 slot = IAG_ALLOW_SLOT;
+	int outer;
+
+	*inner = bpf_map_create(BPF_MAP_TYPE_HASH, "allow_inner", sizeof(struct iag_allow_key),
+				sizeof(struct iag_allow_val), 64, NULL);
+	if (*inner < 0)
+		return -1;
+	oo.inner_map_fd = *inner;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "allow", sizeof(__u32),
+			       sizeof(__u32), 1, &oo);
+	if (outer < 0 || bpf_map_update_elem(outer, &slot, inner, BPF_ANY))
+		return -1;
+	return outer;
+}
+
 /* The inner map in the slot now (a new fd). */
 static int current_set(int outer)
 {
@@ -371,6 +391,37 @@ static int count_keys(int fd)
 		n++;
 	}
 	return n;
+}
+
+/* A 10-bit client and a 7-bit one at the same number are two keys. */
+static void test_allow_swap_ten_bit(void **state)
+{
+	struct iag_key keys[2] = {
+		{ .adapter = 2, .addr = 0xa050, .rule_id = 0 },
+		{ .adapter = 2, .addr = 0x50, .rule_id = 1 },
+	};
+	struct iag_keyset ks = { .keys = keys, .n = 2 };
+	struct iag_allow_key k = { .adapter = 2, .addr = 0x50 };
+	struct iag_allow_val v;
+	int outer, inner, set;
+
+	if (geteuid() != 0)
+		skip();
+	outer = make_allow_unpinned(&inner);
+	if (outer < 0)
+		skip();
+	assert_int_equal(iag_allow_swap(outer, &ks), 0);
+	set = current_set(outer);
+	assert_int_equal(count_keys(set), 2);
+	k.flags = IAG_KEY_TEN;
+	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
+	assert_int_equal(v.rule_id, 0);
+	k.flags = 0;
+	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
+	assert_int_equal(v.rule_id, 1);
+	close(set);
+	close(outer);
+	close(inner);
 }
 
 /* Real pinned maps on a private bpffs: root and a bpf syscall needed. */
@@ -561,6 +612,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_pinned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allow_swap_ten_bit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_audit, setup, teardown),
 	};
 
