@@ -3,18 +3,24 @@
 #
 # Build the i2c-atomic-guard test kernel, or reuse it from the cache.
 #
-#   kernel-patch/build-kernel.sh [test|bench|debug|stock] [--status]
+#   kernel-patch/build-kernel.sh [test|bench|debug|stock|arm64|test-6.1] [--status]
+#   KERNEL_ARCH=arm64 kernel-patch/build-kernel.sh test     (the arm64 flavor)
 #
 # --status only says whether the cached tree is up to date (exit 0) or would
 # be built (exit 1).
 #
 # test: the scenarios' kernel; bench: without debug options; debug: with
 # KASAN; stock: the test configuration WITHOUT the patch series, to prove the
-# tool's fallback on an unpatched kernel.
+# tool's fallback on an unpatched kernel; arm64: the patched test kernel
+# cross-built for qemu-system-aarch64 -M virt (gcc-aarch64-linux-gnu,
+# config-arm64.fragment alone); test-6.1: the backport in kernel-patch/6.1/
+# on Debian 12's linux-source-6.1 (config.fragment + 6.1/config.fragment).
+# arm64 and test-6.1 are built with FUNCTION_ERROR_INJECTION off, as
+# Debian's kernels are: enforcement there rests on the BTF fmodret set.
 #
-# Untars Debian's linux-source-6.12, applies kernel-patch/series with
-# patch -p1, merges config.fragment (and config-FLAVOR.fragment) on top of
-# tinyconfig, and builds bzImage and modules. The tree is kept in
+# Untars Debian's linux-source-6.12 (or -6.1), applies the series with
+# patch -p1, merges the fragments on top of tinyconfig, and builds the
+# kernel image and modules. The tree is kept in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-FLAVOR-HASH/
 # where HASH covers the source package version, the patches of the series
 # and the fragments. A tree is complete only when its
@@ -28,30 +34,55 @@ flavor=${1:-test}
 status_only=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
+srcpkg=linux-source-6.12
+seriesdir=$here
+case ${KERNEL_ARCH:-x86_64} in
+x86_64 | x86 | amd64) ;;
+arm64 | aarch64) [ "$flavor" = test ] && flavor=arm64 ;;
+*) echo "build-kernel: unknown KERNEL_ARCH '$KERNEL_ARCH' (x86_64 or arm64)" >&2; exit 1 ;;
+esac
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
 jobs=${KERNEL_JOBS:-$(($(nproc) + 1))}
+# x86-64 by default; the arm64 flavors set these again.
+targets="bzImage modules" image=arch/x86/boot/bzImage make_args= default_steps=2600
 
 die() { echo "build-kernel: $*" >&2; exit 1; }
 
+# config-system.fragment (systemd as init, for the packaging scenarios) is
+# part of every patched flavor, so that one test kernel serves the busybox
+# and the systemd VMs alike.
+system=()
+[ -f "$here/config-system.fragment" ] && system=("$here/config-system.fragment")
 case $flavor in
-test) fragments=("$here/config.fragment") ;;
-bench | debug) fragments=("$here/config.fragment" "$here/config-$flavor.fragment") ;;
+test) fragments=("$here/config.fragment" "${system[@]}") ;;
+bench | debug) fragments=("$here/config.fragment" "${system[@]}" "$here/config-$flavor.fragment") ;;
 stock) fragments=("$here/config.fragment") ;;
-*) die "unknown flavor '$flavor' (test, bench, debug or stock)" ;;
+arm64)
+	fragments=("$here/config-arm64.fragment")
+	targets="Image modules" image=arch/arm64/boot/Image default_steps=2400
+	make_args="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "aarch64-linux-gnu-gcc missing: run 'make deps' (package gcc-aarch64-linux-gnu)"
+	;;
+test-6.1)
+	tarball=/usr/src/linux-source-6.1.tar.xz srcpkg=linux-source-6.1 seriesdir=$here/6.1
+	fragments=("$here/config.fragment" "$here/6.1/config.fragment")
+	;;
+*) die "unknown flavor '$flavor' (test, bench, debug, stock, arm64 or test-6.1)" ;;
 esac
 
-[ -f "$tarball" ] || die "$tarball missing: run 'make deps' (package linux-source-6.12)"
+[ -f "$tarball" ] || die "$tarball missing: run 'make deps' (package $srcpkg)"
 
 patches=()
-if [ -f "$here/series" ] && [ "$flavor" != stock ]; then
+if [ -f "$seriesdir/series" ] && [ "$flavor" != stock ]; then
 	while read -r p; do
 		case $p in '' | '#'*) continue ;; esac
-		[ -f "$here/$p" ] || die "series names $p, which is not in kernel-patch/"
-		patches+=("$here/$p")
-	done <"$here/series"
+		[ -f "$seriesdir/$p" ] || die "series names $p, which is not in $seriesdir"
+		patches+=("$seriesdir/$p")
+	done <"$seriesdir/series"
 fi
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || stat -c %s "$tarball")
+srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null || stat -c %s "$tarball")
 key=$({
 	echo "$srcver $flavor"
 	cat "${fragments[@]}"
@@ -90,9 +121,12 @@ for p in "${patches[@]}"; do
 done
 
 echo "build-kernel: configuring (tinyconfig + ${fragments[*]##*/})" >&2
-make -C "$tree" -s tinyconfig >/dev/null
-(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
-make -C "$tree" -s olddefconfig >/dev/null
+# shellcheck disable=SC2086 # $make_args is a list of make variables
+make -C "$tree" -s $make_args tinyconfig >/dev/null
+# shellcheck disable=SC2086
+(cd "$tree" && env $make_args scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
+# shellcheck disable=SC2086
+make -C "$tree" -s $make_args olddefconfig >/dev/null
 
 # Every option the fragments ask for must have survived olddefconfig; where
 # two fragments set the same option, the later one (as merged) counts.
@@ -118,17 +152,24 @@ for opt in "${!want[@]}"; do
 done
 
 # The kernel's own build lines go to build.log; a progress line every 250
-# of them keeps a 5-minute build from looking stuck.
-echo "build-kernel: make -j$jobs bzImage modules (log: $tree/build.log)" >&2
+# of them keeps a 5-minute build from looking stuck. The total is the step
+# count of the last finished build of this flavor (an estimate: it changes
+# a little with the patches and the configuration).
+steps_file=$cache/.steps-$flavor
+total=$(cat "$steps_file" 2>/dev/null || true)
+case $total in '' | *[!0-9]*) total=$default_steps ;; esac
+echo "build-kernel: make -j$jobs $targets (log: $tree/build.log)" >&2
 set +e
-make -C "$tree" -j"$jobs" bzImage modules 2>&1 | tee "$tree/build.log" |
-	awk '/^  [A-Z]+ / { n++; if (n % 250 == 0) { printf "build-kernel: %5d steps, %s\n", n, $0 > "/dev/stderr"; fflush("/dev/stderr") } }
+# shellcheck disable=SC2086 # $targets is a list of make targets
+make -C "$tree" -j"$jobs" $make_args $targets 2>&1 | tee "$tree/build.log" |
+	awk -v total="$total" '/^  [A-Z]+ / { n++; if (n % 250 == 0) { printf "build-kernel: %5d/%d steps (estimate), %s\n", n, total, $0 > "/dev/stderr"; fflush("/dev/stderr") } }
 	     /error:|Error [0-9]/ { print > "/dev/stderr" }'
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" = 0 ] || die "kernel build failed (rc $rc), see $tree/build.log"
-[ -f "$tree/arch/x86/boot/bzImage" ] || die "no bzImage after the build"
+[ -f "$tree/$image" ] || die "no $image after the build"
 
+grep -c '^  [A-Z][A-Z0-9]* ' "$tree/build.log" >"$steps_file" || true
 touch "$tree/.complete"
 ln -sfn "$tree" "$cache/kernel-$flavor-current"
 # Old trees of this flavor are gigabytes each: keep only the current one.
