@@ -4,6 +4,11 @@
 # Check the kernel patch series the way a maintainer would, patch by patch.
 #
 #   kernel-patch/check-series.sh [TARBALL | DIR]
+#   kernel-patch/check-series.sh /usr/src/linux-source-6.1.tar.xz
+#
+# The series is kernel-patch/series for a 6.12 tree and
+# kernel-patch/6.1/series (with 6.1/config.fragment) for a 6.1 tree, told
+# apart by the tree's Makefile; SERIES_DIR=DIR overrides.
 #
 # TARBALL (default /usr/src/linux-source-6.12.tar.xz) is untarred into a
 # new temporary directory. A DIR made by an earlier run (it has the git tag
@@ -21,6 +26,11 @@
 #   2. for each patch of "series": "git am", "checkpatch.pl --strict" on the
 #      patch file, and a build (make vmlinux and drivers/i2c/, which
 #      includes the i2c modules), so that every step of the series builds;
+#      checkpatch runs with --no-signoff, since the patches deliberately
+#      carry no Signed-off-by (the submitter adds theirs: a DCO sign-off
+#      needs a real identity), and with FILE_PATH_CHANGES ignored only
+#      after get_maintainer.pl has found a maintainer for every file the
+#      patch adds (the "maint" column);
 #   3. a table with one line per patch is printed.
 #
 # Environment: JOBS (default 3), KEEP=1 keeps a temporary tree, LOGS sets
@@ -35,14 +45,6 @@ ident=(-c user.name="i2c-atomic-guard check-series" -c user.email="check-series@
 
 die() { echo "check-series: $*" >&2; exit 2; }
 say() { echo "check-series: $*" >&2; }
-
-patches=()
-while read -r p; do
-	case $p in '' | '#'*) continue ;; esac
-	[ -f "$here/$p" ] || die "series names $p, which is not in kernel-patch/"
-	patches+=("$p")
-done <"$here/series"
-[ ${#patches[@]} -gt 0 ] || die "the series is empty"
 
 tmp=
 if [ -f "$src" ]; then
@@ -63,6 +65,26 @@ cleanup() {
 trap cleanup EXIT
 
 g() { git -C "$tree" "${ident[@]}" "$@"; }
+
+# Which series: by the tree's version.
+fragments=("$here/config.fragment")
+sdir=${SERIES_DIR:-}
+if [ -z "$sdir" ]; then
+	kver=$(sed -n 's/^VERSION = //p' "$tree/Makefile").$(sed -n 's/^PATCHLEVEL = //p' "$tree/Makefile")
+	case $kver in
+	6.1) sdir=$here/6.1 ;;
+	*) sdir=$here ;;
+	esac
+fi
+[ -f "$sdir/config.fragment" ] && [ "$sdir" != "$here" ] && fragments+=("$sdir/config.fragment")
+patches=()
+while read -r p; do
+	case $p in '' | '#'*) continue ;; esac
+	[ -f "$sdir/$p" ] || die "series names $p, which is not in $sdir"
+	patches+=("$p")
+done <"$sdir/series"
+[ ${#patches[@]} -gt 0 ] || die "the series is empty"
+say "series: $sdir/series (${#patches[@]} patches)"
 
 if [ -d "$tree/.git" ]; then
 	g rev-parse -q --verify refs/tags/check-series-base >/dev/null ||
@@ -89,10 +111,10 @@ if ! python3 -c 'import ply, git' 2>/dev/null && /usr/bin/python3 -c 'import ply
 fi
 
 if [ ! -f "$tree/.config" ]; then
-	say "configuring (tinyconfig + config.fragment)"
+	say "configuring (tinyconfig + ${fragments[*]##*/})"
 	{
 		make -C "$tree" -s tinyconfig &&
-			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$here/config.fragment") &&
+			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "${fragments[@]}") &&
 			make -C "$tree" -s olddefconfig
 	} >"$logs/config.log" 2>&1 || die "configuration failed, see $logs/config.log"
 fi
@@ -100,7 +122,7 @@ fi
 # 1. The series with patch -p1, as build-kernel.sh applies it.
 patch_p1=ok
 for p in "${patches[@]}"; do
-	if ! patch -d "$tree" -p1 --forward --quiet <"$here/$p" >>"$logs/patch-p1.log" 2>&1; then
+	if ! patch -d "$tree" -p1 --forward --quiet <"$sdir/$p" >>"$logs/patch-p1.log" 2>&1; then
 		patch_p1="FAILED at $p"
 		break
 	fi
@@ -122,16 +144,29 @@ for p in "${patches[@]}"; do
 	n=$((n + 1))
 	tag=$(printf '%04d' "$n")
 	t0=$(date +%s)
-	am=ok cp=- build=- warn=-
-	if ! g am -q "$here/$p" >"$logs/$tag-am.log" 2>&1; then
+	am=ok cp=- build=- warn=- maint=-
+	if ! g am -q "$sdir/$p" >"$logs/$tag-am.log" 2>&1; then
 		am=FAILED
 		fail=1
-		rows+=("$(printf '%-4s %-64s %-6s %-10s %-7s %-5s %5s' "$n" "${p:0:64}" "$am" "$cp" "$build" "$warn" "-")")
+		rows+=("$(printf '%-4s %-60s %-6s %-10s %-5s %-7s %-5s %5s' "$n" "${p:0:60}" "$am" "$cp" "$maint" "$build" "$warn" "-")")
 		break
 	fi
 
-	(cd "$tree" && PATH=$cp_path scripts/checkpatch.pl --strict --no-color "$here/$p") \
-		>"$logs/$tag-checkpatch.log" 2>&1
+	# Every file the patch adds must have a maintainer already.
+	cp_ignore=()
+	added=$(g diff --name-only --diff-filter=A HEAD~1 HEAD)
+	if [ -n "$added" ]; then
+		maint=ok
+		for f in $added; do
+			(cd "$tree" && PATH=$cp_path scripts/get_maintainer.pl --no-git --no-git-fallback \
+				--no-rolestats --no-l --no-r -f "$f" 2>/dev/null) | grep -q '@' ||
+				{ maint="none:$f"; fail=1; }
+		done
+		[ "$maint" = ok ] && cp_ignore=(--ignore FILE_PATH_CHANGES)
+	fi
+
+	(cd "$tree" && PATH=$cp_path scripts/checkpatch.pl --strict --no-signoff "${cp_ignore[@]}" \
+		--no-color "$sdir/$p") >"$logs/$tag-checkpatch.log" 2>&1
 	tot=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings, ([0-9]+ checks, )?[0-9]+ lines checked' "$logs/$tag-checkpatch.log")
 	if [ -n "$tot" ]; then
 		e=$(sed -E 's/^total: ([0-9]+) errors.*/\1/' <<<"$tot")
@@ -154,20 +189,21 @@ for p in "${patches[@]}"; do
 	warn=$(grep -c 'warning:' "$logs/$tag-build.log")
 	[ "$warn" = 0 ] || fail=1
 
-	rows+=("$(printf '%-4s %-64s %-6s %-10s %-7s %-5s %5s' "$n" "${p:0:64}" "$am" "$cp" "$build" "$warn" "$(($(date +%s) - t0))s")")
+	rows+=("$(printf '%-4s %-60s %-6s %-10s %-5s %-7s %-5s %5s' "$n" "${p:0:60}" "$am" "$cp" "$maint" "$build" "$warn" "$(($(date +%s) - t0))s")")
 	say "$p: am $am, checkpatch $cp, build $build, $warn warnings"
 	[ "$build" = ok ] || break
 done
 
 # 3. The table.
 echo
-echo "Series: ${#patches[@]} patches, tree $tree"
+echo "Series: ${#patches[@]} patches ($sdir/series), tree $tree ($(make -s -C "$tree" kernelversion 2>/dev/null))"
 echo "patch -p1 (build-kernel.sh): $patch_p1"
 echo
-printf '%-4s %-64s %-6s %-10s %-7s %-5s %5s\n' "#" "patch" "git am" "chk E/W/C" "build" "warn" "time"
+printf '%-4s %-60s %-6s %-10s %-5s %-7s %-5s %5s\n' "#" "patch" "git am" "chk E/W/C" "maint" "build" "warn" "time"
 for r in "${rows[@]}"; do echo "$r"; done
 echo
-echo "chk E/W/C: checkpatch --strict errors/warnings/checks of the patch;"
+echo "chk E/W/C: checkpatch --strict --no-signoff errors/warnings/checks of the patch;"
+echo "maint: get_maintainer.pl finds a maintainer for each file the patch adds (- : adds none);"
 echo "build: make vmlinux + drivers/i2c/ after the patch; warn: compiler warnings in that build."
 if grep -h '^CHECK:' "$logs"/*-checkpatch.log >/dev/null 2>&1; then
 	echo
