@@ -5,7 +5,11 @@
 # mode during power-off. The console (trace_event + tp_printk) must show the
 # event with cb=smbus_xfer_atomic and state=power_off, the read must return
 # 0xa5, no "No atomic I2C transfer handler" WARN, and the VM must power off
-# (stock 6.12 hangs here: i801 sleeps with interrupts off).
+# (stock 6.12 hangs here: i801 sleeps with interrupts off). Sys-off handlers
+# run after device_shutdown(), so this read comes after i801_shutdown() gave
+# SMBHSTCFG/SMBHSTCNT back to the firmware: v2's callback re-applies the
+# driver's host configuration for the transaction and restores the
+# firmware's after it (issue 12, item 4).
 # timeout: 120
 # append: trace_event=i2c_atomic:* tp_printk
 . /lib/iag/lib.sh
