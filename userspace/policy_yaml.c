@@ -42,87 +42,87 @@ static int push_event(struct pctx *c, const yaml_event_t *e)
 }
 
 /* Collect events; refuse what this format has no use for. */
+static void syntax_error(struct pctx *c, const yaml_parser_t *parser)
+{
+	const char *prob = parser->problem ? parser->problem : "syntax error";
+	unsigned int line = (unsigned int)parser->problem_mark.line + 1;
+	unsigned int col = (unsigned int)parser->problem_mark.column + 1;
+
+	if (parser->context)
+		iag_diag_add(c->d, line, col, "YAML: %s %s", prob, parser->context);
+	else
+		iag_diag_add(c->d, line, col, "YAML: %s", prob);
+}
+
+/* What this format has no use for: extra documents, aliases, anchors, tags. */
+static int refuse_extras(struct pctx *c, const yaml_event_t *e, int *docs)
+{
+	unsigned int line = (unsigned int)e->start_mark.line + 1;
+	unsigned int col = (unsigned int)e->start_mark.column + 1;
+	const char *anchor = NULL, *tag = NULL;
+
+	switch (e->type) {
+	case YAML_DOCUMENT_START_EVENT:
+		if (++*docs <= 1)
+			return 0;
+		iag_diag_add(c->d, line, col,
+			     "more than one YAML document: a policy is one document");
+		return -EINVAL;
+	case YAML_ALIAS_EVENT:
+		iag_diag_add(c->d, line, col,
+			     "aliases (*%s) are not supported: write the value out",
+			     (const char *)e->data.alias.anchor);
+		return -EINVAL;
+	case YAML_SCALAR_EVENT:
+		anchor = (const char *)e->data.scalar.anchor;
+		tag = (const char *)e->data.scalar.tag;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = (const char *)e->data.sequence_start.anchor;
+		tag = (const char *)e->data.sequence_start.tag;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = (const char *)e->data.mapping_start.anchor;
+		tag = (const char *)e->data.mapping_start.tag;
+		break;
+	default:
+		return 0;
+	}
+	if (anchor)
+		iag_diag_add(c->d, line, col, "anchors (&%s) are not supported", anchor);
+	else if (tag)
+		iag_diag_add(c->d, line, col, "tags (%s) are not supported", tag);
+	return anchor || tag ? -EINVAL : 0;
+}
+
 int pp_collect(struct pctx *c, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
 	yaml_event_t e;
 	int docs = 0, ret = 0;
+	bool end;
 
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	for (;;) {
-		const char *anchor = NULL, *tag = NULL;
-		unsigned int line, col;
-
 		if (!yaml_parser_parse(&parser, &e)) {
-			const char *prob = parser.problem ? parser.problem :
-					   "syntax error";
-
-			if (parser.context)
-				iag_diag_add(c->d,
-					     (unsigned int)parser.problem_mark.line + 1,
-					     (unsigned int)parser.problem_mark.column + 1,
-					     "YAML: %s %s", prob, parser.context);
-			else
-				iag_diag_add(c->d,
-					     (unsigned int)parser.problem_mark.line + 1,
-					     (unsigned int)parser.problem_mark.column + 1,
-					     "YAML: %s", prob);
+			syntax_error(c, &parser);
 			ret = -EINVAL;
 			break;
 		}
-		line = (unsigned int)e.start_mark.line + 1;
-		col = (unsigned int)e.start_mark.column + 1;
-		switch (e.type) {
-		case YAML_DOCUMENT_START_EVENT:
-			if (++docs > 1) {
-				iag_diag_add(c->d, line, col,
-					     "more than one YAML document: a policy is one document");
-				ret = -EINVAL;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			iag_diag_add(c->d, line, col,
-				     "aliases (*%s) are not supported: write the value out",
-				     (const char *)e.data.alias.anchor);
+		if (refuse_extras(c, &e, &docs))
 			ret = -EINVAL;
-			break;
-		case YAML_SCALAR_EVENT:
-			anchor = (const char *)e.data.scalar.anchor;
-			tag = (const char *)e.data.scalar.tag;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			anchor = (const char *)e.data.sequence_start.anchor;
-			tag = (const char *)e.data.sequence_start.tag;
-			break;
-		case YAML_MAPPING_START_EVENT:
-			anchor = (const char *)e.data.mapping_start.anchor;
-			tag = (const char *)e.data.mapping_start.tag;
-			break;
-		default:
-			break;
-		}
-		if (anchor) {
-			iag_diag_add(c->d, line, col,
-				     "anchors (&%s) are not supported", anchor);
-			ret = -EINVAL;
-		} else if (tag) {
-			iag_diag_add(c->d, line, col,
-				     "tags (%s) are not supported", tag);
-			ret = -EINVAL;
-		}
+		end = e.type == YAML_STREAM_END_EVENT;
 		if (push_event(c, &e)) {
 			yaml_event_delete(&e);
 			ret = -ENOMEM;
 			break;
 		}
-		if (e.type == YAML_STREAM_END_EVENT) {
-			yaml_event_delete(&e);
-			break;
-		}
 		yaml_event_delete(&e);
+		if (end)
+			break;
 	}
 	yaml_parser_delete(&parser);
 	return ret;

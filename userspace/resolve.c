@@ -236,34 +236,107 @@ static int add_device(struct iag_rule_match *rm, const char *sysfs,
 }
 
 /* The device, its suppliers (transitively), and their I2C keys. */
-static int cover(struct rctx *c, const struct iag_strv *seeds)
+/* The devices a rule covers, breadth first, each with the chain that got there. */
+struct closure {
+	struct iag_strv queue;	/* canonical paths */
+	char **why;		/* why[i]: the chain to queue.v[i] (malloc'd) */
+	size_t n_why;
+};
+
+/* Queue @path unless seen (cycles end there); takes @why. 0 or -ENOMEM. */
+static int closure_add(struct closure *cl, const char *path, char *why)
 {
-	struct iag_strv queue = { 0 }, whys = { 0 };
-	char **why = NULL;
-	size_t n_why = 0;
+	char **nw;
+
+	if (!why)
+		return -ENOMEM;
+	if (iag_strv_has(&cl->queue, path)) {
+		free(why);
+		return 0;
+	}
+	nw = realloc(cl->why, (cl->n_why + 1) * sizeof(*nw));
+	if (!nw || iag_strv_add(&cl->queue, path)) {
+		if (nw)
+			cl->why = nw;
+		free(why);
+		return -ENOMEM;
+	}
+	cl->why = nw;
+	cl->why[cl->n_why++] = why;
+	return 0;
+}
+
+static char *strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = iag_vstrdupf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* The keys of device @di: an adapter's every address, or its I2C client's. */
+static int device_keys(struct rctx *c, const struct iag_devinfo *di,
+		       const char *why)
+{
+	struct iag_devinfo ci;
+	char *client, *w;
 	int rc = 0;
 
-	/* queue.v[i] is a canonical path; why[i] its chain */
-	for (size_t i = 0; i < seeds->n; i++) {
-		char **nw;
-
-		if (iag_strv_has(&queue, seeds->v[i]))
-			continue;
-		rc = iag_strv_add(&queue, seeds->v[i]);
-		nw = realloc(why, (n_why + 1) * sizeof(*nw));
-		if (rc || !nw)
-			goto out;
-		why = nw;
-		if (asprintf(&why[n_why], "rule %u (%s %s) names %s",
-			     c->rule->id, iag_selector_name(c->rule->sel),
-			     c->rule->value, strrchr(seeds->v[i], '/') + 1) < 0)
-			goto out;
-		n_why++;
+	if (di->is_adapter) {
+		warn(c, "%s:%u:%u: rule %u covers adapter i2c-%d itself: every address on it is allowed",
+		     c->pol->path, c->rule->line, c->rule->col, c->rule->id,
+		     di->adapter_nr);
+		return adapter_keys(c, di->adapter_nr, why);
 	}
-	for (size_t i = 0; i < queue.n && !rc; i++) {
+	client = iag_dev_client_ancestor(c->m, di->path);
+	if (!client)
+		return 0;
+	if (!iag_dev_info(c->m, client, &ci)) {
+		w = strcmp(ci.path, di->path) ?
+		    strdupf("%s (below I2C client %s)", why, ci.name) : NULL;
+		rc = client_keys(c, &ci, w ? w : why);
+		free(w);
+		iag_devinfo_free(&ci);
+	}
+	free(client);
+	return rc;
+}
+
+/* Queue what device @i consumes (its device-link suppliers). */
+static int queue_suppliers(struct rctx *c, struct closure *cl, size_t i,
+			   const char *path)
+{
+	struct iag_strv sup = { 0 };
+	int rc = 0;
+
+	if (iag_dev_suppliers(c->m, path, &sup))
+		return 0;
+	for (size_t k = 0; k < sup.n && !rc; k++)
+		rc = closure_add(cl, sup.v[k],
+				 strdupf("%s -> consumes %s (device link)",
+					 cl->why[i], strrchr(sup.v[k], '/') + 1));
+	iag_strv_free(&sup);
+	return rc;
+}
+
+static int cover(struct rctx *c, const struct iag_strv *seeds)
+{
+	struct closure cl = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < seeds->n && !rc; i++)
+		rc = closure_add(&cl, seeds->v[i],
+				 strdupf("rule %u (%s %s) names %s", c->rule->id,
+					 iag_selector_name(c->rule->sel),
+					 c->rule->value,
+					 strrchr(seeds->v[i], '/') + 1));
+	for (size_t i = 0; i < cl.queue.n && !rc; i++) {
 		struct iag_devinfo di;
-		struct iag_strv sup = { 0 };
-		char *client;
 
 		if (i >= MAX_CLOSURE) {
 			warn(c, "%s:%u:%u: rule %u covers more than %d devices; the rest are ignored",
@@ -271,64 +344,19 @@ static int cover(struct rctx *c, const struct iag_strv *seeds)
 			     c->rule->id, MAX_CLOSURE);
 			break;
 		}
-		if (iag_dev_info(c->m, queue.v[i], &di))
+		if (iag_dev_info(c->m, cl.queue.v[i], &di))
 			continue;
-		rc = add_device(c->rm, di.sysfs, why[i]);
-		if (!rc && di.is_adapter) {
-			warn(c, "%s:%u:%u: rule %u covers adapter i2c-%d itself: every address on it is allowed",
-			     c->pol->path, c->rule->line, c->rule->col,
-			     c->rule->id, di.adapter_nr);
-			rc = adapter_keys(c, di.adapter_nr, why[i]);
-		} else if (!rc) {
-			client = iag_dev_client_ancestor(c->m, di.path);
-			if (client) {
-				struct iag_devinfo ci;
-
-				if (!iag_dev_info(c->m, client, &ci)) {
-					char *w = NULL;
-
-					if (strcmp(ci.path, di.path) &&
-					    asprintf(&w, "%s (below I2C client %s)",
-						     why[i], ci.name) < 0)
-						w = NULL;
-					rc = client_keys(c, &ci, w ? w : why[i]);
-					free(w);
-					iag_devinfo_free(&ci);
-				}
-				free(client);
-			}
-		}
-		/* what this device consumes */
-		if (!rc && !iag_dev_suppliers(c->m, di.path, &sup)) {
-			for (size_t k = 0; k < sup.n && !rc; k++) {
-				char **nw;
-
-				if (iag_strv_has(&queue, sup.v[k]))
-					continue;	/* visited: cycles end here */
-				rc = iag_strv_add(&queue, sup.v[k]);
-				nw = realloc(why, (n_why + 1) * sizeof(*nw));
-				if (rc || !nw) {
-					rc = -ENOMEM;
-					break;
-				}
-				why = nw;
-				if (asprintf(&why[n_why], "%s -> consumes %s (device link)",
-					     why[i], strrchr(sup.v[k], '/') + 1) < 0) {
-					rc = -ENOMEM;
-					break;
-				}
-				n_why++;
-			}
-		}
-		iag_strv_free(&sup);
+		rc = add_device(c->rm, di.sysfs, cl.why[i]);
+		if (!rc)
+			rc = device_keys(c, &di, cl.why[i]);
+		if (!rc)
+			rc = queue_suppliers(c, &cl, i, di.path);
 		iag_devinfo_free(&di);
 	}
-out:
-	for (size_t i = 0; i < n_why; i++)
-		free(why[i]);
-	free(why);
-	iag_strv_free(&queue);
-	iag_strv_free(&whys);
+	for (size_t i = 0; i < cl.n_why; i++)
+		free(cl.why[i]);
+	free(cl.why);
+	iag_strv_free(&cl.queue);
 	return rc;
 }
 
