@@ -20,7 +20,12 @@
 #
 # Untars Debian's linux-source-6.12 (or -6.1), applies the series with
 # patch -p1, merges the fragments on top of tinyconfig, and builds the
-# kernel image and modules. The tree is kept in
+# kernel image and modules. When the flavor's previous complete tree
+# (kernel-FLAVOR-current) came from the same source, it is reused instead:
+# its recorded patches (.iag-applied/) are reversed, the new series applied
+# and .config kept if the fragments did not change, so make only rebuilds
+# what the patches touch; any failure there falls back to a fresh untar
+# (BUILD_KERNEL_FRESH=1 forces one). The tree is kept in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard/kernel-FLAVOR-HASH/
 # where HASH covers the source package version, the patches of the series
 # and the fragments. A tree is complete only when its
@@ -108,18 +113,75 @@ if [ -f "$tree/.complete" ]; then
 	exit 0
 fi
 
+# What a tree was made from, kept in the tree (.iag-applied/) so that the
+# next build of the flavor can start from it: the source, the fragments and
+# a copy of each patch applied, in order.
+source_id="$srcver $tarball"
+fragments_text=$(cat "${fragments[@]}")
+record_applied() {
+	rm -rf "$tree/.iag-applied"
+	mkdir -p "$tree/.iag-applied"
+	echo "$source_id" >"$tree/.iag-applied/source"
+	printf '%s\n' "$fragments_text" >"$tree/.iag-applied/fragments"
+	: >"$tree/.iag-applied/series"
+	local i=0 p name
+	for p in "${patches[@]}"; do
+		i=$((i + 1))
+		name=$(printf '%02d-%s' "$i" "$(basename "$p")")
+		cp "$p" "$tree/.iag-applied/$name"
+		echo "$name" >>"$tree/.iag-applied/series"
+	done
+}
+
+# reuse_previous: turn the flavor's last complete tree into $tree: move it,
+# reverse its recorded patches (newest first), apply the new series. Only
+# the files the two series touch change, so make recompiles little. Any
+# failure returns 1 and the caller starts from a fresh untar.
+reuse_previous() {
+	local prev p
+	prev=$(readlink -f "$cache/kernel-$flavor-current" 2>/dev/null) || return 1
+	[ -n "$prev" ] && [ "$prev" != "$tree" ] && [ -f "$prev/.complete" ] || return 1
+	[ -f "$prev/.iag-applied/series" ] || return 1
+	[ "$(cat "$prev/.iag-applied/source")" = "$source_id" ] || return 1
+	echo "build-kernel: starting from the previous $flavor tree $(basename "$prev")" >&2
+	mv "$prev" "$tree" || return 1
+	rm -f "$tree/.complete"
+	for p in $(tac "$tree/.iag-applied/series"); do
+		echo "build-kernel: reversing $p" >&2
+		patch -d "$tree" -p1 -R -E --quiet <"$tree/.iag-applied/$p" || return 1
+	done
+	for p in "${patches[@]}"; do
+		echo "build-kernel: applying $(basename "$p")" >&2
+		patch -d "$tree" -p1 --forward --quiet <"$p" || return 1
+	done
+	reconfigure=1
+	if [ "$(cat "$tree/.iag-applied/fragments")" = "$fragments_text" ] && [ -f "$tree/.config" ]; then
+		reconfigure=0
+	fi
+	record_applied
+}
+
 start=$(date +%s)
-rm -rf "$tree"
-mkdir -p "$tree"
-echo "build-kernel: $flavor kernel, key $key, in $tree" >&2
-echo "build-kernel: untarring $tarball" >&2
-tar -xf "$tarball" -C "$tree" --strip-components=1
+reconfigure=1 fresh=0
+if [ -n "${BUILD_KERNEL_FRESH:-}" ] || ! reuse_previous; then
+	[ -d "$tree" ] && echo "build-kernel: no reusable previous tree, building from scratch" >&2
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	echo "build-kernel: $flavor kernel, key $key, in $tree" >&2
+	echo "build-kernel: untarring $tarball" >&2
+	tar -xf "$tarball" -C "$tree" --strip-components=1
 
-for p in "${patches[@]}"; do
-	echo "build-kernel: applying $(basename "$p")" >&2
-	patch -d "$tree" -p1 --forward --quiet <"$p" || die "$(basename "$p") does not apply"
-done
+	for p in "${patches[@]}"; do
+		echo "build-kernel: applying $(basename "$p")" >&2
+		patch -d "$tree" -p1 --forward --quiet <"$p" || die "$(basename "$p") does not apply"
+	done
+	record_applied
+	reconfigure=1 fresh=1
+fi
 
+if [ "$reconfigure" = 0 ]; then
+	echo "build-kernel: fragments unchanged, keeping .config" >&2
+else
 echo "build-kernel: configuring (tinyconfig + ${fragments[*]##*/})" >&2
 # shellcheck disable=SC2086 # $make_args is a list of make variables
 make -C "$tree" -s $make_args tinyconfig >/dev/null
@@ -127,6 +189,7 @@ make -C "$tree" -s $make_args tinyconfig >/dev/null
 (cd "$tree" && env $make_args scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
 # shellcheck disable=SC2086
 make -C "$tree" -s $make_args olddefconfig >/dev/null
+fi
 
 # Every option the fragments ask for must have survived olddefconfig; where
 # two fragments set the same option, the later one (as merged) counts.
@@ -169,7 +232,8 @@ set -e
 [ "$rc" = 0 ] || die "kernel build failed (rc $rc), see $tree/build.log"
 [ -f "$tree/$image" ] || die "no $image after the build"
 
-grep -c '^  [A-Z][A-Z0-9]* ' "$tree/build.log" >"$steps_file" || true
+# An incremental build's count says nothing about a full one.
+[ "$fresh" = 1 ] && { grep -c '^  [A-Z][A-Z0-9]* ' "$tree/build.log" >"$steps_file" || true; }
 touch "$tree/.complete"
 ln -sfn "$tree" "$cache/kernel-$flavor-current"
 # Old trees of this flavor are gigabytes each: keep only the current one.
