@@ -303,14 +303,10 @@ int do_ci(int argc, char **argv)
 	if (rc)
 		goto out;
 	r.so.report_all = true;	/* allowed devices become 'ok' tests */
+	r.so.keys = &r.ks;	/* filled between load and attach: no window */
 	r.s = iag_session_open(&r.so, &rc);
 	if (!r.s)
 		goto out;
-	if (iag_session_set_keys(r.s, &r.ks)) {
-		iag_err("ci: cannot load the allowlist");
-		rc = IAG_EXIT_INTERNAL;
-		goto out;
-	}
 	cmdline = command_line(r.command);
 	iag_report_init(&r.ctx.rep, cmdline ? cmdline : r.command[0]);
 	rc = run_command(&r);

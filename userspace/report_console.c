@@ -390,7 +390,17 @@ static void on_refused(struct iag_console *c, struct cctx *x,
 {
 	int kind = iag_kind_from_name("refused");
 
-	if (x->depth && !inside(c, x, e))
+	/*
+	 * Inside the open transfer of its adapter and address (an SMBus
+	 * transfer emulated on an adapter with no master_xfer), it is that
+	 * transfer's inner level: folded, the outer result says how it ended.
+	 */
+	if (x->depth && x->lvl[x->depth - 1].adapter == e->adapter &&
+	    x->lvl[x->depth - 1].addr == e->addr && fresh(x, e)) {
+		c->crec[x->lvl[x->depth - 1].rec].nested++;
+		return;
+	}
+	if (x->depth)
 		cons_abandon(c, x);
 	/* a build whose ABI lacks the kind still reports the attempt */
 	new_record(c, e, kind > 0 ? kind : IAG_KIND_ATOMIC_XFER, lineno);

@@ -574,23 +574,38 @@ static void test_console_sysfs_chain_v2(void **state)
 		"[   13.000000] i2c_atomic_xfer: adapter=3 addr=0x50 flags=0x0000 msgs=2 cb=none state=power_off irqs_off=1 preempt=1\n"
 		"[   13.000002] i2c_atomic_smbus_xfer: adapter=0 addr=0x22 flags=0x0000 rw=write cmd=0x01 proto=1 cb=none state=power_off irqs_off=1 preempt=1\n"
 		"[   13.000003] i2c_atomic_result: adapter=0 addr=0x22 ret=0\n"
-		"[   14.000000] i2c_atomic_refused: adapter=0 addr=0x50 err=-108 state=suspend irqs_off=1 preempt=0\n";
+		"[   14.000000] i2c_atomic_refused: adapter=0 addr=0x50 err=-108 state=suspend irqs_off=1 preempt=0\n"
+		/* v2: refused nested in an emulated SMBus transfer; denied with state= */
+		"[   15.000000] i2c_atomic_smbus_xfer: adapter=1 addr=0x51 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_emulated state=power_off\n"
+		"[   15.000001] i2c_atomic_refused: adapter=1 addr=0x51 err=-95 state=power_off\n"
+		"[   15.000002] i2c_atomic_result: adapter=1 addr=0x51 ret=-95\n"
+		"[   16.000000] i2c-atomic: event=smbus_xfer adapter=0 addr=0x52 flags=0x0000 rw=read cmd=0x00 proto=2 cb=smbus_xfer_atomic state=power_off\n"
+		"[   16.000001] i2c-atomic: event=denied adapter=0 addr=0x52 err=-1 state=power_off\n"
+		"[   16.000002] i2c-atomic: event=result adapter=0 addr=0x52 ret=-1\n";
 
 	assert_non_null(m);
 	f = fmemopen((void *)log, strlen(log), "r");
 	iag_report_init(&rep, "console.log");
 	assert_int_equal(iag_report_read_console_ex(&rep, f, m), 0);
 	fclose(f);
-	assert_int_equal(rep.n, 4);
+	assert_int_equal(rep.n, 6);
+	assert_int_equal(rep.n_bad, 0);
+	assert_int_equal(rep.rec[4].addr, 0x51);
+	assert_int_equal(rep.rec[4].kind, IAG_KIND_ATOMIC_XFER);
+	assert_int_equal(rep.rec[4].ret, -95);
+	assert_int_equal(rep.rec[5].kind, IAG_KIND_DENIED);
+	assert_int_equal(rep.rec[5].ret, -1);
 	assert_int_equal(rep.rec[0].path_len, 2);
 	assert_int_equal(rep.rec[0].ret, 2);
 	assert_int_equal(rep.rec[0].irqs_disabled, 1);
 	assert_int_equal(rep.rec[0].preempt_count, 1);
-	assert_int_equal(rep.nested, 2);
+	assert_int_equal(rep.nested, 3);
 	assert_false(rep.rec[1].has_ret);	/* lost result */
 	assert_int_equal(rep.rec[2].addr, 0x22);	/* not a select after all */
 	assert_int_equal(rep.rec[3].adapter, 0);
 	assert_int_equal(rep.rec[3].ret, -108);
+	if (iag_kind_from_name("refused") > 0)
+		assert_int_equal(rep.rec[3].kind, iag_kind_from_name("refused"));
 	assert_int_equal(rep.unterminated, 1);
 	iag_report_free(&rep);
 	iag_devmodel_close(m);
