@@ -200,6 +200,21 @@ static void test_hostile_logs(void **state)
 	assert_true(n >= 5);
 }
 
+/* Every policy subcommand has its --help: usage on stdout, exit 0. */
+static void test_policy_subcommand_help(void **state)
+{
+	static const char *const subs[] = { "check", "load", "refresh", "unload", "show" };
+	char *out;
+
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		int rc = run(do_policy, &out, "policy", subs[i], "--help", NULL);
+
+		if (rc != 0 || !strstr(out, "Usage:"))
+			fail_msg("policy %s --help: exit %d, output:\n%s", subs[i], rc, out);
+		free(out);
+	}
+}
+
 /* --strict fails a rule that allows nothing, not only one that matches nothing. */
 static void test_policy_check_strict_allows_nothing(void **state)
 {
@@ -317,6 +332,9 @@ static void test_policy_load_refusals(void **state)
 		/* nothing pinned: exit 3, and say so */
 		assert_int_equal(run(do_policy, &out, "policy", "load", p, NULL), 3);
 		assert_non_null(strstr(out, "nothing is pinned"));
+		/* the hint names options that exist (not "audit with pinning") */
+		assert_null(strstr(out, "with pinning"));
+		assert_non_null(strstr(out, "enforce --policy FILE --pin"));
 		free(out);
 		assert_int_equal(run(do_policy, &out, "policy", "load", pa, "--override-mode",
 				     NULL), 3);
@@ -609,6 +627,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile_logs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_nothing_captured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_check_strict_allows_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_policy_subcommand_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_pinned, setup, teardown),
