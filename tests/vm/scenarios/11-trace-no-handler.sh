@@ -5,6 +5,7 @@
 # with cb=none, the nested I2C event of the emulation with cb=none, and the
 # core's "No atomic I2C transfer handler" WARN once for that adapter, not
 # once per transfer.
+# kernels: default test-6.1
 # timeout: 120
 # allow-kernel: WARNING: .*i2c-core
 . /lib/iag/lib.sh

@@ -4,6 +4,7 @@
 # i2c_atomic_context_xfer; an ordinary transfer does not. These transfers are
 # the bug the event reports: lockdep and DEBUG_ATOMIC_SLEEP complain, as
 # they should.
+# kernels: default test-6.1
 # timeout: 120
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh

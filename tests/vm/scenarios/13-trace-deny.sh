@@ -6,6 +6,7 @@
 # (-1), the stub's register keeps its old value, i2c_atomic_denied is traced
 # and the result event carries the errno. (The BPF fmod_ret path is tested
 # with `i2c-atomic-guard enforce` in the watch scenarios.)
+# kernels: default test-6.1
 # timeout: 120
 . /lib/iag/lib.sh
 plan 8

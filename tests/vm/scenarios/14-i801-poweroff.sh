@@ -10,6 +10,7 @@
 # SMBHSTCFG/SMBHSTCNT back to the firmware: v2's callback re-applies the
 # driver's host configuration for the transaction and restores the
 # firmware's after it (issue 12, item 4).
+# kernels: default test-6.1
 # timeout: 120
 # append: trace_event=i2c_atomic:* tp_printk
 . /lib/iag/lib.sh

@@ -4,6 +4,7 @@
 # On (written at run time): the same suspend prints them, and the sys-off
 # handler's transfer at power-off appears on the console in the documented
 # format (checked by the host half).
+# kernels: default test-6.1
 # timeout: 120
 . /lib/iag/lib.sh
 plan 5

@@ -8,6 +8,7 @@
 #  - makes a plain I2C read on i2c-stub, which has no master_xfer: -95
 #    (-EOPNOTSUPP), one refused event.
 # The same plain read while the system runs is not atomic mode: no event.
+# kernels: default test-6.1
 # timeout: 120
 # allow-kernel: WARNING: .*i2c-core
 . /lib/iag/lib.sh

@@ -4,6 +4,7 @@
 # sleeping master_xfer only) is used twice in one suspend (one WARN), then
 # in a sys-off handler at power-off: the WARN must fire again there (the
 # host half counts it on the console), which v1's once-per-adapter bit hid.
+# kernels: default test-6.1
 # timeout: 120
 # allow-kernel: WARNING: .*i2c-core
 . /lib/iag/lib.sh

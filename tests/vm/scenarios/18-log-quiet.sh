@@ -4,6 +4,7 @@
 # the parameters, then one suspend logged at level 6 (info: must NOT reach
 # the console) and one at the default (must); then a power-off transfer.
 # The host half reads the console.
+# kernels: default test-6.1
 # timeout: 120
 # append: quiet
 . /lib/iag/lib.sh
