@@ -39,6 +39,14 @@ CFLAGS     += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow \
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 	      -I$(ARCH_INC) -Iinclude -Ibpf
 LIBS       := -lbpf -lelf -lz -lzstd -lyaml -ljansson
+# The report's text table: libsmartcols in the dynamic binary where the
+# target has it (its symbols are weak: the static binary and a cross build
+# without libsmartcols-dev:ARCH align the columns themselves). Debian's gcc
+# passes --as-needed, which would drop a library that only satisfies weak
+# references.
+ifneq ($(filter /%,$(shell $(CC) -print-file-name=libsmartcols.so 2>/dev/null)),)
+LIBS       += -Wl,--push-state,--no-as-needed -lsmartcols -Wl,--pop-state
+endif
 STATIC_LIBS := -Wl,-Bstatic -lbpf -lelf -lz -lzstd -lyaml -ljansson
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
