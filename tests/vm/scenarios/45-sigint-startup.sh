@@ -9,7 +9,17 @@
 . /lib/iag/lib.sh
 plan 4
 
-nprogs() { $IAG status --json | grep -o '"name":"' | wc -l; }
+# Programs still loaded, after at most 5 s (links are released by a work item).
+nprogs() {
+	local i=0 n
+	while :; do
+		n=$($IAG status --json | grep -o '"name":"' | wc -l)
+		[ "$n" = 0 ] || [ $i -ge 50 ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$n"
+}
 stopped_within() {	# PID TENTHS: 0 once PID is gone
 	local i=0
 	while kill -0 "$1" 2>/dev/null; do
