@@ -10,6 +10,7 @@
 # all with system_state suspend, and the summary counters seen=3
 # allowed=1 violations=2 (the mux's own select transfers are part of each
 # transfer, not reported apart).
+# kernels: default test-6.1
 # timeout: 240
 . /lib/iag/lib.sh
 plan 20

@@ -3,6 +3,7 @@
 # behind mux channel 1 only. In one pm_test=core suspend the test module
 # writes to it (allowed: succeeds, lands) and to the root client (refused:
 # the caller gets -EPERM, the register is unchanged, a "denied" record).
+# kernels: default test-6.1
 # timeout: 180
 . /lib/iag/lib.sh
 plan 8
