@@ -77,10 +77,14 @@ J=/tmp/journal.json
 journalctl -b -o json --no-pager SYSLOG_IDENTIFIER=i2c-atomic-guard \
 	MESSAGE_ID=8f3c2e6a1d7b4c0e9a5f2b6d4e1c7a93 >$J
 journalctl -b -o verbose --no-pager MESSAGE_ID=8f3c2e6a1d7b4c0e9a5f2b6d4e1c7a93 | head -60
+# Every record of the audit service (its --output file) is one entry; the
+# violations and denials among them are the ones with that VERDICT field.
+recs=$(grep -vc '"kind":"summary"' /run/i2c-atomic-guard/audit.jsonl 2>/dev/null)
 bad_recs=$(grep -v '"kind":"summary"' /run/i2c-atomic-guard/audit.jsonl 2>/dev/null |
 	grep -cE '"verdict": ?"(violation|denied)"')
-check_eq "the journal holds one entry per violation the audit recorded (and there are some)" \
-	"$bad_recs yes" "$(grep -c . $J) $([ "${bad_recs:-0}" -gt 0 ] && echo yes || echo no)"
+check_eq "the journal holds one entry per record and per violation the audit recorded (and there are some)" \
+	"$recs $bad_recs yes" "$(grep -c . $J) $(grep -cE '"VERDICT":"(violation|denied)"' $J) $(
+		[ "${bad_recs:-0}" -gt 0 ] && echo yes || echo no)"
 # The entry of the refused write, field by field.
 entry=$(grep -F '"ADDR":"0x52"' $J | grep -F "\"ADAPTER\":\"$STUB\"" | grep -F '"SYSTEM_STATE":"suspend"' | head -1 |
 	grep -oE '"(PRIORITY|SYSLOG_IDENTIFIER|KIND|VERDICT|ADAPTER|ADDR|DEVICE|DRIVER|SYSTEM_STATE|_SYSTEMD_UNIT)":"[^"]*"')
