@@ -103,7 +103,7 @@ rsync -a --exclude=/build --exclude=/.git "$top/" "$debdir/src/" >>"$log" 2>&1 |
 	fail_setup "copying the tree for the package build failed"
 IAG_DESCRIBE=$(make -s -C "$top" print-version 2>/dev/null)
 export IAG_DESCRIBE
-(cd "$debdir/src" && nice dpkg-buildpackage -us -uc -b) >>"$log" 2>&1 ||
+(cd "$debdir/src" && dpkg-buildpackage -us -uc -b) >>"$log" 2>&1 ||
 	fail_setup "dpkg-buildpackage failed"
 deb=$(ls "$debdir"/i2c-atomic-guard_*.deb 2>/dev/null | head -1)
 [ -f "$deb" ] || fail_setup "dpkg-buildpackage made no .deb"
