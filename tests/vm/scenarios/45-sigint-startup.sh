@@ -28,7 +28,13 @@ stopped_within() {	# PID TENTHS: 0 once PID is gone
 		i=$((i + 1))
 	done
 }
+can_enforce=$($IAG status --json | grep -c '"enforce":true')
 for cmd in audit enforce; do
+	if [ $cmd = enforce ] && [ "$can_enforce" = 0 ]; then
+		skip "$cmd: SIGINT during start-up ends it" "status: this kernel cannot enforce"
+		skip "$cmd: it wrote its summary and left nothing loaded" "status: this kernel cannot enforce"
+		continue
+	fi
 	printf 'mode: enforce\nallow:\n  - adapter: i2c-0\n' >/tmp/p.yaml
 	chmod 600 /tmp/p.yaml
 	args="--json --output /tmp/$cmd.jsonl"
