@@ -280,6 +280,16 @@ static int drop_stale(const struct iag_pin_obj *objs, size_t n)
 	return err;
 }
 
+/*
+ * Where the new set is pinned before it replaces the old one. No dot in the
+ * name: bpffs reserves names with dots (bpf_lookup() refuses them, EPERM).
+ */
+static const char *staged_path(const char *dir, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/staged-%s", dir, name);
+	return buf;
+}
+
 int iag_pin_replace(const struct iag_pin_obj *objs, size_t n)
 {
 	const char *dir = iag_pin_dir();
@@ -295,22 +305,20 @@ int iag_pin_replace(const struct iag_pin_obj *objs, size_t n)
 		return -EPERM;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(tmp, sizeof(tmp), "%s/%s.new", dir, objs[i].name);
+		staged_path(dir, objs[i].name, tmp, sizeof(tmp));
 		unlink(tmp);	/* left by a run that died here */
 		if (bpf_obj_pin(objs[i].fd, tmp) || chmod(tmp, 0600)) {
 			int e = errno;
 
 			iag_err("pinning %s: %s", tmp, strerror(e));
-			for (; i + 1 > 0; i--) {
-				snprintf(tmp, sizeof(tmp), "%s/%s.new", dir, objs[i].name);
-				unlink(tmp);
-			}
+			for (; i + 1 > 0; i--)
+				unlink(staged_path(dir, objs[i].name, tmp, sizeof(tmp)));
 			return -e;
 		}
 	}
 	/* The new set is pinned whole: now it replaces the old, name by name. */
 	for (i = 0; i < n; i++) {
-		snprintf(tmp, sizeof(tmp), "%s/%s.new", dir, objs[i].name);
+		staged_path(dir, objs[i].name, tmp, sizeof(tmp));
 		if (rename(tmp, iag_pin_path(objs[i].name, path, sizeof(path)))) {
 			iag_err("replacing %s: %s", path, strerror(errno));
 			return -errno;
