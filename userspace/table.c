@@ -25,6 +25,7 @@
 #pragma weak scols_table_set_stream
 #pragma weak scols_table_set_termforce
 #pragma weak scols_print_table
+#pragma weak scols_table_enable_noencoding
 
 #define ANSI_RESET	"\033[0m"
 
@@ -186,6 +187,8 @@ static int print_scols(struct iag_table *t, FILE *out, bool color)
 	/* never cut to the terminal's width: every byte of a name matters */
 	scols_table_set_termforce(tb, SCOLS_TERMFORCE_NEVER);
 	scols_table_enable_colors(tb, color);
+	/* cells are escaped already (report_esc.c): a second \xNN pass would mangle them */
+	scols_table_enable_noencoding(tb, 1);
 	for (size_t c = 0; c < t->ncols && !rc; c++)
 		if (!scols_table_new_column(tb, t->head[c], 0, 0))
 			rc = -ENOMEM;
