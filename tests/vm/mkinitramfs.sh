@@ -10,6 +10,8 @@
 # busybox-static:arm64 (fetched once with apt-get download, cached).
 # EXTRA_DIR, if given, is copied over the root last (files for one boot:
 # a script run with run-vm.sh --script, the benchmark's helpers).
+# IAG_TOOL=PATH puts that static binary in instead of this tree's (to run a
+# scenario with an older build: the fail-before half of a bug fix's test).
 set -euo pipefail
 ktree=$1 kmods=$2 out=$3 extra=${4:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,6 +40,7 @@ if readelf -h "$kmods/iag_test.ko" 2>/dev/null | grep -q AArch64; then
 	tool=$top/build/arm64/i2c-atomic-guard.static
 	busybox=$(busybox_arm64) || exit 1
 fi
+tool=${IAG_TOOL:-$tool}
 [ -x "$busybox" ] || { echo "mkinitramfs: $busybox missing (package busybox-static)" >&2; exit 1; }
 if readelf -l "$busybox" | grep -q INTERP; then
 	echo "mkinitramfs: $busybox is not static (install busybox-static)" >&2; exit 1
