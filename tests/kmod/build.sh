@@ -11,7 +11,7 @@ flavor=${1:-test}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
 out=$top/build/kmod-$flavor
-kmods="iag_test iag_bench iag_stub"
+kmods="iag_test iag_bench iag_stub iag_slow"
 
 case $flavor in
 debian-*)
