@@ -76,6 +76,7 @@ static const char *const our_progs[] = {
 	"kp_smbus_xfer_flags", "tp2_xfer", "tp2_smbus_xfer", "tp2_result",
 	"tp2_lock_busy", "tp2_no_handler", "tp2_ctx_xfer", "tp2_denied", "tp2_refused",
 	"kps_smbus_xfer", "kps_smbus_xfer_ret", "kp_calib", "kp_calib_ret",
+	"kpt_xfer", "kpt_xfer_ret",
 };
 
 /* Which modes the verifier takes on this kernel (loaded, not attached). */
@@ -247,6 +248,9 @@ int do_status(int argc, char **argv)
 		json_object_set_new(o, "enforce_hook", json_boolean(p.hook));
 		json_object_set_new(o, "error_injection", tri_json(p.hook_errinj));
 		json_object_set_new(o, "fmod_ret", tri_json(p.fmod_ret));
+		json_object_set_new(o, "trampolines", tri_json(p.trampolines));
+		json_object_set_new(o, "trampolines_reason", p.trampolines == 0 ?
+				    json_string(p.trampolines_err) : json_null());
 		json_object_set_new(o, "kprobe", json_boolean(p.kprobe));
 		json_object_set_new(o, "bpffs", json_boolean(p.bpffs));
 		json_object_set_new(o, "lockdown", p.lockdown[0] ? json_string(p.lockdown) : json_null());
@@ -310,6 +314,10 @@ int do_status(int argc, char **argv)
 		       p.fmod_ret == 0 ? p.fmod_ret_err : "");
 	printf("\n");
 	printf("kprobe:        %s (__i2c_transfer, __i2c_smbus_xfer)\n", yesno(p.kprobe));
+	printf("trampolines:   %s%s\n", p.trampolines == 1 ?
+	       "yes (fentry/fexit in kprobe mode, fmod_ret for enforce)" :
+	       p.trampolines == 0 ? "no, kprobe pairs instead: " : "unknown",
+	       p.trampolines == 0 ? p.trampolines_err : "");
 	printf("series:        %s\n", p.tp_gen == 2 ? "second (state, interrupts, preempt count in the events)" :
 	       p.tp_gen == 1 ? "first (the programs read state and preempt count)" : "none");
 	printf("kernel config: PREEMPT_COUNT=%c PREEMPT_RCU=%c (from %s)%s\n",

@@ -142,8 +142,29 @@ static void read_caps(struct iag_probe *p)
 	p->cap_bpf = eff & (1ULL << 39);
 }
 
-/* Load "r0 = 0; exit" as fmod_ret on the hook: what the verifier says. */
-static int try_fmod_ret(int btf_id, char *err, size_t len)
+/* Why a probe program was refused: errno and the verifier's last line. */
+static void probe_error(int e, char *log, char *err, size_t len)
+{
+	char *nl;
+
+	while ((nl = strrchr(log, '\n')) && nl[1] == 0)
+		*nl = 0;
+	nl = strrchr(log, '\n');
+	snprintf(err, len, "%s%s%s", strerror(e), log[0] ? ": " : "", nl ? nl + 1 : log);
+}
+
+/*
+ * Load "r0 = 0; exit" as a @type tracing program on the function @btf_id
+ * and attach it for a moment: 1 if both work, 0 with @err if not. It is
+ * harmless while attached: an fentry that does nothing, or an fmod_ret
+ * that returns 0 and so lets the function run. The attach is what tells
+ * a kernel without BPF trampolines (arm64 GCC builds with -Os, 32-bit
+ * arm): their verifier takes the program and the attach says -ENOTSUPP.
+ * Returns TRY_OK, TRY_LOAD_REFUSED or TRY_ATTACH_REFUSED.
+ */
+enum { TRY_LOAD_REFUSED, TRY_OK, TRY_ATTACH_REFUSED };
+
+static int try_tracing(int btf_id, enum bpf_attach_type type, char *err, size_t len)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
@@ -151,31 +172,32 @@ static int try_fmod_ret(int btf_id, char *err, size_t len)
 	};
 	char log[4096] = "";
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = BPF_MODIFY_RETURN,
+		    .expected_attach_type = type,
 		    .attach_btf_id = btf_id,
 		    .log_buf = log,
 		    .log_size = sizeof(log),
 		    .log_level = 1);
-	int fd;
+	int fd, link;
 
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "iag_probe", "GPL", insns,
 			   sizeof(insns) / sizeof(insns[0]), &opts);
-	if (fd >= 0) {
-		close(fd);
-		return 1;
+	if (fd < 0) {
+		probe_error(errno, log, err, len);
+		return TRY_LOAD_REFUSED;
 	}
-	{
+	link = bpf_link_create(fd, 0, type, NULL);
+	if (link < 0) {
 		int e = errno;
-		char *nl;
 
-		/* The verifier's reason is the last non-empty log line. */
-		while ((nl = strrchr(log, '\n')) && nl[1] == 0)
-			*nl = 0;
-		nl = strrchr(log, '\n');
-		snprintf(err, len, "%s%s%s", strerror(e), log[0] ? ": " : "",
-			 nl ? nl + 1 : log);
+		snprintf(err, len, "loads, but the attach is refused: %s%s",
+			 e == 524 ? "ENOTSUPP" : strerror(e),
+			 e == 524 ? " (no BPF trampolines: on arm64, CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, which GCC builds get only without CC_OPTIMIZE_FOR_SIZE)" : "");
+		close(fd);
+		return TRY_ATTACH_REFUSED;
 	}
-	return 0;
+	close(link);
+	close(fd);
+	return TRY_OK;
 }
 
 /* Number of parameters of the tracepoint's BTF prototype (btf_trace_NAME); -1. */
@@ -315,6 +337,7 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 	memset(p, 0, sizeof(*p));
 	p->hook_errinj = -1;
 	p->fmod_ret = -1;
+	p->trampolines = -1;
 	if (!uname(&u))
 		snprintf(p->release, sizeof(p->release), "%s", u.release);
 
@@ -343,9 +366,16 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 			p->hook_errinj = r;
 			/* A module function's BTF id needs its BTF object: libbpf's own load checks that. */
 			if (want_fmod_ret && where == btf)
-				p->fmod_ret = try_fmod_ret(id, p->fmod_ret_err,
-							   sizeof(p->fmod_ret_err));
+				p->fmod_ret = try_tracing(id, BPF_MODIFY_RETURN, p->fmod_ret_err,
+							  sizeof(p->fmod_ret_err)) == TRY_OK;
 		}
+		/* fentry/fexit in kprobe mode: or kprobe pairs where the kernel has none. */
+		id = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where);
+		r = id > 0 && where == btf ?
+		    try_tracing(id, BPF_TRACE_FENTRY, p->trampolines_err,
+				sizeof(p->trampolines_err)) : TRY_LOAD_REFUSED;
+		/* A refused load (no privilege, lockdown) tells nothing about trampolines. */
+		p->trampolines = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
 	}
 	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
 	p->kprobe = p->i2c_core && traceable("__i2c_transfer") > 0 &&
@@ -416,7 +446,7 @@ const char *iag_probe_enforce_blocker(const struct iag_probe *p)
 	if (p->fmod_ret < 0 && p->hook_errinj == 0 && p->tp_gen < 2)
 		return "i2c_atomic_xfer_check is not on the error-injection list (CONFIG_FUNCTION_ERROR_INJECTION=y needed): cannot enforce";
 	if (p->fmod_ret == 0) {
-		static char buf[256];
+		static char buf[400];
 
 		snprintf(buf, sizeof(buf),
 			 "kernel refuses an fmod_ret program on i2c_atomic_xfer_check (%s): cannot enforce",

@@ -23,7 +23,9 @@ struct iag_probe {
 	bool hook;		/* i2c_atomic_xfer_check in BTF */
 	int hook_errinj;	/* in error_injection/list: 1, 0, -1 unknown */
 	int fmod_ret;		/* an fmod_ret program loads on it: 1, 0, -1 not tried */
-	char fmod_ret_err[128];	/* why not */
+	char fmod_ret_err[256];	/* why not */
+	int trampolines;		/* an fentry attaches to __i2c_transfer: 1, 0, -1 not tried */
+	char trampolines_err[256];	/* why not */
 	bool kprobe;		/* __i2c_transfer and __i2c_smbus_xfer traceable */
 	bool bpffs;		/* bpffs mounted at /sys/fs/bpf */
 	char lockdown[32];	/* "none", "integrity", "confidentiality", "" */
