@@ -107,8 +107,9 @@ static __always_inline struct level *kp_push(void *ctx, struct i2c_adapter *adap
 			  caller_preempt_count(fentry_preempt_offset()));
 }
 
-SEC("fentry/__i2c_transfer")
-int BPF_PROG(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+/* An __i2c_transfer() call seen at its entry: the first message names the client. */
+static __always_inline void kp_xfer_entry(void *ctx, struct i2c_adapter *adap,
+					  struct i2c_msg *msgs, int num, bool irqs_off, __u32 pc)
 {
 	__u16 addr = 0, flags = 0;
 	struct level *lv;
@@ -117,12 +118,21 @@ int BPF_PROG(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 		addr = BPF_CORE_READ(msgs, addr);
 		flags = BPF_CORE_READ(msgs, flags);
 	}
-	lv = kp_push(ctx, adap, addr, false);
+	lv = kp_push_as(ctx, adap, addr, false, irqs_off, pc);
 	if (!lv)
-		return 0;
+		return;
 	lv->ev.flags = flags;
 	lv->ev.msg_count = num > 0 ? num : 0;
 	decide_level(ctx, lv);
+}
+
+SEC("fentry/__i2c_transfer")
+int BPF_PROG(kp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	bool irqs_off = kp_take_irqs_off();
+
+	kp_xfer_entry(ctx, adap, msgs, num, irqs_off,
+		      caller_preempt_count(fentry_preempt_offset()));
 	return 0;
 }
 
@@ -165,6 +175,14 @@ __u32 kp_probe_offset;		/* set by userspace from the calibration */
 __u32 kp_calib_tgid;		/* the calibrating process */
 __u32 kp_calib_pc = ~0U;	/* what the calibration probe saw */
 
+/* The caller's count under a calibrated kprobe (a low byte below it: none). */
+static __always_inline __u32 kprobe_caller_preempt_count(void)
+{
+	__u32 pc = raw_preempt_count(), low = pc & 0xff;
+
+	return low >= kp_probe_offset ? pc - kp_probe_offset : pc & ~0xffU;
+}
+
 SEC("kprobe")
 int BPF_KPROBE(kp_calib)
 {
@@ -183,11 +201,9 @@ SEC("kprobe/__i2c_smbus_xfer")
 int BPF_KPROBE(kps_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
 	       char read_write, __u8 command)
 {
-	__u32 pc = raw_preempt_count(), low = pc & 0xff;
-	struct level *lv;
+	struct level *lv = kp_push_as(ctx, adap, addr, true, regs_irqs_off(ctx),
+				      kprobe_caller_preempt_count());
 
-	pc = low >= kp_probe_offset ? pc - kp_probe_offset : pc & ~0xffU;
-	lv = kp_push_as(ctx, adap, addr, true, regs_irqs_off(ctx), pc);
 	if (!lv)
 		return 0;
 	set_smbus(&lv->ev, flags, read_write, command, (int)regs_arg6(ctx));
@@ -197,6 +213,26 @@ int BPF_KPROBE(kps_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned sh
 
 SEC("kretprobe/__i2c_smbus_xfer")
 int BPF_KRETPROBE(kps_smbus_xfer_ret, int ret)
+{
+	end_level(ret);
+	return 0;
+}
+
+/*
+ * Kernels with no BPF trampolines at all (arm64 built with
+ * CC_OPTIMIZE_FOR_SIZE has no DYNAMIC_FTRACE_WITH_DIRECT_CALLS; 32-bit arm
+ * has none) refuse every fentry and fexit: there __i2c_transfer() is
+ * watched by a kprobe and kretprobe pair too, calibrated the same way.
+ */
+SEC("kprobe/__i2c_transfer")
+int BPF_KPROBE(kpt_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
+{
+	kp_xfer_entry(ctx, adap, msgs, num, regs_irqs_off(ctx), kprobe_caller_preempt_count());
+	return 0;
+}
+
+SEC("kretprobe/__i2c_transfer")
+int BPF_KRETPROBE(kpt_xfer_ret, int ret)
 {
 	end_level(ret);
 	return 0;

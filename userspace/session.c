@@ -26,6 +26,7 @@ struct iag_session {
 	enum iag_mode mode;
 	int tp_gen;		/* tracepoint mode: which series' programs */
 	bool enforce;
+	bool no_trampolines;	/* fentry/fexit refused: kprobe pairs only */
 	iag_event_fn fn;
 	void *fn_ctx;
 	int fn_err;
@@ -142,7 +143,7 @@ static bool wanted(const struct bpf_program *prog, enum iag_mode mode, bool enfo
 		}
 		return true;
 	}
-	if (has_prefix(prog, "kp_") || has_prefix(prog, "kps_"))
+	if (has_prefix(prog, "kp_") || has_prefix(prog, "kps_") || has_prefix(prog, "kpt_"))
 		return mode == IAG_MODE_KPROBE;
 	return enforce;		/* enforce_check */
 }
@@ -199,10 +200,10 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	return err;
 }
 
-/* __i2c_smbus_xfer() watched by kprobes: attached by attach_smbus_kprobes(). */
-static bool is_smbus_kprobe(const struct bpf_program *p)
+/* The kprobe pairs and their calibration: attached by attach_kprobe_pairs(). */
+static bool is_kprobe_pair(const struct bpf_program *p)
 {
-	return has_prefix(p, "kps_") || has_prefix(p, "kp_calib");
+	return has_prefix(p, "kps_") || has_prefix(p, "kpt_") || has_prefix(p, "kp_calib");
 }
 
 /* The fentry trio on __i2c_smbus_xfer(), replaced by the kprobes where needed. */
@@ -250,25 +251,56 @@ static int calibrate_kprobe(struct iag_session *s)
 	return 0;
 }
 
-/* This kernel's trampolines take at most six arguments: kprobes instead. */
-static int attach_smbus_kprobes(struct iag_session *s)
+/* The end's kretprobe, then the start's kprobe: a pair or -errno. */
+static int attach_pair(struct bpf_program *in, struct bpf_link **in_link,
+		       struct bpf_program *out, struct bpf_link **out_link)
 {
-	int err = calibrate_kprobe(s);
+	*out_link = bpf_program__attach(out);
+	if (*out_link)
+		*in_link = bpf_program__attach(in);
+	if (!*in_link) {
+		int err = -errno;
 
-	if (err) {
-		iag_err("__i2c_smbus_xfer() can be watched only by kprobes here, and calibrating them failed: %s",
-			strerror(-err));
-		return err;
-	}
-	s->skel->links.kps_smbus_xfer_ret = bpf_program__attach(s->skel->progs.kps_smbus_xfer_ret);
-	if (s->skel->links.kps_smbus_xfer_ret)
-		s->skel->links.kps_smbus_xfer = bpf_program__attach(s->skel->progs.kps_smbus_xfer);
-	if (!s->skel->links.kps_smbus_xfer) {
-		err = -errno;
-		iag_err("attaching the kprobes on __i2c_smbus_xfer failed: %s", strerror(-err));
+		iag_err("attaching the kprobes %s/%s failed: %s", bpf_program__name(in),
+			bpf_program__name(out), strerror(-err));
 		return err;
 	}
 	return 0;
+}
+
+/*
+ * Kprobe pairs where fentry/fexit cannot go: on __i2c_smbus_xfer() where
+ * this kernel's trampolines take at most six arguments (it has seven), and
+ * on __i2c_transfer() too (@xfer_too) where the kernel has no trampolines.
+ */
+static int attach_kprobe_pairs(struct iag_session *s, bool xfer_too)
+{
+	struct iag_bpf *k = s->skel;
+	int err = calibrate_kprobe(s);
+
+	if (err) {
+		iag_err("I2C transfers can be watched only by kprobes here, and calibrating them failed: %s",
+			strerror(-err));
+		return err;
+	}
+	err = attach_pair(k->progs.kps_smbus_xfer, &k->links.kps_smbus_xfer,
+			  k->progs.kps_smbus_xfer_ret, &k->links.kps_smbus_xfer_ret);
+	if (!err && xfer_too)
+		err = attach_pair(k->progs.kpt_xfer, &k->links.kpt_xfer,
+				  k->progs.kpt_xfer_ret, &k->links.kpt_xfer_ret);
+	return err;
+}
+
+/* Not attached by session_attach()'s loop in this session. */
+static bool attached_elsewhere(const struct iag_session *s, const struct bpf_program *p,
+			       bool smbus_by_kprobe)
+{
+	if (!bpf_program__autoload(p) || is_kprobe_pair(p))
+		return true;
+	/* No trampolines: no fentry/fexit, nor the kprobes noting flags for them. */
+	if (s->no_trampolines && has_prefix(p, "kp_"))
+		return true;
+	return smbus_by_kprobe && is_smbus_fentry(p);
 }
 
 /*
@@ -284,8 +316,8 @@ static int session_attach(struct iag_session *s)
 		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i % n];
 		int err;
 
-		if (!bpf_program__autoload(*ps->prog) || (i < n) != is_end_prog(*ps->prog) ||
-		    is_smbus_kprobe(*ps->prog) || (smbus_by_kprobe && is_smbus_fentry(*ps->prog)))
+		if ((i < n) != is_end_prog(*ps->prog) ||
+		    attached_elsewhere(s, *ps->prog, smbus_by_kprobe))
 			continue;
 		*ps->link = bpf_program__attach(*ps->prog);
 		if (!*ps->link) {
@@ -299,7 +331,9 @@ static int session_attach(struct iag_session *s)
 			return err;
 		}
 	}
-	return smbus_by_kprobe ? attach_smbus_kprobes(s) : 0;
+	if (s->mode != IAG_MODE_KPROBE || !(smbus_by_kprobe || s->no_trampolines))
+		return 0;
+	return attach_kprobe_pairs(s, s->no_trampolines);
 }
 
 /* Why the kernel cannot run a session of @opts, or NULL; *mode is picked. */
@@ -375,6 +409,9 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 	s->mode = mode;
 	s->tp_gen = pr.tp_gen;
 	s->enforce = opts->enforce;
+	s->no_trampolines = pr.trampolines == 0;
+	if (s->no_trampolines && iag_verbose)
+		iag_info("fentry refused (%s): kprobe pairs instead", pr.trampolines_err);
 
 	/* Load, fill, attach: no program runs before the allowlist is whole. */
 	err = session_load(s, opts, &pr, msg, sizeof(msg));
