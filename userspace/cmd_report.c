@@ -190,6 +190,8 @@ static int exit_code(const struct report_run *r)
 	if (rep->violations || rep->denied ||
 	    (rep->sum_dropped && (rep->sum_violations || rep->sum_denied)))
 		return IAG_EXIT_VIOLATION;
+	if (iag_report_bus_stuck(rep))
+		return IAG_EXIT_BUS_STUCK;
 	if (rep->n_bad)
 		return IAG_EXIT_USAGE;
 	if (iag_report_nothing_captured(rep) && !r->allow_empty) {

@@ -27,6 +27,7 @@ void iag_report_free(struct iag_report *rep)
 		free(rep->bad[i].msg);
 	free(rep->bad);
 	free(rep->note);
+	free(rep->bus);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -87,5 +88,6 @@ ssize_t iag_report_getline(FILE *f, char *buf, size_t size, bool *cut)
 
 bool iag_report_nothing_captured(const struct iag_report *rep)
 {
-	return !rep->n && !rep->n_bad && !rep->sum_seen && !rep->sum_dropped;
+	return !rep->n && !rep->n_bad && !rep->sum_seen && !rep->sum_dropped &&
+	       !rep->n_bus;
 }

@@ -33,6 +33,23 @@ struct iag_report_issue {
 	char *msg;
 };
 
+/*
+ * A bus found stuck before an atomic-mode transfer (i2c_atomic_bus_stuck),
+ * and its recovery if the kernel tried one (i2c_atomic_bus_recovery).
+ */
+struct iag_bus_case {
+	int adapter, addr;
+	int scl, sda;		/* before: 0, 1, -1 unknown */
+	char how[24];		/* "tried", or why not ("gpio_cansleep", ...) */
+	int state;		/* enum iag_system_state, -1 unknown */
+	bool has_recovery;
+	int ret, pulses;	/* pulses: -1 unknown */
+	int scl_after, sda_after;
+	unsigned long line;
+	int fmt;		/* enum cev_format of the bus_stuck line */
+	bool twinned;		/* its line in the other form was seen */
+};
+
 struct iag_report {
 	const char *source;		/* file name, for messages */
 	struct iag_record *rec;
@@ -45,6 +62,8 @@ struct iag_report {
 	unsigned long truncated;	/* console events missing fields */
 	unsigned long unterminated;	/* transfers with no result at EOF */
 	unsigned long orphan_results;	/* results with nothing pending */
+	struct iag_bus_case *bus;	/* stuck buses, in log order */
+	size_t n_bus, bus_cap;
 	bool have_policy;
 	/* the recorder's summary record (JSON Lines), if there was one */
 	bool has_summary;
@@ -77,6 +96,19 @@ int iag_report_read_jsonl(struct iag_report *rep, FILE *f);
  * 0, -ENOMEM or -EIO.
  */
 int iag_report_read_console(struct iag_report *rep, FILE *f);
+/*
+ * A bus_stuck or bus_recovery event on this console line goes to rep->bus
+ * (report_bus.c). 0 or -ENOMEM.
+ */
+int iag_report_bus_line(struct iag_report *rep, const char *s, size_t len,
+			unsigned long line);
+/* Not recovered: no recovery tried, or it failed. */
+bool iag_bus_case_stuck(const struct iag_bus_case *bc);
+/* How many cases of rep->bus are still stuck. */
+size_t iag_report_bus_stuck(const struct iag_report *rep);
+/* A case for the JSON report (new reference, NULL on ENOMEM), and as text. */
+json_t *iag_bus_case_to_json(const struct iag_bus_case *bc);
+void iag_bus_case_text(const struct iag_bus_case *bc, FILE *out);
 int iag_report_read_console_ex(struct iag_report *rep, FILE *f,
 			       struct iag_devmodel *m);
 /* One console line (for fuzzing); @lineno for messages. */

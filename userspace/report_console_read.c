@@ -168,8 +168,11 @@ int iag_report_read_console_ex(struct iag_report *rep, FILE *f,
 	}
 	chain_from_sysfs(c, m);
 	while ((n = iag_report_getline(f, buf, IAG_REPORT_MAX_LINE + 1, &cut)) >= 0 &&
-	       !c->err)
+	       !c->err) {
 		iag_console_line(c, buf, (size_t)n, ++line);
+		if (iag_report_bus_line(rep, buf, (size_t)n, line))
+			c->err = -ENOMEM;
+	}
 	free(buf);
 	err = iag_console_finish(c);
 	if (err)

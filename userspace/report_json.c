@@ -44,6 +44,13 @@ int rf_write_json(const struct iag_report *rep, struct iag_devmodel *m,
 					(json_int_t)rep->bad[i].line, "message",
 					iag_json_str(rep->bad[i].msg)));
 	json_object_set_new(top, "errors", errs);
+	if (rep->n_bus) {
+		json_t *buses = json_array();
+
+		for (size_t i = 0; buses && i < rep->n_bus; i++)
+			json_array_append_new(buses, iag_bus_case_to_json(&rep->bus[i]));
+		json_object_set_new(top, "buses", buses);
+	}
 	json_object_set_new(sum, "kind", json_string("summary"));
 	json_object_set_new(sum, "records", json_integer((json_int_t)rep->n));
 	json_object_set_new(sum, "allowed", json_integer((json_int_t)rep->allowed));
@@ -55,6 +62,10 @@ int rf_write_json(const struct iag_report *rep, struct iag_devmodel *m,
 			    json_integer((json_int_t)rep->unterminated));
 	json_object_set_new(sum, "nested", json_integer((json_int_t)rep->nested));
 	json_object_set_new(sum, "policy", json_boolean(rep->have_policy));
+	json_object_set_new(sum, "buses_stuck",
+			    json_integer((json_int_t)rep->n_bus));
+	json_object_set_new(sum, "buses_not_recovered",
+			    json_integer((json_int_t)iag_report_bus_stuck(rep)));
 	if (rep->note)
 		json_object_set_new(sum, "note", iag_json_str(rep->note));
 	json_object_set_new(top, "summary", sum);

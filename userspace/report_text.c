@@ -93,6 +93,8 @@ int rf_write_text(const struct iag_report *rep, struct iag_devmodel *m,
 			rep->bad[i].line, msg ? msg : "");
 		free(msg);
 	}
+	for (size_t i = 0; i < rep->n_bus; i++)
+		iag_bus_case_text(&rep->bus[i], out);
 	if (rep->note)
 		fprintf(out, "note: %s\n", rep->note);
 	rf_summary_line(rep, sum, sizeof(sum));

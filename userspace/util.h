@@ -16,6 +16,7 @@ enum iag_exit {
 	IAG_EXIT_UNSUPPORTED = 3, /* the kernel lacks what was asked for */
 	IAG_EXIT_INTERNAL = 4,	/* internal or BPF error */
 	IAG_EXIT_NOTHING = 5,	/* report: not one atomic-mode event captured */
+	IAG_EXIT_BUS_STUCK = 6,	/* report: a bus stuck in atomic mode, not recovered */
 };
 
 extern const char *iag_prog;	/* argv[0] basename, for messages */
