@@ -27,6 +27,11 @@ debian-*)
 		{ echo "kmod: no $flavor kernel in the cache: run 'make kernel KERNEL_FLAVOR=$flavor'" >&2; exit 1; }
 	;;
 esac
+# iag_stuck (the stuck-bus scenario's GPIO chip and i2c-gpio adapters)
+# needs GPIO support, which only some project kernels have.
+case $flavor in debian-*) ;; *)
+	grep -qs '^CONFIG_GPIOLIB=y' "$kdir/.config" && kmods="$kmods iag_stuck" ;;
+esac
 cross=()
 if grep -qs '^CONFIG_ARM64=y' "$kdir/.config"; then
 	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)

@@ -21,6 +21,10 @@
 #   # memory: MB              guest memory (default 1024)
 #   # append: ARGS            extra kernel command line
 #   # allow-kernel: REGEX     kernel splats this scenario provokes on purpose
+#   # expect-panic: REGEX     the scenario ends the guest with a panic on
+#                             purpose: "Kernel panic - not syncing: " followed
+#                             by REGEX is its planned end, not a failure (the
+#                             guest writes "# iag-done" itself before it)
 #
 # The verdict comes from KTAP on the guest's results port (x86: the second
 # serial port; arm64: a virtio serial port), which only userspace writes to; a hang (timeout), a panic, a missing "# iag-done"
@@ -86,6 +90,7 @@ timeout_s=${timeout_s:-150}
 [ "$karch" = arm64 ] && timeout_s=$((timeout_s * 2))
 append=$(hdr append)
 allow=$(hdr allow-kernel)
+expect_panic=$(hdr expect-panic)
 memory=$(hdr memory)
 memory=${memory:-1024}
 
@@ -161,7 +166,8 @@ done < <(cat "$results" 2>/dev/null)
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	emit not-ok "$name: VM finished by itself" "QEMU was killed after ${timeout_s}s (hang); last console lines:
 $(tail -15 "$console")"
-elif grep -q "Kernel panic" "$console"; then
+elif grep -q "Kernel panic" "$console" &&
+	! { [ -n "$expect_panic" ] && grep -Eq "Kernel panic - not syncing: ($expect_panic)" "$console"; }; then
 	emit not-ok "$name: no kernel panic" "$(grep -A15 'Kernel panic' "$console" | head -20)"
 elif ! grep -q "^# iag-done" "$results" 2>/dev/null; then
 	emit not-ok "$name: guest reached the end marker" "no '# iag-done' on the results port (qemu rc $qrc); see $console"
