@@ -212,25 +212,31 @@ static struct gpio_chip iag_chip = {
 
 /* ---- the i2c-gpio adapters ---- */
 
-#define IAG_LOOKUP(devid, chip, sda, scl)				\
+#define IAG_OD	(GPIO_ACTIVE_HIGH | GPIO_OPEN_DRAIN)
+
+#define IAG_LOOKUP(devid, chip, sda, scl, scl_flags)			\
 	{								\
 		.dev_id = devid,					\
 		.table = {						\
-			GPIO_LOOKUP(chip, sda, "sda",			\
-				    GPIO_ACTIVE_HIGH | GPIO_OPEN_DRAIN),\
-			GPIO_LOOKUP(chip, scl, "scl",			\
-				    GPIO_ACTIVE_HIGH | GPIO_OPEN_DRAIN),\
+			GPIO_LOOKUP(chip, sda, "sda", IAG_OD),		\
+			GPIO_LOOKUP(chip, scl, "scl", scl_flags),	\
 			{ }						\
 		},							\
 	}
 
 /* The table is a flexible array: one variable each. */
-static struct gpiod_lookup_table lookup41 = IAG_LOOKUP("i2c-gpio.41", "iag-stuck", 0, 1);
-static struct gpiod_lookup_table lookup42 = IAG_LOOKUP("i2c-gpio.42", "iag-stuck", 2, 3);
+static struct gpiod_lookup_table lookup41 =
+	IAG_LOOKUP("i2c-gpio.41", "iag-stuck", 0, 1, IAG_OD);
+static struct gpiod_lookup_table lookup42 =
+	IAG_LOOKUP("i2c-gpio.42", "iag-stuck", 2, 3, IAG_OD);
 static struct gpiod_lookup_table * const lookups[IAG_NBUS] = { &lookup41, &lookup42 };
 
-/* .key is filled from sim_label */
-static struct gpiod_lookup_table sim_lookup = IAG_LOOKUP("i2c-gpio.43", NULL, 0, 1);
+/*
+ * .key is filled from sim_label. SCL is not flagged open drain: gpiolib
+ * would then emulate it, and gpio-sim would keep it low once released.
+ */
+static struct gpiod_lookup_table sim_lookup =
+	IAG_LOOKUP("i2c-gpio.43", NULL, 0, 1, GPIO_ACTIVE_HIGH);
 
 static struct platform_device *pdevs[IAG_NBUS + 1];
 
