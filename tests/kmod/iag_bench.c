@@ -180,7 +180,7 @@ static u16 suspend_addr;
 static int suspend_n, suspend_reps;
 static u64 suspend_budget_ns;
 
-static int bench_syscore_suspend(void *data)
+static int bench_suspend_run(void)
 {
 	/* Not rewritten while the system suspends: userspace is frozen. */
 	if (suspend_adap)
@@ -190,6 +190,13 @@ static int bench_syscore_suspend(void *data)
 	return 0;
 }
 
+/* The syscore API of the kernel: see iag_test.c (IAG_HAVE_STRUCT_SYSCORE). */
+#ifdef IAG_HAVE_STRUCT_SYSCORE
+static int bench_syscore_suspend(void *data)
+{
+	return bench_suspend_run();
+}
+
 static const struct syscore_ops bench_syscore_ops = {
 	.suspend = bench_syscore_suspend,
 };
@@ -197,6 +204,31 @@ static const struct syscore_ops bench_syscore_ops = {
 static struct syscore bench_syscore = {
 	.ops = &bench_syscore_ops,
 };
+
+static void bench_syscore_register(void)
+{
+	register_syscore(&bench_syscore);
+}
+
+static void bench_syscore_unregister(void)
+{
+	unregister_syscore(&bench_syscore);
+}
+#else
+static struct syscore_ops bench_syscore_ops = {
+	.suspend = bench_suspend_run,
+};
+
+static void bench_syscore_register(void)
+{
+	register_syscore_ops(&bench_syscore_ops);
+}
+
+static void bench_syscore_unregister(void)
+{
+	unregister_syscore_ops(&bench_syscore_ops);
+}
+#endif
 
 static void suspend_disarm(void)
 {
@@ -375,14 +407,14 @@ static int __init iag_bench_init(void)
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		debugfs_create_file(names[i], 0600, dbg_dir,
 				    (void *)(uintptr_t)i, &bench_fops);
-	register_syscore(&bench_syscore);
+	bench_syscore_register();
 	pr_info("loaded adapter=%d addr=0x%02x\n", adapter, addr);
 	return 0;
 }
 
 static void __exit iag_bench_exit(void)
 {
-	unregister_syscore(&bench_syscore);
+	bench_syscore_unregister();
 	debugfs_remove_recursive(dbg_dir);
 	hrtimer_cancel(&storm_timer);
 	mutex_lock(&bench_lock);
