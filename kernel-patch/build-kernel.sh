@@ -133,12 +133,25 @@ record_applied() {
 	done
 }
 
+# common_prefix: how many patches, from the first, the recorded series of
+# $tree and the new one have byte for byte in common.
+common_prefix() {
+	local k=0 rec
+	for rec in $(cat "$tree/.iag-applied/series"); do
+		[ "$k" -lt "${#patches[@]}" ] && cmp -s "$tree/.iag-applied/$rec" "${patches[$k]}" || break
+		k=$((k + 1))
+	done
+	echo "$k"
+}
+
 # reuse_previous: turn the flavor's last complete tree into $tree: move it,
-# reverse its recorded patches (newest first), apply the new series. Only
-# the files the two series touch change, so make recompiles little. Any
+# reverse the recorded patches after the part both series share (newest
+# first), apply the rest of the new series. Only the files those patches
+# touch change (a patch re-applied would give its files new times, and
+# include/linux/i2c.h recompiles much), so make recompiles little. Any
 # failure returns 1 and the caller starts from a fresh untar.
 reuse_previous() {
-	local prev p
+	local prev p k i
 	prev=$(readlink -f "$cache/kernel-$flavor-current" 2>/dev/null) || return 1
 	[ -n "$prev" ] && [ "$prev" != "$tree" ] && [ -f "$prev/.complete" ] || return 1
 	[ -f "$prev/.iag-applied/series" ] || return 1
@@ -146,11 +159,14 @@ reuse_previous() {
 	echo "build-kernel: starting from the previous $flavor tree $(basename "$prev")" >&2
 	mv "$prev" "$tree" || return 1
 	rm -f "$tree/.complete"
-	for p in $(tac "$tree/.iag-applied/series"); do
+	k=$(common_prefix)
+	echo "build-kernel: the first $k patches are unchanged: kept" >&2
+	for p in $(tail -n +$((k + 1)) "$tree/.iag-applied/series" | tac); do
 		echo "build-kernel: reversing $p" >&2
 		patch -d "$tree" -p1 -R -E --quiet <"$tree/.iag-applied/$p" || return 1
 	done
-	for p in "${patches[@]}"; do
+	for ((i = k; i < ${#patches[@]}; i++)); do
+		p=${patches[$i]}
 		echo "build-kernel: applying $(basename "$p")" >&2
 		patch -d "$tree" -p1 --forward --quiet <"$p" || return 1
 	done

@@ -88,6 +88,8 @@ vm_queue_build() {
 		kernels=$(vm_kernels "$s") matrix=0
 		case $kernels in matrix\ *) kernels=${kernels#matrix } matrix=1 ;; esac
 		runner=$(sed -n 's/^# runner: //p' "$s" | head -1)
+		# --flavor test-6.1 on "default test-6.1": one run, not two.
+		kernels=$(echo $kernels | tr ' ' '\n' | sed "s/^default\$/$flavor/" | awk '!seen[$0]++')
 		for k in $kernels; do
 			# "default" in a matrix is the run's own kernel (--flavor), under
 			# the scenario's plain name.
