@@ -86,3 +86,11 @@ int iag_cli_parse(struct iag_cli *cli, int argc, char **argv,
 	}
 	return -1;
 }
+
+int iag_cli_no_operands(const struct iag_cli *cli, int argc, char **argv)
+{
+	if (optind >= argc)
+		return -1;
+	iag_err("%s: unexpected argument '%s'", cli->cmd, argv[optind]);
+	return IAG_EXIT_USAGE;
+}

@@ -54,5 +54,10 @@ void iag_cli_init(struct iag_cli *cli, const char *cmd,
 int iag_cli_parse(struct iag_cli *cli, int argc, char **argv,
 		  const char *shortopts, const struct option *longopts,
 		  iag_cli_own_fn own, void *ctx);
+/*
+ * After iag_cli_parse(), for a command that takes no operands: -1 when
+ * there are none, else IAG_EXIT_USAGE after naming the first.
+ */
+int iag_cli_no_operands(const struct iag_cli *cli, int argc, char **argv);
 
 #endif

@@ -1,23 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* audit: attach, report atomic-mode transfers live, summarize. */
 #include <errno.h>
-#include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <jansson.h>
 
 #include "commands.h"
 #include "journal.h"
-#include "ksyms.h"
-#include "live.h"
-#include "policy.h"
-#include "resolve.h"
-#include "session.h"
+#include "live_cmd.h"
 #include "util.h"
 
 static void audit_usage(FILE *f)
@@ -54,112 +42,74 @@ static void audit_usage(FILE *f)
 		iag_prog, iag_prog, IAG_MAX_STACK, iag_prog);
 }
 
+/* audit's own options, besides those of struct iag_live_cmd. */
+struct audit_opts {
+	struct iag_live_cmd *lc;
+	bool fail_on_violation;
+	bool journal;
+};
+
+enum { OPT_FAIL = 256, OPT_JOURNAL };
+
+static int audit_opt(int opt, const char *arg, void *ctx)
+{
+	struct audit_opts *a = ctx;
+
+	switch (opt) {
+	case 'a':
+		a->lc->so.report_all = true;
+		return 0;
+	case OPT_FAIL:
+		a->fail_on_violation = true;
+		return 0;
+	case OPT_JOURNAL:
+		a->journal = true;
+		return 0;
+	}
+	return 1;
+}
+
+/* --journal needs journald here, and a build that can talk to it. */
+static int check_journal(void)
+{
+	int err = iag_journal_probe();
+
+	if (!err)
+		return IAG_EXIT_OK;
+	iag_err("audit: --journal: %s", err == -ENOSYS ?
+		"no journald support in this build (the static binary)" :
+		"no journald here (" "/run/systemd/journal/socket" ")");
+	return IAG_EXIT_USAGE;
+}
+
 int do_audit(int argc, char **argv)
 {
-	enum { OPT_FAIL = 256, OPT_JOURNAL };
 	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'd' },
+		IAG_LIVE_CMD_OPTS,
 		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
 		{ "fail-on-violation", no_argument, NULL, OPT_FAIL },
 		{ "journal", no_argument, NULL, OPT_JOURNAL },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "stack-depth", required_argument, NULL, IAG_OPT_STACK },
-		{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *policy = NULL, *output = NULL;
-	struct iag_session_opts so;
-	struct iag_session *s = NULL;
-	struct iag_policy *pol = NULL;
-	struct iag_keyset ks = { 0 };
-	struct iag_live live;
-	long duration = -1;
-	bool fail_on_violation = false, journal = false;
-	int c, rc = IAG_EXIT_OK;
+	struct iag_live_cmd lc;
+	struct audit_opts a = { .lc = &lc };
+	int rc;
 
-	iag_live_catch_signals();
-	iag_session_opts_default(&so);
-	while ((c = getopt_long(argc, argv, "p:d:ajo:m:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			policy = optarg;
-			break;
-		case 'd':
-			duration = iag_parse_duration(optarg);
-			if (duration < 0) {
-				iag_err("audit: bad --duration '%s' (seconds, e.g. 30, 30s, 2m)", optarg);
-				return IAG_EXIT_USAGE;
-			}
-			break;
-		case 'a':
-			so.report_all = true;
-			break;
-		case 'j':
-			iag_json = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_FAIL:
-			fail_on_violation = true;
-			break;
-		case OPT_JOURNAL:
-			journal = true;
-			break;
-		case 'm':
-		case IAG_OPT_STACK:
-		case IAG_OPT_RB:
-			if (iag_session_opt(&so, c, optarg, "audit"))
-				return IAG_EXIT_USAGE;
-			break;
-		case 'h':
-			audit_usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			audit_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
+	rc = iag_live_cmd_parse(&lc, "audit", audit_usage, argc, argv,
+				"p:d:ajo:m:h", opts, audit_opt, &a);
+	if (rc >= 0)
+		return rc;
+	rc = iag_live_cmd_load_policy(&lc);
+	if (!rc && a.journal)
+		rc = check_journal();
+	if (!rc)
+		rc = iag_live_cmd_attach(&lc);
+	if (!rc) {
+		lc.live.journal = a.journal;
+		rc = iag_live_cmd_run(&lc);
 	}
-	if (optind < argc) {
-		iag_err("audit: unexpected argument '%s'", argv[optind]);
-		return IAG_EXIT_USAGE;
-	}
-
-	if (policy) {
-		rc = iag_load_policy_keys(policy, &pol, &ks);
-		if (rc)
-			goto out;
-	}
-	rc = iag_live_init(&live, output, iag_json, pol);
-	if (rc)
-		goto out;
-	live.max_stack = so.stack_depth;
-	live.journal = journal;
-	if (journal && iag_journal_probe()) {
-		iag_err("audit: --journal: %s", iag_journal_probe() == -ENOSYS ?
-			"no journald support in this build (the static binary)" :
-			"no journald here (" "/run/systemd/journal/socket" ")");
-		rc = IAG_EXIT_USAGE;
-		goto out_live;
-	}
-
-	/* Filled between load and attach: no allowed transfer is ever flagged. */
-	so.keys = policy ? &ks : NULL;
-	s = iag_session_open(&so, &rc);
-	if (!s)
-		goto out_live;
-
-	rc = iag_live_run(&live, s, "audit", duration, pol, &ks);
-	if (!rc && fail_on_violation && iag_live_bad(&live, s))
+	if (!rc && a.fail_on_violation && iag_live_bad(&lc.live, lc.s))
 		rc = IAG_EXIT_VIOLATION;
-out_live:
-	iag_session_close(s);
-	iag_live_fini(&live);
-out:
-	iag_policy_keys_free(pol, &ks);
+	iag_live_cmd_fini(&lc);
 	return rc;
 }

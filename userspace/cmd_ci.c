@@ -25,6 +25,7 @@
 #include "report.h"
 #include "resolve.h"
 #include "session.h"
+#include "session_keys.h"
 #include "util.h"
 
 #define DRAIN_MS	300

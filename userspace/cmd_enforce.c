@@ -2,19 +2,15 @@
 /* enforce: refuse atomic-mode transfers the policy does not allow. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
-#include "live.h"
+#include "live_cmd.h"
 #include "policy.h"
 #include "probe.h"
-#include "resolve.h"
-#include "session.h"
+#include "session_keys.h"
 #include "util.h"
 
 static void enforce_usage(FILE *f)
@@ -99,155 +95,133 @@ static int unpin(void)
 	return rc;
 }
 
-int do_enforce(int argc, char **argv)
-{
-	enum { OPT_PIN = 256, OPT_UNPIN, OPT_INSECURE, OPT_OVERRIDE };
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "pin", no_argument, NULL, OPT_PIN },
-		{ "unpin", no_argument, NULL, OPT_UNPIN },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "stack-depth", required_argument, NULL, IAG_OPT_STACK },
-		{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
-		{ "override-mode", no_argument, NULL, OPT_OVERRIDE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *policy = NULL, *output = NULL;
-	bool pin = false, do_unpin = false, insecure = false, override = false;
-	struct iag_session_opts so;
-	struct iag_session *s = NULL;
-	struct iag_policy *pol = NULL;
-	struct iag_keyset ks = { 0 };
-	struct iag_live live;
-	long duration = -1;
-	int c, rc;
+/* enforce's own options, besides those of struct iag_live_cmd. */
+struct enforce_opts {
+	bool pin, unpin;
+	bool insecure;		/* --insecure-policy */
+	bool override;		/* --override-mode */
+};
 
-	iag_live_catch_signals();
-	iag_session_opts_default(&so);
-	so.enforce = true;
-	so.mode = IAG_MODE_TRACEPOINT;
-	while ((c = getopt_long(argc, argv, "p:d:jo:m:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			policy = optarg;
-			break;
-		case OPT_PIN:
-			pin = true;
-			break;
-		case OPT_UNPIN:
-			do_unpin = true;
-			break;
-		case OPT_INSECURE:
-			insecure = true;
-			break;
-		case OPT_OVERRIDE:
-			override = true;
-			break;
-		case 'd':
-			duration = iag_parse_duration(optarg);
-			if (duration < 0) {
-				iag_err("enforce: bad --duration '%s'", optarg);
-				return IAG_EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			iag_json = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'm':
-		case IAG_OPT_STACK:
-		case IAG_OPT_RB:
-			if (iag_session_opt(&so, c, optarg, "enforce"))
-				return IAG_EXIT_USAGE;
-			/* enforcement needs the hook: auto means tracepoint */
-			if (so.mode == IAG_MODE_AUTO)
-				so.mode = IAG_MODE_TRACEPOINT;
-			break;
-		case 'h':
-			enforce_usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			enforce_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
+enum { OPT_PIN = 256, OPT_UNPIN, OPT_INSECURE, OPT_OVERRIDE };
+
+static int enforce_opt(int opt, const char *arg, void *ctx)
+{
+	struct enforce_opts *e = ctx;
+
+	switch (opt) {
+	case OPT_PIN:
+		e->pin = true;
+		return 0;
+	case OPT_UNPIN:
+		e->unpin = true;
+		return 0;
+	case OPT_INSECURE:
+		e->insecure = true;
+		return 0;
+	case OPT_OVERRIDE:
+		e->override = true;
+		return 0;
 	}
-	if (optind < argc) {
-		iag_err("enforce: unexpected argument '%s'", argv[optind]);
+	return 1;
+}
+
+/* What the command line asks that enforce cannot do: an exit code, or -1. */
+static int refuse_args(const struct iag_live_cmd *lc, const struct enforce_opts *e)
+{
+	if (!lc->cli.policy) {
+		iag_err("enforce: --policy FILE is required (try 'enforce --help')");
 		return IAG_EXIT_USAGE;
 	}
-	if (do_unpin) {
-		if (policy || pin) {
+	if (lc->so.mode == IAG_MODE_KPROBE) {
+		iag_err("enforce: kprobe mode cannot refuse transfers: enforcement needs the "
+			"patched kernel's i2c_atomic_xfer_check() hook");
+		return IAG_EXIT_UNSUPPORTED;
+	}
+	return -1;
+}
+
+/* --pin needs somewhere to pin: an exit code. */
+static int check_bpffs(void)
+{
+	struct iag_probe pr;
+
+	iag_probe_kernel(&pr, false);
+	if (pr.bpffs)
+		return IAG_EXIT_OK;
+	iag_err("enforce: --pin needs bpffs mounted at /sys/fs/bpf "
+		"(mount -t bpf bpf /sys/fs/bpf)");
+	return IAG_EXIT_UNSUPPORTED;
+}
+
+/* The policy, and whether this file may be enforced at all. */
+static int load_policy(struct iag_live_cmd *lc, const struct enforce_opts *e)
+{
+	int rc = iag_live_cmd_load_policy(lc);
+
+	if (!rc)
+		rc = iag_policy_require_trusted(lc->pol, e->insecure);
+	if (!rc)
+		rc = iag_policy_require_enforce_mode(lc->pol, e->override, "enforce");
+	if (!rc && !lc->ks.n)
+		iag_warn("enforce: the policy allows no device: every atomic-mode transfer will be refused");
+	return rc;
+}
+
+/* Leave the attached session pinned: enforcement outlives the command. */
+static int pin(struct iag_live_cmd *lc, const struct enforce_opts *e)
+{
+	int err = iag_session_pin(lc->s, lc->cli.policy,
+				  (e->override ? IAG_PIN_MODE_OVERRIDE : 0) |
+				  (e->insecure ? IAG_PIN_INSECURE : 0), lc->ks.n);
+
+	/* On failure the set pinned before, if any, is still whole and attached. */
+	if (err)
+		return err == -EPERM ? IAG_EXIT_USAGE : IAG_EXIT_INTERNAL;
+	fprintf(stderr, "%s: enforce: pinned under %s (%zu allowlist keys): "
+		"enforcement stays until 'enforce --unpin'\n",
+		iag_prog, iag_pin_dir(), lc->ks.n);
+	return IAG_EXIT_OK;
+}
+
+int do_enforce(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		IAG_LIVE_CMD_OPTS,
+		{ "pin", no_argument, NULL, OPT_PIN },
+		{ "unpin", no_argument, NULL, OPT_UNPIN },
+		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
+		{ "override-mode", no_argument, NULL, OPT_OVERRIDE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct enforce_opts e = { 0 };
+	struct iag_live_cmd lc;
+	int rc;
+
+	rc = iag_live_cmd_parse(&lc, "enforce", enforce_usage, argc, argv,
+				"p:d:jo:m:h", opts, enforce_opt, &e);
+	if (rc >= 0)
+		return rc;
+	if (e.unpin) {
+		if (lc.cli.policy || e.pin) {
 			iag_err("enforce: --unpin takes no --policy or --pin");
 			return IAG_EXIT_USAGE;
 		}
 		return unpin();
 	}
-	if (!policy) {
-		iag_err("enforce: --policy FILE is required (try 'enforce --help')");
-		return IAG_EXIT_USAGE;
-	}
-	if (so.mode == IAG_MODE_KPROBE) {
-		iag_err("enforce: kprobe mode cannot refuse transfers: enforcement needs the "
-			"patched kernel's i2c_atomic_xfer_check() hook");
-		return IAG_EXIT_UNSUPPORTED;
-	}
-
-	rc = iag_load_policy_keys(policy, &pol, &ks);
+	/* Enforcement needs the hook: auto means tracepoint. */
+	if (lc.so.mode == IAG_MODE_AUTO)
+		lc.so.mode = IAG_MODE_TRACEPOINT;
+	lc.so.enforce = true;
+	rc = refuse_args(&lc, &e);
+	if (rc >= 0)
+		return rc;
+	rc = load_policy(&lc, &e);
+	if (!rc && e.pin)
+		rc = check_bpffs();
 	if (!rc)
-		rc = iag_policy_require_trusted(pol, insecure);
+		rc = iag_live_cmd_attach(&lc);
 	if (!rc)
-		rc = iag_policy_require_enforce_mode(pol, override, "enforce");
-	if (rc)
-		goto out;
-	if (!ks.n)
-		iag_warn("enforce: the policy allows no device: every atomic-mode transfer will be refused");
-	if (pin) {
-		struct iag_probe pr;
-
-		iag_probe_kernel(&pr, false);
-		if (!pr.bpffs) {
-			iag_err("enforce: --pin needs bpffs mounted at /sys/fs/bpf "
-				"(mount -t bpf bpf /sys/fs/bpf)");
-			rc = IAG_EXIT_UNSUPPORTED;
-			goto out;
-		}
-	}
-	rc = iag_live_init(&live, output, iag_json, pol);
-	if (rc)
-		goto out;
-	live.max_stack = so.stack_depth;
-	so.keys = &ks;
-	s = iag_session_open(&so, &rc);
-	if (!s)
-		goto out_live;
-	if (pin) {
-		int err = iag_session_pin(s, policy, (override ? IAG_PIN_MODE_OVERRIDE : 0) |
-					  (insecure ? IAG_PIN_INSECURE : 0), ks.n);
-
-		if (err) {
-			/* The set pinned before, if any, is still whole and attached. */
-			rc = err == -EPERM ? IAG_EXIT_USAGE : IAG_EXIT_INTERNAL;
-			goto out_live;
-		}
-		fprintf(stderr, "%s: enforce: pinned under %s (%zu allowlist keys): "
-			"enforcement stays until 'enforce --unpin'\n",
-			iag_prog, iag_pin_dir(), ks.n);
-		rc = IAG_EXIT_OK;
-		goto out_live;
-	}
-
-	rc = iag_live_run(&live, s, "enforce", duration, pol, &ks);
-out_live:
-	iag_session_close(s);
-	iag_live_fini(&live);
-out:
-	iag_policy_keys_free(pol, &ks);
+		rc = e.pin ? pin(&lc, &e) : iag_live_cmd_run(&lc);
+	iag_live_cmd_fini(&lc);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include "pins.h"
 #include "probe.h"
 #include "session.h"
+#include "session_keys.h"
 #include "policy.h"
 #include "record.h"
 #include "report.h"

@@ -15,6 +15,7 @@
 #include "live.h"
 #include "policy.h"
 #include "resolve.h"
+#include "session_keys.h"
 #include "util.h"
 
 #include "devmodel.h"

@@ -14,7 +14,6 @@
 
 #include "iag.skel.h"
 #include "pins.h"
-#include "policy.h"
 #include "probe.h"
 #include "resolve.h"
 #include "session.h"
@@ -32,35 +31,6 @@ struct iag_session {
 	int fn_err;
 	unsigned long bad_records;
 };
-
-const char *iag_mode_name(enum iag_mode m)
-{
-	switch (m) {
-	case IAG_MODE_AUTO: return "auto";
-	case IAG_MODE_TRACEPOINT: return "tracepoint";
-	case IAG_MODE_KPROBE: return "kprobe";
-	}
-	return "?";
-}
-
-int iag_mode_parse(const char *s)
-{
-	if (!strcmp(s, "auto"))
-		return IAG_MODE_AUTO;
-	if (!strcmp(s, "tracepoint"))
-		return IAG_MODE_TRACEPOINT;
-	if (!strcmp(s, "kprobe"))
-		return IAG_MODE_KPROBE;
-	return -1;
-}
-
-void iag_session_opts_default(struct iag_session_opts *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->mode = IAG_MODE_AUTO;
-	o->stack_depth = 16;
-	o->ringbuf_kb = 256;
-}
 
 enum iag_mode iag_session_mode(const struct iag_session *s)
 {
@@ -552,124 +522,3 @@ void iag_session_close(struct iag_session *s)
 	free(s);
 }
 
-int iag_load_policy_keys(const char *path, struct iag_policy **pol,
-			 struct iag_keyset *ks)
-{
-	struct iag_diag diag;
-	int err;
-
-	*pol = NULL;
-	memset(ks, 0, sizeof(*ks));
-	iag_diag_init(&diag, path);
-	err = iag_policy_load(path, pol, &diag);
-	if (err) {
-		if (diag.n)
-			iag_diag_print(&diag, stderr);
-		else
-			iag_err("%s: %s", path, strerror(-err));
-		*pol = NULL;
-		return IAG_EXIT_USAGE;
-	}
-	err = iag_resolve(*pol, "/sys", ks);
-	if (err) {
-		iag_err("%s: resolving against /sys: %s", path, strerror(-err));
-		return IAG_EXIT_USAGE;
-	}
-	if (iag_verbose) {
-		size_t i;
-
-		for (i = 0; i < ks->n; i++)
-			fprintf(stderr, "%s: key adapter %d addr 0x%x rule %u%s%s\n",
-				iag_prog, ks->keys[i].adapter, ks->keys[i].addr,
-				ks->keys[i].rule_id, ks->keys[i].why ? ": " : "",
-				ks->keys[i].why ? ks->keys[i].why : "");
-	}
-	return IAG_EXIT_OK;
-}
-
-void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks)
-{
-	if (ks && ks->keys)
-		iag_keyset_free(ks);
-	iag_policy_free(pol);
-}
-
-int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks)
-{
-	struct iag_keyset fresh = { 0 };
-	int err;
-
-	err = iag_resolve(pol, "/sys", &fresh);
-	if (err) {
-		if (fresh.keys)
-			iag_keyset_free(&fresh);
-		return err;
-	}
-	if (ks->keys)
-		iag_keyset_free(ks);
-	*ks = fresh;
-	return 0;
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
-		    const char *cmd)
-{
-	unsigned long v;
-	int m;
-
-	switch (opt) {
-	case 'm':
-		m = iag_mode_parse(arg);
-		if (m < 0) {
-			iag_err("%s: bad --mode '%s' (auto, tracepoint or kprobe)", cmd, arg);
-			return IAG_EXIT_USAGE;
-		}
-		so->mode = m;
-		return 0;
-	case IAG_OPT_STACK:
-		if (parse_uint(arg, IAG_MAX_STACK, &v)) {
-			iag_err("%s: bad --stack-depth '%s' (0..%d)", cmd, arg, IAG_MAX_STACK);
-			return IAG_EXIT_USAGE;
-		}
-		so->stack_depth = v;
-		return 0;
-	case IAG_OPT_RB:
-		if (parse_uint(arg, 1UL << 20, &v) || v < 4 || (v & (v - 1))) {
-			iag_err("%s: bad --ringbuf-kb '%s' (a power of two, 4..1048576)", cmd, arg);
-			return IAG_EXIT_USAGE;
-		}
-		so->ringbuf_kb = v;
-		return 0;
-	}
-	return IAG_EXIT_USAGE;
-}
-
-int iag_policy_require_enforce_mode(const struct iag_policy *pol, bool override,
-				    const char *cmd)
-{
-	if (!pol || pol->mode == IAG_POLICY_ENFORCE)
-		return IAG_EXIT_OK;
-	if (override) {
-		iag_warn("%s: %s says 'mode: %s'; enforcing it anyway (--override-mode)", cmd,
-			 pol->path, iag_policy_mode_name(pol->mode));
-		return IAG_EXIT_OK;
-	}
-	iag_err("%s: %s says 'mode: %s': it asks to be audited, not enforced (change it to 'mode: enforce', or pass --override-mode)",
-		cmd, pol->path, iag_policy_mode_name(pol->mode));
-	return IAG_EXIT_USAGE;
-}

@@ -64,7 +64,10 @@ struct iag_probe;
 int iag_session_try_load(const struct iag_probe *pr, enum iag_mode mode, bool enforce,
 			 char *why, size_t len);
 void iag_session_close(struct iag_session *s);
+/* Records lost by userspace (short or foreign records), not by the kernel. */
+unsigned long iag_session_bad_records(const struct iag_session *s);
 
+/* session_opts.c: the options as the command line gives them. */
 const char *iag_mode_name(enum iag_mode m);
 
 /*
@@ -80,27 +83,4 @@ int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
 int iag_mode_parse(const char *s);
 /* Defaults: auto mode, audit, stack 16 frames, 256 KiB ring buffer. */
 void iag_session_opts_default(struct iag_session_opts *o);
-/* Records lost by userspace (short or foreign records), not by the kernel. */
-unsigned long iag_session_bad_records(const struct iag_session *s);
-
-/*
- * Load the policy at @path and resolve it against the live sysfs: the keys
- * for iag_session_set_keys(). Returns an enum iag_exit code (errors
- * reported); *pol may be NULL (pass it to iag_policy_free() when done).
- */
-struct iag_policy;
-int iag_load_policy_keys(const char *path, struct iag_policy **pol,
-			 struct iag_keyset *ks);
-/* Resolve @pol against /sys again; on success @ks is replaced. 0/-errno. */
-int iag_policy_reresolve(const struct iag_policy *pol, struct iag_keyset *ks);
-/*
- * `mode:` means what it says: enforcing (enforce, policy load, policy
- * refresh) a policy whose mode is audit is refused (IAG_EXIT_USAGE, said)
- * unless @override (--override-mode), which warns.
- */
-int iag_policy_require_enforce_mode(const struct iag_policy *pol, bool override,
-				    const char *cmd);
-/* Free what iag_load_policy_keys() gave (either may be empty/NULL). */
-void iag_policy_keys_free(struct iag_policy *pol, struct iag_keyset *ks);
-
 #endif
