@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* status: what the running kernel supports, what is pinned. */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <jansson.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "pins.h"
 #include "probe.h"
@@ -171,206 +171,266 @@ static size_t count_named(json_t *loaded, const char *name)
 	return n;
 }
 
-int do_status(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *mode_why, *enf_why, *tp_why;
-	struct verified v;
+/* Everything status says, gathered before it says any of it. */
+struct status {
 	struct iag_probe p;
-	enum iag_mode mode;
-	json_t *pinned, *loaded;
-	size_t n_tp, n_kp, n_enf;
-	size_t i;
-	int c;
+	struct verified v;
+	enum iag_mode mode;		/* the mode audit would use */
+	const char *mode_why;		/* why audit cannot run at all, or NULL */
+	const char *tp_why;		/* why not tracepoint mode, or NULL */
+	const char *enf_why;		/* why enforce cannot run, or NULL */
+	json_t *pinned, *loaded;	/* pinned_list(), loaded_list() */
+	size_t n_tp, n_kp, n_enf;	/* our sessions loaded now, by kind */
+};
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			iag_json = true;
-			break;
-		case 'h':
-			status_usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			status_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		iag_err("status: unexpected argument '%s'", argv[optind]);
-		return IAG_EXIT_USAGE;
-	}
+static void gather(struct status *st)
+{
+	struct verified *v = &st->v;
 
-	iag_probe_kernel(&p, true);
-	mode = iag_probe_pick_mode(&p, IAG_MODE_AUTO, &mode_why);
+	iag_probe_kernel(&st->p, true);
+	st->mode = iag_probe_pick_mode(&st->p, IAG_MODE_AUTO, &st->mode_why);
 	/* Why not tracepoint mode, when auto falls back to kprobes. */
-	iag_probe_pick_mode(&p, IAG_MODE_TRACEPOINT, &tp_why);
-	enf_why = iag_probe_enforce_blocker(&p);
+	iag_probe_pick_mode(&st->p, IAG_MODE_TRACEPOINT, &st->tp_why);
+	st->enf_why = iag_probe_enforce_blocker(&st->p);
 	/* A mode counts only once the verifier took its programs here. */
-	verify_modes(&p, &v);
-	if (!mode_why && mode == IAG_MODE_TRACEPOINT && v.tp) {
-		tp_why = v.tp_why;
-		mode = IAG_MODE_KPROBE;
-		mode_why = v.kp == 0 ? NULL : v.kp == 1 ? v.tp_why : v.kp_why;
-	} else if (!mode_why && mode == IAG_MODE_KPROBE && v.kp) {
-		mode_why = v.kp_why;
+	verify_modes(&st->p, v);
+	if (!st->mode_why && st->mode == IAG_MODE_TRACEPOINT && v->tp) {
+		st->tp_why = v->tp_why;
+		st->mode = IAG_MODE_KPROBE;
+		st->mode_why = v->kp == 0 ? NULL : v->kp == 1 ? v->tp_why : v->kp_why;
+	} else if (!st->mode_why && st->mode == IAG_MODE_KPROBE && v->kp) {
+		st->mode_why = v->kp_why;
 	}
-	if (!enf_why && v.enf)
-		enf_why = v.enf_why;
-	pinned = pinned_list();
-	loaded = loaded_list();
+	if (!st->enf_why && v->enf)
+		st->enf_why = v->enf_why;
+	st->pinned = pinned_list();
+	st->loaded = loaded_list();
 	/* One session loads exactly one tp_result or kp_xfer_ret. */
-	n_tp = count_named(loaded, "tp_result") + count_named(loaded, "tp2_result");
-	n_kp = count_named(loaded, "kp_xfer_ret");
-	n_enf = count_named(loaded, "enforce_check");
+	st->n_tp = count_named(st->loaded, "tp_result") + count_named(st->loaded, "tp2_result");
+	st->n_kp = count_named(st->loaded, "kp_xfer_ret");
+	st->n_enf = count_named(st->loaded, "enforce_check");
+}
 
-	if (iag_json) {
-		json_t *o = json_object();
-		char *s;
+static json_t *tracepoints_json(const struct iag_probe *p)
+{
+	json_t *tps = json_array();
 
-		json_object_set_new(o, "kernel", json_string(p.release));
-		json_object_set_new(o, "btf", json_boolean(p.btf));
-		json_object_set_new(o, "i2c_core", json_boolean(p.i2c_core));
-		json_object_set_new(o, "tracepoints", json_boolean(p.tracepoints));
-		json_object_set_new(o, "tracepoints_found", json_integer(p.n_tracepoints));
-		{
-			json_t *tps = json_array();
+	for (unsigned int i = 0; i < IAG_PROBE_N_TRACEPOINTS; i++)
+		if (p->tp_mask & (1U << i))
+			json_array_append_new(tps, json_string(iag_probe_tracepoint_name(i)));
+	return tps;
+}
 
-			for (i = 0; i < IAG_PROBE_N_TRACEPOINTS; i++)
-				if (p.tp_mask & (1U << i))
-					json_array_append_new(tps, json_string(iag_probe_tracepoint_name(i)));
-			json_object_set_new(o, "tracepoint_events", tps);
-		}
-		json_object_set_new(o, "enforce_hook", json_boolean(p.hook));
-		json_object_set_new(o, "error_injection", tri_json(p.hook_errinj));
-		json_object_set_new(o, "fmod_ret", tri_json(p.fmod_ret));
-		json_object_set_new(o, "trampolines", tri_json(p.trampolines));
-		json_object_set_new(o, "trampolines_reason", p.trampolines == 0 ?
-				    json_string(p.trampolines_err) : json_null());
-		json_object_set_new(o, "kprobe", json_boolean(p.kprobe));
-		json_object_set_new(o, "bpffs", json_boolean(p.bpffs));
-		json_object_set_new(o, "lockdown", p.lockdown[0] ? json_string(p.lockdown) : json_null());
-		json_object_set_new(o, "cap_sys_admin", json_boolean(p.cap_sys_admin));
-		json_object_set_new(o, "cap_bpf", json_boolean(p.cap_bpf));
-		json_object_set_new(o, "cap_perfmon", json_boolean(p.cap_perfmon));
-		json_object_set_new(o, "atomic_log_switch", json_boolean(p.atomic_log));
-		json_object_set_new(o, "audit_mode", mode_why ? json_null() : json_string(iag_mode_name(mode)));
-		json_object_set_new(o, "audit_unavailable", mode_why ? json_string(mode_why) : json_null());
-		json_object_set_new(o, "audit_mode_reason",
-				    !mode_why && mode == IAG_MODE_KPROBE && tp_why ?
-				    json_string(tp_why) : json_null());
-		json_object_set_new(o, "callback_kind", json_boolean(!mode_why && mode == IAG_MODE_TRACEPOINT));
-		json_object_set_new(o, "enforce", json_boolean(!enf_why));
-		json_object_set_new(o, "enforce_unavailable", enf_why ? json_string(enf_why) : json_null());
-		json_object_set_new(o, "pin_dir", json_string(iag_pin_dir()));
-		json_object_set_new(o, "pinned", pinned);
-		json_object_set_new(o, "pin_info", pin_info_json());
-		json_object_set_new(o, "tracepoint_series", json_integer(p.tp_gen));
-		json_object_set_new(o, "i2c_module_btf", json_boolean(p.i2c_module_btf));
-		json_object_set_new(o, "system_state_symbol", json_boolean(p.system_state_sym));
-		json_object_set_new(o, "kconfig", json_pack("{s:b, s:b, s:s}",
-				    "preempt_count", p.preempt_count, "preempt_rcu",
-				    p.preempt_rcu, "source", p.kconfig_src));
-		json_object_set_new(o, "verified", json_pack("{s:o, s:o, s:o}",
-				    "tracepoint", verified_json(v.tp, v.tp_why),
-				    "kprobe", verified_json(v.kp, v.kp_why),
-				    "enforce", verified_json(v.enf, v.enf_why)));
-		json_object_set_new(o, "loaded", loaded);
-		json_object_set_new(o, "sessions_tracepoint", json_integer(n_tp));
-		json_object_set_new(o, "sessions_kprobe", json_integer(n_kp));
-		json_object_set_new(o, "enforcing", json_boolean(n_enf > 0));
-		s = json_dumps(o, JSON_COMPACT);
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		json_decref(o);
-		return IAG_EXIT_OK;
-	}
+/* What the running kernel offers, and what this process may do with it. */
+static void kernel_json(json_t *o, const struct iag_probe *p)
+{
+	json_object_set_new(o, "kernel", json_string(p->release));
+	json_object_set_new(o, "btf", json_boolean(p->btf));
+	json_object_set_new(o, "i2c_core", json_boolean(p->i2c_core));
+	json_object_set_new(o, "tracepoints", json_boolean(p->tracepoints));
+	json_object_set_new(o, "tracepoints_found", json_integer(p->n_tracepoints));
+	json_object_set_new(o, "tracepoint_events", tracepoints_json(p));
+	json_object_set_new(o, "enforce_hook", json_boolean(p->hook));
+	json_object_set_new(o, "error_injection", tri_json(p->hook_errinj));
+	json_object_set_new(o, "fmod_ret", tri_json(p->fmod_ret));
+	json_object_set_new(o, "trampolines", tri_json(p->trampolines));
+	json_object_set_new(o, "trampolines_reason", p->trampolines == 0 ?
+			    json_string(p->trampolines_err) : json_null());
+	json_object_set_new(o, "kprobe", json_boolean(p->kprobe));
+	json_object_set_new(o, "bpffs", json_boolean(p->bpffs));
+	json_object_set_new(o, "lockdown", p->lockdown[0] ? json_string(p->lockdown) : json_null());
+	json_object_set_new(o, "cap_sys_admin", json_boolean(p->cap_sys_admin));
+	json_object_set_new(o, "cap_bpf", json_boolean(p->cap_bpf));
+	json_object_set_new(o, "cap_perfmon", json_boolean(p->cap_perfmon));
+	json_object_set_new(o, "atomic_log_switch", json_boolean(p->atomic_log));
+}
 
-	printf("kernel:        %s\n", p.release);
-	printf("btf:           %s\n", p.btf ? "yes (/sys/kernel/btf/vmlinux)" : "no");
-	printf("i2c core:      %s\n", yesno(p.i2c_core));
-	printf("tracepoints:   %s (%d of %d i2c_atomic events", p.tracepoints ? "yes" :
-	       p.tp_core ? "partly" : "no", p.n_tracepoints, IAG_PROBE_N_TRACEPOINTS);
-	if (p.n_tracepoints && !p.tracepoints) {
-		const char *sep = "; missing: ";
+/* Which command can run here, in which mode, or why not. */
+static void modes_json(json_t *o, const struct status *st)
+{
+	bool kprobe = !st->mode_why && st->mode == IAG_MODE_KPROBE;
 
-		for (i = 0; i < IAG_PROBE_N_TRACEPOINTS; i++) {
-			if (p.tp_mask & (1U << i))
-				continue;
-			printf("%s%s", sep, iag_probe_tracepoint_name(i));
-			sep = ", ";
-		}
+	json_object_set_new(o, "audit_mode", st->mode_why ? json_null() :
+			    json_string(iag_mode_name(st->mode)));
+	json_object_set_new(o, "audit_unavailable", st->mode_why ?
+			    json_string(st->mode_why) : json_null());
+	json_object_set_new(o, "audit_mode_reason", kprobe && st->tp_why ?
+			    json_string(st->tp_why) : json_null());
+	json_object_set_new(o, "callback_kind",
+			    json_boolean(!st->mode_why && st->mode == IAG_MODE_TRACEPOINT));
+	json_object_set_new(o, "enforce", json_boolean(!st->enf_why));
+	json_object_set_new(o, "enforce_unavailable", st->enf_why ?
+			    json_string(st->enf_why) : json_null());
+}
+
+/* The kernel's build: the series it carries, its BTF and config, the verifier. */
+static void build_json(json_t *o, const struct status *st)
+{
+	const struct iag_probe *p = &st->p;
+
+	json_object_set_new(o, "tracepoint_series", json_integer(p->tp_gen));
+	json_object_set_new(o, "i2c_module_btf", json_boolean(p->i2c_module_btf));
+	json_object_set_new(o, "system_state_symbol", json_boolean(p->system_state_sym));
+	json_object_set_new(o, "kconfig", json_pack("{s:b, s:b, s:s}",
+			    "preempt_count", p->preempt_count, "preempt_rcu",
+			    p->preempt_rcu, "source", p->kconfig_src));
+	json_object_set_new(o, "verified", json_pack("{s:o, s:o, s:o}",
+			    "tracepoint", verified_json(st->v.tp, st->v.tp_why),
+			    "kprobe", verified_json(st->v.kp, st->v.kp_why),
+			    "enforce", verified_json(st->v.enf, st->v.enf_why)));
+}
+
+/* One JSON object, its keys always in the same order. */
+static void print_json(struct status *st)
+{
+	json_t *o = json_object();
+	char *s;
+
+	kernel_json(o, &st->p);
+	modes_json(o, st);
+	json_object_set_new(o, "pin_dir", json_string(iag_pin_dir()));
+	json_object_set(o, "pinned", st->pinned);
+	json_object_set_new(o, "pin_info", pin_info_json());
+	build_json(o, st);
+	json_object_set(o, "loaded", st->loaded);
+	json_object_set_new(o, "sessions_tracepoint", json_integer(st->n_tp));
+	json_object_set_new(o, "sessions_kprobe", json_integer(st->n_kp));
+	json_object_set_new(o, "enforcing", json_boolean(st->n_enf > 0));
+	s = json_dumps(o, JSON_COMPACT);
+	if (s)
+		printf("%s\n", s);
+	free(s);
+	json_decref(o);
+}
+
+static void print_tracepoints_text(const struct iag_probe *p)
+{
+	const char *sep = "; missing: ";
+
+	printf("tracepoints:   %s (%d of %d i2c_atomic events", p->tracepoints ? "yes" :
+	       p->tp_core ? "partly" : "no", p->n_tracepoints, IAG_PROBE_N_TRACEPOINTS);
+	for (unsigned int i = 0; p->n_tracepoints && !p->tracepoints &&
+	     i < IAG_PROBE_N_TRACEPOINTS; i++) {
+		if (p->tp_mask & (1U << i))
+			continue;
+		printf("%s%s", sep, iag_probe_tracepoint_name(i));
+		sep = ", ";
 	}
 	printf(")\n");
-	printf("enforce hook:  %s", p.hook ? "yes (i2c_atomic_xfer_check)" : "no");
-	if (p.hook)
-		printf(", error injection: %s, fmod_ret: %s%s%s", tri(p.hook_errinj),
-		       tri(p.fmod_ret), p.fmod_ret == 0 ? ": " : "",
-		       p.fmod_ret == 0 ? p.fmod_ret_err : "");
+}
+
+static const char *verified_text(int r)
+{
+	return r == 0 ? "loads" : r == 1 ? "not tried" : "refused";
+}
+
+/* The kernel, the lines in the order of the JSON keys. */
+static void print_kernel_text(const struct status *st)
+{
+	const struct iag_probe *p = &st->p;
+
+	printf("kernel:        %s\n", p->release);
+	printf("btf:           %s\n", p->btf ? "yes (/sys/kernel/btf/vmlinux)" : "no");
+	printf("i2c core:      %s\n", yesno(p->i2c_core));
+	print_tracepoints_text(p);
+	printf("enforce hook:  %s", p->hook ? "yes (i2c_atomic_xfer_check)" : "no");
+	if (p->hook)
+		printf(", error injection: %s, fmod_ret: %s%s%s", tri(p->hook_errinj),
+		       tri(p->fmod_ret), p->fmod_ret == 0 ? ": " : "",
+		       p->fmod_ret == 0 ? p->fmod_ret_err : "");
 	printf("\n");
-	printf("kprobe:        %s (__i2c_transfer, __i2c_smbus_xfer)\n", yesno(p.kprobe));
-	printf("trampolines:   %s%s\n", p.trampolines == 1 ?
+	printf("kprobe:        %s (__i2c_transfer, __i2c_smbus_xfer)\n", yesno(p->kprobe));
+	printf("trampolines:   %s%s\n", p->trampolines == 1 ?
 	       "yes (fentry/fexit in kprobe mode, fmod_ret for enforce)" :
-	       p.trampolines == 0 ? "no, kprobe pairs instead: " : "unknown",
-	       p.trampolines == 0 ? p.trampolines_err : "");
-	printf("series:        %s\n", p.tp_gen == 2 ? "second (state, interrupts, preempt count in the events)" :
-	       p.tp_gen == 1 ? "first (the programs read state and preempt count)" : "none");
+	       p->trampolines == 0 ? "no, kprobe pairs instead: " : "unknown",
+	       p->trampolines == 0 ? p->trampolines_err : "");
+	printf("series:        %s\n", p->tp_gen == 2 ? "second (state, interrupts, preempt count in the events)" :
+	       p->tp_gen == 1 ? "first (the programs read state and preempt count)" : "none");
 	printf("kernel config: PREEMPT_COUNT=%c PREEMPT_RCU=%c (from %s)%s\n",
-	       p.preempt_count ? 'y' : 'n', p.preempt_rcu ? 'y' : 'n', p.kconfig_src,
-	       p.i2c_module_btf ? "; i2c core in module BTF" : "");
+	       p->preempt_count ? 'y' : 'n', p->preempt_rcu ? 'y' : 'n', p->kconfig_src,
+	       p->i2c_module_btf ? "; i2c core in module BTF" : "");
 	printf("verified:      tracepoint %s, kprobe %s, enforce %s (loaded, not attached)\n",
-	       v.tp == 0 ? "loads" : v.tp == 1 ? "not tried" : "refused",
-	       v.kp == 0 ? "loads" : v.kp == 1 ? "not tried" : "refused",
-	       v.enf == 0 ? "loads" : v.enf == 1 ? "not tried" : "refused");
-	printf("bpffs:         %s\n", p.bpffs ? "mounted at /sys/fs/bpf" : "not mounted at /sys/fs/bpf");
-	printf("lockdown:      %s\n", p.lockdown[0] ? p.lockdown : "unknown (no securityfs)");
-	printf("capabilities:  %s%s%s\n", p.cap_sys_admin ? "CAP_SYS_ADMIN " : "",
-	       p.cap_bpf ? "CAP_BPF " : "", p.cap_perfmon ? "CAP_PERFMON" : "");
-	printf("log switch:    %s\n", p.atomic_log ?
+	       verified_text(st->v.tp), verified_text(st->v.kp), verified_text(st->v.enf));
+	printf("bpffs:         %s\n", p->bpffs ? "mounted at /sys/fs/bpf" : "not mounted at /sys/fs/bpf");
+	printf("lockdown:      %s\n", p->lockdown[0] ? p->lockdown : "unknown (no securityfs)");
+	printf("capabilities:  %s%s%s\n", p->cap_sys_admin ? "CAP_SYS_ADMIN " : "",
+	       p->cap_bpf ? "CAP_BPF " : "", p->cap_perfmon ? "CAP_PERFMON" : "");
+	printf("log switch:    %s\n", p->atomic_log ?
 	       "yes (/sys/module/i2c_core/parameters/atomic_log)" : "no");
-	if (mode_why)
-		printf("audit:         unavailable: %s\n", mode_why);
+}
+
+static void print_modes_text(const struct status *st)
+{
+	bool kprobe = st->mode == IAG_MODE_KPROBE;
+
+	if (st->mode_why)
+		printf("audit:         unavailable: %s\n", st->mode_why);
 	else
-		printf("audit:         %s mode%s%s%s\n", iag_mode_name(mode),
-		       mode == IAG_MODE_KPROBE && tp_why ? ": " : "",
-		       mode == IAG_MODE_KPROBE && tp_why ? tp_why : "",
-		       mode == IAG_MODE_KPROBE ?
-		       " (callback kind from the adapter, no lock_busy/no_handler events)" : "");
-	if (enf_why)
-		printf("enforce:       unavailable: %s\n", enf_why);
+		printf("audit:         %s mode%s%s%s\n", iag_mode_name(st->mode),
+		       kprobe && st->tp_why ? ": " : "", kprobe && st->tp_why ? st->tp_why : "",
+		       kprobe ? " (callback kind from the adapter, no lock_busy/no_handler events)" : "");
+	if (st->enf_why)
+		printf("enforce:       unavailable: %s\n", st->enf_why);
 	else
 		printf("enforce:       available\n");
-	if (!json_array_size(pinned)) {
-		printf("pinned:        nothing under %s\n", iag_pin_dir());
-	} else {
-		printf("pinned:        %s/", iag_pin_dir());
-		for (i = 0; i < json_array_size(pinned); i++)
-			printf("%s%s", i ? ", " : "",
-			       json_string_value(json_array_get(pinned, i)));
-		printf("\n");
-		{
-			struct iag_pin_info pi;
+}
 
-			if (!iag_pin_info_read(&pi))
-				printf("pin info:      abi %u, pin layout %u, generation %llu, %u keys from %s%s\n",
-				       pi.abi_version, pi.pin_version,
-				       (unsigned long long)pi.generation, pi.n_keys,
-				       pi.policy_path[0] ? pi.policy_path : "(none)",
-				       pi.flags & IAG_PIN_MODE_OVERRIDE ? " (--override-mode)" : "");
-		}
+static void print_pins_text(const struct status *st)
+{
+	struct iag_pin_info pi;
+
+	if (!json_array_size(st->pinned)) {
+		printf("pinned:        nothing under %s\n", iag_pin_dir());
+		return;
 	}
-	if (!json_array_size(loaded))
+	printf("pinned:        %s/", iag_pin_dir());
+	for (size_t i = 0; i < json_array_size(st->pinned); i++)
+		printf("%s%s", i ? ", " : "", json_string_value(json_array_get(st->pinned, i)));
+	printf("\n");
+	if (!iag_pin_info_read(&pi))
+		printf("pin info:      abi %u, pin layout %u, generation %llu, %u keys from %s%s\n",
+		       pi.abi_version, pi.pin_version, (unsigned long long)pi.generation,
+		       pi.n_keys, pi.policy_path[0] ? pi.policy_path : "(none)",
+		       pi.flags & IAG_PIN_MODE_OVERRIDE ? " (--override-mode)" : "");
+}
+
+static void print_loaded_text(const struct status *st)
+{
+	if (!json_array_size(st->loaded))
 		printf("loaded:        no i2c-atomic-guard programs\n");
 	else
 		printf("loaded:        %zu programs: %zu tracepoint session%s, %zu kprobe session%s, %s\n",
-		       json_array_size(loaded), n_tp, n_tp == 1 ? "" : "s", n_kp,
-		       n_kp == 1 ? "" : "s", n_enf ? "enforcing" : "not enforcing");
-	json_decref(pinned);
-	json_decref(loaded);
+		       json_array_size(st->loaded), st->n_tp, st->n_tp == 1 ? "" : "s", st->n_kp,
+		       st->n_kp == 1 ? "" : "s", st->n_enf ? "enforcing" : "not enforcing");
+}
+
+int do_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		IAG_CLI_OPT_JSON, IAG_CLI_OPT_HELP,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct iag_cli cli;
+	struct status st;
+	int rc;
+
+	iag_cli_init(&cli, "status", status_usage, 0);
+	rc = iag_cli_parse(&cli, argc, argv, "jh", opts, NULL, NULL);
+	if (rc < 0)
+		rc = iag_cli_no_operands(&cli, argc, argv);
+	if (rc >= 0)
+		return rc;
+	iag_json = cli.json;
+	gather(&st);
+	if (iag_json) {
+		print_json(&st);
+	} else {
+		print_kernel_text(&st);
+		print_modes_text(&st);
+		print_pins_text(&st);
+		print_loaded_text(&st);
+	}
+	json_decref(st.pinned);
+	json_decref(st.loaded);
 	return IAG_EXIT_OK;
 }
