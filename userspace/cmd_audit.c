@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* audit: attach, report atomic-mode transfers live, summarize. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "commands.h"
@@ -44,7 +45,7 @@ static void audit_usage(FILE *f)
 
 /* audit's own options, besides those of struct iag_live_cmd. */
 struct audit_opts {
-	struct iag_live_cmd *lc;
+	bool all;		/* --all: records for allowed transfers too */
 	bool fail_on_violation;
 	bool journal;
 };
@@ -53,20 +54,13 @@ enum { OPT_FAIL = 256, OPT_JOURNAL };
 
 static int audit_opt(int opt, const char *arg, void *ctx)
 {
-	struct audit_opts *a = ctx;
+	static const struct iag_cli_field own[] = {
+		{ 'a', offsetof(struct audit_opts, all), true },
+		{ OPT_FAIL, offsetof(struct audit_opts, fail_on_violation), true },
+		{ OPT_JOURNAL, offsetof(struct audit_opts, journal), true },
+	};
 
-	switch (opt) {
-	case 'a':
-		a->lc->so.report_all = true;
-		return 0;
-	case OPT_FAIL:
-		a->fail_on_violation = true;
-		return 0;
-	case OPT_JOURNAL:
-		a->journal = true;
-		return 0;
-	}
-	return 1;
+	return iag_cli_store(own, sizeof(own) / sizeof(own[0]), ctx, opt, arg);
 }
 
 /* --journal needs journald here, and a build that can talk to it. */
@@ -92,13 +86,14 @@ int do_audit(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct iag_live_cmd lc;
-	struct audit_opts a = { .lc = &lc };
+	struct audit_opts a = { 0 };
 	int rc;
 
 	rc = iag_live_cmd_parse(&lc, "audit", audit_usage, argc, argv,
 				"p:d:ajo:m:h", opts, audit_opt, &a);
 	if (rc >= 0)
 		return rc;
+	lc.so.report_all = a.all;
 	rc = iag_live_cmd_load_policy(&lc);
 	if (!rc && a.journal)
 		rc = check_journal();

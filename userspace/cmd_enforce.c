@@ -2,6 +2,7 @@
 /* enforce: refuse atomic-mode transfers the policy does not allow. */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -106,23 +107,14 @@ enum { OPT_PIN = 256, OPT_UNPIN, OPT_INSECURE, OPT_OVERRIDE };
 
 static int enforce_opt(int opt, const char *arg, void *ctx)
 {
-	struct enforce_opts *e = ctx;
+	static const struct iag_cli_field own[] = {
+		{ OPT_PIN, offsetof(struct enforce_opts, pin), true },
+		{ OPT_UNPIN, offsetof(struct enforce_opts, unpin), true },
+		{ OPT_INSECURE, offsetof(struct enforce_opts, insecure), true },
+		{ OPT_OVERRIDE, offsetof(struct enforce_opts, override), true },
+	};
 
-	switch (opt) {
-	case OPT_PIN:
-		e->pin = true;
-		return 0;
-	case OPT_UNPIN:
-		e->unpin = true;
-		return 0;
-	case OPT_INSECURE:
-		e->insecure = true;
-		return 0;
-	case OPT_OVERRIDE:
-		e->override = true;
-		return 0;
-	}
-	return 1;
+	return iag_cli_store(own, sizeof(own) / sizeof(own[0]), ctx, opt, arg);
 }
 
 /* What the command line asks that enforce cannot do: an exit code, or -1. */
