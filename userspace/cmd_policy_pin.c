@@ -2,6 +2,7 @@
 /* policy load | unload | show: the allowlist pinned under the pin directory. */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <jansson.h>
 
+#include "cli.h"
 #include "cmd_policy_pin.h"
 #include "devmodel.h"
 #include "pins.h"
@@ -63,6 +65,8 @@ static int open_allow_map(int *fd)
 	*fd = iag_pin_open_allow(false);
 	return *fd < 0 ? -*fd : IAG_EXIT_OK;
 }
+
+enum { OPT_INSECURE = 256, OPT_OVERRIDE };
 
 /*
  * Parse @file, check that it may be trusted and enforced, resolve it
@@ -125,45 +129,45 @@ out:
 	return rc;
 }
 
+/* policy load's own options: what the pinned info map notes (IAG_PIN_*). */
+struct load_opts {
+	bool insecure;		/* --insecure-policy */
+	bool override;		/* --override-mode */
+};
+
+static int load_opt(int opt, const char *arg, void *ctx)
+{
+	static const struct iag_cli_field own[] = {
+		{ OPT_INSECURE, offsetof(struct load_opts, insecure), true },
+		{ OPT_OVERRIDE, offsetof(struct load_opts, override), true },
+	};
+
+	return iag_cli_store(own, sizeof(own) / sizeof(own[0]), ctx, opt, arg);
+}
+
 int iag_policy_cmd_load(int argc, char **argv)
 {
-	enum { OPT_INSECURE = 256, OPT_OVERRIDE };
 	static const struct option opts[] = {
+		IAG_CLI_OPT_SYSFS_ROOT, IAG_CLI_OPT_HELP,
 		{ "insecure-policy", no_argument, NULL, OPT_INSECURE },
 		{ "override-mode", no_argument, NULL, OPT_OVERRIDE },
-		{ "sysfs-root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *root = "/sys";
-	__u32 flags = 0;
-	int c;
+	struct load_opts lo = { 0 };
+	struct iag_cli cli;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_INSECURE:
-			flags |= IAG_PIN_INSECURE;
-			break;
-		case OPT_OVERRIDE:
-			flags |= IAG_PIN_MODE_OVERRIDE;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'h':
-			iag_policy_usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			iag_policy_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
+	iag_cli_init(&cli, "policy load", iag_policy_usage, 0);
+	rc = iag_cli_parse(&cli, argc, argv, "r:h", opts, load_opt, &lo);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 1) {
 		iag_err("policy load: give one FILE");
 		return IAG_EXIT_USAGE;
 	}
-	return load_into_pin("policy load", argv[optind], root, flags);
+	return load_into_pin(cli.cmd, argv[optind], cli.sysfs_root,
+			     (lo.insecure ? IAG_PIN_INSECURE : 0) |
+			     (lo.override ? IAG_PIN_MODE_OVERRIDE : 0));
 }
 
 /*
@@ -174,28 +178,18 @@ int iag_policy_cmd_load(int argc, char **argv)
 int iag_policy_cmd_refresh(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "sysfs-root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
+		IAG_CLI_OPT_SYSFS_ROOT, IAG_CLI_OPT_HELP,
 		{ 0 }
 	};
-	const char *root = "/sys", *file;
 	struct iag_pin_info pi;
-	int c, err, fd;
+	struct iag_cli cli;
+	const char *file;
+	int err, fd, rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			root = optarg;
-			break;
-		case 'h':
-			iag_policy_usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			iag_policy_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
+	iag_cli_init(&cli, "policy refresh", iag_policy_usage, 0);
+	rc = iag_cli_parse(&cli, argc, argv, "r:h", opts, NULL, NULL);
+	if (rc >= 0)
+		return rc;
 	if (optind < argc - 1) {
 		iag_err("policy refresh: at most one FILE");
 		return IAG_EXIT_USAGE;
@@ -220,7 +214,7 @@ int iag_policy_cmd_refresh(int argc, char **argv)
 		iag_err("policy refresh: the pinned set names no policy file: give FILE");
 		return IAG_EXIT_USAGE;
 	}
-	return load_into_pin("policy refresh", file, root, pi.flags);
+	return load_into_pin(cli.cmd, file, cli.sysfs_root, pi.flags);
 }
 
 int iag_policy_cmd_unload(int argc, char **argv)
@@ -248,78 +242,84 @@ int iag_policy_cmd_unload(int argc, char **argv)
 	return rc;
 }
 
-int iag_policy_cmd_show(int argc, char **argv)
+/* One key of the pinned allowlist, and the device it names on this sysfs. */
+static void show_key_text(const struct iag_allow_kv *kv, const struct iag_devinfo *di)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "sysfs-root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	bool json = iag_json;
-	const char *root = "/sys";
-	struct iag_devmodel *m;
-	struct iag_allow_kv *all = NULL;
-	size_t n = 0;
-	int c, fd, rc, err;
-	json_t *arr = NULL;
+	char ab[16];
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jr:h", opts, NULL)) != -1) {
-		if (c == 'j') {
-			json = true;
-		} else if (c == 'r') {
-			root = optarg;
-		} else if (c == 'h') {
-			iag_policy_usage(stdout);
-			return IAG_EXIT_OK;
-		} else {
-			iag_policy_usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
-	rc = open_allow_map(&fd);
+	printf("i2c-%-4d %-6s %-6u ", kv->k.adapter, addr_str(kv->k.addr, ab, sizeof(ab)),
+	       kv->v.rule_id);
+	print_esc("", di->name, "");
+	if (di->driver)
+		print_esc(" (", di->driver, ")");
+	printf("\n");
+}
+
+static json_t *show_key_json(const struct iag_allow_kv *kv, const struct iag_devinfo *di)
+{
+	return json_pack("{s:i, s:o, s:i, s:o, s:o, s:o}", "adapter", kv->k.adapter,
+			 "addr", kv->k.addr == IAG_ADDR_ANY ? json_string("any") :
+			 json_integer(kv->k.addr), "rule", (int)kv->v.rule_id,
+			 "device", iag_json_str(di->name), "driver", iag_json_str(di->driver),
+			 "sysfs", iag_json_str(di->sysfs));
+}
+
+/* The pinned allowlist, read whole: an exit code. */
+static int read_allow_map(struct iag_allow_kv **all, size_t *n)
+{
+	int fd, err, rc = open_allow_map(&fd);
+
 	if (rc)
 		return rc;
-	err = iag_allow_read(fd, &all, &n);
+	err = iag_allow_read(fd, all, n);
 	close(fd);
 	if (err) {
 		iag_err("policy show: reading the map: %s", strerror(-err));
 		return IAG_EXIT_INTERNAL;
 	}
-	m = iag_devmodel_open(root);
-	if (json)
+	return IAG_EXIT_OK;
+}
+
+int iag_policy_cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		IAG_CLI_OPT_JSON, IAG_CLI_OPT_SYSFS_ROOT, IAG_CLI_OPT_HELP,
+		{ 0 }
+	};
+	struct iag_allow_kv *all = NULL;
+	struct iag_devmodel *m;
+	struct iag_cli cli;
+	json_t *arr = NULL;
+	size_t n = 0;
+	int rc;
+
+	iag_cli_init(&cli, "policy show", iag_policy_usage, 0);
+	rc = iag_cli_parse(&cli, argc, argv, "jr:h", opts, NULL, NULL);
+	if (rc >= 0)
+		return rc;
+	rc = read_allow_map(&all, &n);
+	if (rc)
+		return rc;
+	m = iag_devmodel_open(cli.sysfs_root);
+	if (cli.json)
 		arr = json_array();
 	else
 		printf("%zu keys in %s\n%-8s %-6s %-6s %s\n", n, allow_map_path(),
 		       "ADAPTER", "ADDR", "RULE", "DEVICE");
 	for (size_t i = 0; i < n; i++) {
 		struct iag_devinfo di = { 0 };
-		char ab[16];
 
+		/* A device named by its address: the 10-bit flag is part of it. */
 		if (m && all[i].k.addr != IAG_ADDR_ANY)
 			iag_devmodel_lookup(m, all[i].k.adapter, all[i].k.addr |
 					    (all[i].k.flags & IAG_KEY_TEN ? IAG_I2C_ADDR_TEN : 0), &di);
-		if (json) {
-			json_array_append_new(arr, json_pack("{s:i, s:o, s:i, s:o, s:o, s:o}",
-				"adapter", all[i].k.adapter, "addr",
-				all[i].k.addr == IAG_ADDR_ANY ? json_string("any") :
-				json_integer(all[i].k.addr), "rule",
-				(int)all[i].v.rule_id, "device", iag_json_str(di.name),
-				"driver", iag_json_str(di.driver), "sysfs",
-				iag_json_str(di.sysfs)));
-		} else {
-			printf("i2c-%-4d %-6s %-6u ", all[i].k.adapter,
-			       addr_str(all[i].k.addr, ab, sizeof(ab)),
-			       all[i].v.rule_id);
-			print_esc("", di.name, "");
-			if (di.driver)
-				print_esc(" (", di.driver, ")");
-			printf("\n");
-		}
+		if (cli.json)
+			json_array_append_new(arr, show_key_json(&all[i], &di));
+		else
+			show_key_text(&all[i], &di);
 		iag_devinfo_free(&di);
 	}
-	if (json)
+	if (cli.json)
 		dump_json(arr);
 	iag_devmodel_close(m);
 	free(all);
