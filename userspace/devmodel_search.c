@@ -60,23 +60,42 @@ int iag_dev_consumers(struct iag_devmodel *m, const char *path,
 	return links(m, path, "consumer:", "consumer", out);
 }
 
+/*
+ * Open <root>/@sub: the directory, with its path in *@path (free it), or
+ * NULL with -ENOMEM or -ENOENT in *@err. Each search below reads one.
+ */
+static DIR *open_root_dir(const struct iag_devmodel *m, const char *sub,
+			  char **path, int *err)
+{
+	DIR *d;
+
+	*path = dm_join(m->root, sub);
+	if (!*path) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	d = opendir(*path);
+	if (!d) {
+		free(*path);
+		*path = NULL;
+		*err = -ENOENT;
+	}
+	return d;
+}
+
 /* Call @fn for every device symlink under <root>/bus/<each bus>/<sub>. */
 static int each_bus_dir(struct iag_devmodel *m, const char *sub,
 			int (*fn)(struct iag_devmodel *, const char *dir,
 				  void *), void *ctx)
 {
-	char *bp = dm_join(m->root, "bus");
-	DIR *d;
-	struct dirent *de;
+	char *bp;
 	int rc = 0;
+	DIR *d = open_root_dir(m, "bus", &bp, &rc);
+	struct dirent *de;
 
-	if (!bp)
-		return -ENOMEM;
-	d = opendir(bp);
-	if (!d) {
-		free(bp);
-		return 0;
-	}
+	/* No bus directory: no device on any bus. */
+	if (!d)
+		return rc == -ENOMEM ? rc : 0;
 	while (!rc && (de = readdir(d))) {
 		char *p;
 		struct stat st;
@@ -214,18 +233,13 @@ int iag_dev_by_compatible(struct iag_devmodel *m, const char *compat,
 int iag_dev_clients_of(struct iag_devmodel *m, int adapter,
 		       struct iag_strv *out)
 {
-	char *p = dm_join(m->root, "bus/i2c/devices");
-	DIR *d;
-	struct dirent *de;
+	char *p;
 	int rc = 0;
+	DIR *d = open_root_dir(m, "bus/i2c/devices", &p, &rc);
+	struct dirent *de;
 
-	if (!p)
-		return -ENOMEM;
-	d = opendir(p);
-	if (!d) {
-		free(p);
-		return -ENOENT;
-	}
+	if (!d)
+		return rc;
 	while (!rc && (de = readdir(d))) {
 		int bus;
 		unsigned int addr;
@@ -250,18 +264,16 @@ static int cmp_int(const void *a, const void *b)
 
 int iag_dev_adapters(struct iag_devmodel *m, int **nrs, size_t *n)
 {
-	char *p = dm_join(m->root, "bus/i2c/devices");
-	DIR *d;
+	char *p;
+	int err;
+	DIR *d = open_root_dir(m, "bus/i2c/devices", &p, &err);
 	struct dirent *de;
 
 	*nrs = NULL;
 	*n = 0;
-	if (!p)
-		return -ENOMEM;
-	d = opendir(p);
-	free(p);
 	if (!d)
-		return -ENOENT;
+		return err;
+	free(p);
 	while ((de = readdir(d))) {
 		int nr, *nv;
 
