@@ -130,36 +130,45 @@ static void fz_check_record(const struct iag_report *rep,
 }
 
 /*
- * Length of the valid UTF-8 sequence at @s (at most @n bytes), 0 if it is
- * not one: the harness's own decoder, so the code under test is not its
- * own oracle (overlongs, surrogates, above U+10FFFF are invalid).
+ * Length of the well-formed UTF-8 sequence at @s (at most @n bytes), 0 if
+ * there is none. The harness's own oracle, so that the code under test
+ * (iag_utf8_seq(), a decoder that checks the code point it computes) is
+ * not judged by itself: this one decodes nothing, it matches the byte
+ * ranges of the Unicode standard's table of well-formed sequences (Table
+ * 3-7), where overlongs, surrogates and code points above U+10FFFF have no
+ * row.
  */
 static size_t fz_utf8(const unsigned char *s, size_t n)
 {
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp, min;
+	static const struct {
+		unsigned char lead_lo, lead_hi;	/* the first byte */
+		unsigned char next_lo, next_hi;	/* the second; the rest 80..BF */
+		size_t len;
+	} wf[] = {
+		{ 0x00, 0x7f, 0x00, 0x00, 1 },
+		{ 0xc2, 0xdf, 0x80, 0xbf, 2 },
+		{ 0xe0, 0xe0, 0xa0, 0xbf, 3 },
+		{ 0xe1, 0xec, 0x80, 0xbf, 3 },
+		{ 0xed, 0xed, 0x80, 0x9f, 3 },
+		{ 0xee, 0xef, 0x80, 0xbf, 3 },
+		{ 0xf0, 0xf0, 0x90, 0xbf, 4 },
+		{ 0xf1, 0xf3, 0x80, 0xbf, 4 },
+		{ 0xf4, 0xf4, 0x80, 0x8f, 4 },
+	};
 
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		len = 2, cp = c & 0x1f, min = 0x80;
-	else if ((c & 0xf0) == 0xe0)
-		len = 3, cp = c & 0x0f, min = 0x800;
-	else if ((c & 0xf8) == 0xf0)
-		len = 4, cp = c & 0x07, min = 0x10000;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
+	for (size_t r = 0; r < sizeof(wf) / sizeof(wf[0]); r++) {
+		if (s[0] < wf[r].lead_lo || s[0] > wf[r].lead_hi)
+			continue;
+		if (wf[r].len > n)
 			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
+		if (wf[r].len > 1 && (s[1] < wf[r].next_lo || s[1] > wf[r].next_hi))
+			return 0;
+		for (size_t i = 2; i < wf[r].len; i++)
+			if (s[i] < 0x80 || s[i] > 0xbf)
+				return 0;
+		return wf[r].len;
 	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return 0;
 }
 
 static bool same_str(const char *a, const char *b)
