@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "util.h"
 
@@ -320,53 +321,53 @@ static void usage(FILE *f)
 		iag_prog, PARAM, STATE_FILE);
 }
 
+/* shutdown-audit's own options, besides --json and --help. */
+struct sa_opts {
+	bool keep;		/* --keep-loglevel */
+	const char *root;	/* --root: a fake filesystem root (tests) */
+};
+
+static int sa_opt(int opt, const char *arg, void *ctx)
+{
+	static const struct iag_cli_field own[] = {
+		{ 'k', offsetof(struct sa_opts, keep), true },
+		{ 'R', offsetof(struct sa_opts, root), false },
+	};
+
+	return iag_cli_store(own, sizeof(own) / sizeof(own[0]), ctx, opt, arg);
+}
+
 int do_shutdown_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		IAG_CLI_OPT_JSON, IAG_CLI_OPT_HELP,
 		{ "keep-loglevel", no_argument, NULL, 'k' },
-		{ "json", no_argument, NULL, 'j' },
 		{ "root", required_argument, NULL, 'R' },	/* tests */
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	bool keep = false, json = iag_json;
-	const char *root = getenv("IAG_SHUTDOWN_AUDIT_ROOT");
+	struct sa_opts o = { .root = getenv("IAG_SHUTDOWN_AUDIT_ROOT") };
+	struct iag_cli cli;
 	struct sa_paths p;
 	const char *verb;
-	int c;
+	int rc;
 
 	if (argc < 2) {
 		usage(stderr);
 		return IAG_EXIT_USAGE;
 	}
+	/* The action first, then its options: getopt sees it as argv[0]. */
 	verb = argv[1];
-	optind = 0;
-	while ((c = getopt_long(argc - 1, argv + 1, "kjh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			keep = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'R':
-			root = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return IAG_EXIT_OK;
-		default:
-			usage(stderr);
-			return IAG_EXIT_USAGE;
-		}
-	}
-	make_paths(&p, root ? root : "");
+	iag_cli_init(&cli, "shutdown-audit", usage, 0);
+	rc = iag_cli_parse(&cli, argc - 1, argv + 1, "kjh", opts, sa_opt, &o);
+	if (rc >= 0)
+		return rc;
+	make_paths(&p, o.root ? o.root : "");
 	if (!strcmp(verb, "arm"))
-		return arm(&p, !keep);
+		return arm(&p, !o.keep);
 	if (!strcmp(verb, "disarm"))
 		return disarm(&p);
 	if (!strcmp(verb, "status"))
-		return status(&p, json);
+		return status(&p, cli.json);
 	if (!strcmp(verb, "--help") || !strcmp(verb, "-h") || !strcmp(verb, "help")) {
 		usage(stdout);
 		return IAG_EXIT_OK;
