@@ -7,8 +7,8 @@
 #
 #   tests/run-all.sh [--unit-only|--vm-only] [--flavor F] [--scenarios a,b] [--jobs N] [UNIT_BINARY...]
 #
-# Sections: the cmocka unit binaries given on the command line (run with TAP
-# output), the fuzz smoke run (tests/fuzz/run.sh --smoke; next to the VMs
+# Sections: the layout check (scripts/check-layout.py), the cmocka unit
+# binaries given on the command line (run with TAP output), the fuzz smoke run (tests/fuzz/run.sh --smoke; next to the VMs
 # when both run), and the VM
 # scenarios of tests/vm/scenarios (tests/vm/run-vm.sh), N VMs at a time
 # (--jobs, or IAG_VM_JOBS; default 2: TCG keeps about one host core busy per
@@ -100,6 +100,9 @@ if [ "$do_vm" = 1 ]; then
 	prebuild=$!
 fi
 if [ "$do_unit" = 1 ]; then
+	# The layout rules of docs/ARCHITECTURE.md: no file over 600 lines, no
+	# function over 80, in userspace/ and bpf/.
+	section "layout" "$top/scripts/check-layout.py"
 	for u in "${units[@]}"; do
 		section "unit/$(basename "$u")" run_unit "$u"
 	done
