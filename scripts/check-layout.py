@@ -10,8 +10,9 @@ Rules, for every .c and .h file below DIR (default: userspace bpf):
      signature to its closing brace.
 
 A function is found the way the kernel coding style writes one: its opening
-brace alone at the start of a line, its closing brace alone at the start of
-a line. Initializers (tables) open their brace after '=' on the signature
+brace alone at the start of a line (or, against the style, at the end of a
+signature that starts at column 0), its closing brace at the start of a
+line. Initializers (tables) open their brace after '=' on the signature
 line, so they are not functions and need no exception. The exceptions list
 below is for a table that had to be written as a function (a switch that
 only maps values, say); each entry says why, and an entry that no longer
@@ -72,9 +73,12 @@ def functions(path, lines):
     i = 0
     n = len(lines)
     while i < n:
-        if re.match(r'^\{\s*(/\*.*\*/)?\s*$', lines[i]):
-            start = signature_start(lines, i)
-            sig = ' '.join(l.strip() for l in lines[start:i])
+        brace_alone = re.match(r'^\{\s*(/\*.*\*/)?\s*$', lines[i])
+        # Not the kernel style, but still a function: "int f(void) {".
+        brace_after = re.match(r'^[A-Za-z_].*\)\s*\{\s*$', lines[i])
+        if brace_alone or brace_after:
+            start = signature_start(lines, i) if brace_alone else i
+            sig = ' '.join(l.strip() for l in lines[start:i + (0 if brace_alone else 1)])
             end = i + 1
             while end < n and not re.match(r'^\}', lines[end]):
                 end += 1
