@@ -116,11 +116,10 @@ check: all $(UNIT_BINS) kernel cross-arm64
 	@tests/run-all.sh --flavor $(KERNEL_FLAVOR) $(UNIT_BINS)
 
 # The project kernels of the matrix besides test and stock, built (or found
-# in the cache) before the scenarios: make check MATRIX_KERNELS="arm64 test-6.1".
-# Off by default: neither kernel has yet booted its scenarios on this
-# project's machines (see the open issues), and a scenario of a kernel that
-# is not in the cache SKIPs, saying so.
-MATRIX_KERNELS ?=
+# in the cache) before the scenarios: the patched arm64 kernel and the 6.1
+# backport. MATRIX_KERNELS= leaves them out; a scenario of a kernel that is
+# not in the cache SKIPs, saying so.
+MATRIX_KERNELS ?= arm64 test-6.1
 matrix_kernel = { kernel-patch/build-kernel.sh $(1) >/dev/null || \
 	echo "make check: the $(1) kernel did not build (see above): its scenarios SKIP" >&2; }
 
