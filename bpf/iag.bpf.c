@@ -69,16 +69,31 @@ static __always_inline void decide_level(void *ctx, struct level *lv)
 	set_refuse(lv, 1, lv->ev.verdict == IAG_VERDICT_VIOLATION);
 }
 
-/* A transfer nested in another but not on its adapter path: its own verdict. */
-static __always_inline void foreign(void *ctx, struct level *lv, struct i2c_adapter *adap,
-				    __u16 addr, __u8 kind, __u32 state, __u32 pc, __u8 irqs)
+/*
+ * A record of its own, outside any level (a foreign transfer, a single
+ * event, a refusal with no pending record): begun in this CPU's scratch
+ * slot, or NULL.
+ */
+static __always_inline struct iag_event *scratch_event(__u8 kind, struct i2c_adapter *adap,
+						       __u16 addr, __u32 state, __u32 pc,
+						       __u8 irqs)
 {
 	__u32 zero = 0;
 	struct iag_event *ev = bpf_map_lookup_elem(&scratch, &zero);
 
+	if (ev)
+		begin(ev, kind, BPF_CORE_READ(adap, nr), addr, state, pc, irqs);
+	return ev;
+}
+
+/* A transfer nested in another but not on its adapter path: its own verdict. */
+static __always_inline void foreign(void *ctx, struct level *lv, struct i2c_adapter *adap,
+				    __u16 addr, __u8 kind, __u32 state, __u32 pc, __u8 irqs)
+{
+	struct iag_event *ev = scratch_event(kind, adap, addr, state, pc, irqs);
+
 	if (!ev)
 		return;
-	begin(ev, kind, BPF_CORE_READ(adap, nr), addr, state, pc, irqs);
 	decide(ctx, ev);
 	set_refuse(lv, lv->depth, ev->verdict == IAG_VERDICT_VIOLATION);
 	finish(ev);
@@ -149,11 +164,45 @@ static __always_inline void set_smbus(struct iag_event *ev, unsigned short flags
 	ev->smbus_read = read_write == I2C_SMBUS_READ;
 }
 
+/*
+ * The first message of an i2c_transfer names it (address, flags); without
+ * one, 0: the core refuses such a transfer anyway.
+ */
+static __always_inline void first_msg(struct i2c_msg *msgs, int num, __u16 *addr,
+				      __u16 *flags)
+{
+	*addr = 0;
+	*flags = 0;
+	if (msgs && num > 0) {
+		*addr = BPF_CORE_READ(msgs, addr);
+		*flags = BPF_CORE_READ(msgs, flags);
+	}
+}
+
+/* What every mode's i2c_transfer program does once push() began @lv (or NULL). */
+static __always_inline void xfer_level(void *ctx, struct level *lv, __u16 flags, int num)
+{
+	if (!lv)
+		return;
+	lv->ev.flags = flags;
+	lv->ev.msg_count = num > 0 ? num : 0;
+	decide_level(ctx, lv);
+}
+
+/* What every mode's __i2c_smbus_xfer program does once push() began @lv (or NULL). */
+static __always_inline void smbus_level(void *ctx, struct level *lv, unsigned short flags,
+					char read_write, __u8 command, int protocol)
+{
+	if (!lv)
+		return;
+	set_smbus(&lv->ev, flags, read_write, command, protocol);
+	decide_level(ctx, lv);
+}
+
 /* A single event (lock busy, no handler, atomic context, refused): one record. */
 static __always_inline void single(void *ctx, __u8 kind, struct i2c_adapter *adap,
 				   __u16 addr, int ret, __u32 state, __u32 pc, __u8 irqs)
 {
-	__u32 zero = 0;
 	struct iag_event *ev;
 
 	if (inside_open(context_of(pc))) {
@@ -161,10 +210,9 @@ static __always_inline void single(void *ctx, __u8 kind, struct i2c_adapter *ada
 		count(IAG_CNT_NESTED);
 		return;
 	}
-	ev = bpf_map_lookup_elem(&scratch, &zero);
+	ev = scratch_event(kind, adap, addr, state, pc, irqs);
 	if (!ev)
 		return;
-	begin(ev, kind, BPF_CORE_READ(adap, nr), addr, state, pc, irqs);
 	ev->ret = ret;
 	/* Outside atomic mode, and without any atomic callback: the sleeping one. */
 	if (kind == IAG_KIND_ATOMIC_CONTEXT_XFER || kind == IAG_KIND_NO_ATOMIC_HANDLER)
@@ -177,7 +225,7 @@ static __always_inline void single(void *ctx, __u8 kind, struct i2c_adapter *ada
 static __always_inline void denied(void *ctx, struct i2c_adapter *adap, __u16 addr, int err,
 				   __u32 state, __u32 pc, __u8 irqs)
 {
-	__u32 zero = 0, cx;
+	__u32 cx;
 	struct level *lv = open_level(&cx);
 	struct iag_event *ev;
 
@@ -191,10 +239,9 @@ static __always_inline void denied(void *ctx, struct i2c_adapter *adap, __u16 ad
 	}
 	if (lv)
 		return;
-	ev = bpf_map_lookup_elem(&scratch, &zero);
+	ev = scratch_event(IAG_KIND_DENIED, adap, addr, state, pc, irqs);
 	if (!ev)
 		return;
-	begin(ev, IAG_KIND_DENIED, BPF_CORE_READ(adap, nr), addr, state, pc, irqs);
 	ev->verdict = IAG_VERDICT_DENIED;
 	ev->rule_id = IAG_NO_RULE;
 	ev->ret = err;

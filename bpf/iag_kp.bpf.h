@@ -111,19 +111,10 @@ static __always_inline struct level *kp_push(void *ctx, struct i2c_adapter *adap
 static __always_inline void kp_xfer_entry(void *ctx, struct i2c_adapter *adap,
 					  struct i2c_msg *msgs, int num, bool irqs_off, __u32 pc)
 {
-	__u16 addr = 0, flags = 0;
-	struct level *lv;
+	__u16 addr, flags;
 
-	if (msgs && num > 0) {
-		addr = BPF_CORE_READ(msgs, addr);
-		flags = BPF_CORE_READ(msgs, flags);
-	}
-	lv = kp_push_as(ctx, adap, addr, false, irqs_off, pc);
-	if (!lv)
-		return;
-	lv->ev.flags = flags;
-	lv->ev.msg_count = num > 0 ? num : 0;
-	decide_level(ctx, lv);
+	first_msg(msgs, num, &addr, &flags);
+	xfer_level(ctx, kp_push_as(ctx, adap, addr, false, irqs_off, pc), flags, num);
 }
 
 SEC("fentry/__i2c_transfer")
@@ -140,12 +131,7 @@ SEC("fentry/__i2c_smbus_xfer")
 int BPF_PROG(kp_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
 	     char read_write, __u8 command, int protocol)
 {
-	struct level *lv = kp_push(ctx, adap, addr, true);
-
-	if (!lv)
-		return 0;
-	set_smbus(&lv->ev, flags, read_write, command, protocol);
-	decide_level(ctx, lv);
+	smbus_level(ctx, kp_push(ctx, adap, addr, true), flags, read_write, command, protocol);
 	return 0;
 }
 
@@ -204,10 +190,7 @@ int BPF_KPROBE(kps_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned sh
 	struct level *lv = kp_push_as(ctx, adap, addr, true, regs_irqs_off(ctx),
 				      kprobe_caller_preempt_count());
 
-	if (!lv)
-		return 0;
-	set_smbus(&lv->ev, flags, read_write, command, (int)regs_arg6(ctx));
-	decide_level(ctx, lv);
+	smbus_level(ctx, lv, flags, read_write, command, (int)regs_arg6(ctx));
 	return 0;
 }
 

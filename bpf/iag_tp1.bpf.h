@@ -20,7 +20,7 @@ static __always_inline __u8 irqs_from_count(__u32 pc, bool atomic_mode)
 }
 
 static __always_inline struct level *tp_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
-					     __u16 flags, int cb)
+					     int cb)
 {
 	__u32 pc = caller_preempt_count(tp_preempt_offset());
 	struct level *lv = level_of(context_of(pc), true);
@@ -29,28 +29,18 @@ static __always_inline struct level *tp_push(void *ctx, struct i2c_adapter *adap
 		return NULL;
 	lv = push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, read_system_state(), pc,
 		  irqs_from_count(pc, true));
-	if (lv) {
-		lv->ev.flags = flags;
+	if (lv)
 		set_cb(&lv->ev, cb);
-	}
 	return lv;
 }
 
 SEC("tp_btf/i2c_atomic_xfer")
 int BPF_PROG(tp_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num, int cb)
 {
-	__u16 addr = 0, flags = 0;
-	struct level *lv;
+	__u16 addr, flags;
 
-	if (msgs && num > 0) {
-		addr = BPF_CORE_READ(msgs, addr);
-		flags = BPF_CORE_READ(msgs, flags);
-	}
-	lv = tp_push(ctx, adap, addr, flags, cb);
-	if (!lv)
-		return 0;
-	lv->ev.msg_count = num > 0 ? num : 0;
-	decide_level(ctx, lv);
+	first_msg(msgs, num, &addr, &flags);
+	xfer_level(ctx, tp_push(ctx, adap, addr, cb), flags, num);
 	return 0;
 }
 
@@ -58,12 +48,7 @@ SEC("tp_btf/i2c_atomic_smbus_xfer")
 int BPF_PROG(tp_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned short flags,
 	     char read_write, __u8 command, int protocol, int cb)
 {
-	struct level *lv = tp_push(ctx, adap, addr, flags, cb);
-
-	if (!lv)
-		return 0;
-	set_smbus(&lv->ev, flags, read_write, command, protocol);
-	decide_level(ctx, lv);
+	smbus_level(ctx, tp_push(ctx, adap, addr, cb), flags, read_write, command, protocol);
 	return 0;
 }
 

@@ -15,34 +15,27 @@ static __always_inline __u32 tp2_pc(int preempt)
 }
 
 static __always_inline struct level *tp2_push(void *ctx, struct i2c_adapter *adap, __u16 addr,
-					      int state, bool irqs_off, int preempt)
+					      int cb, int state, bool irqs_off, int preempt)
 {
 	__u32 pc = tp2_pc(preempt);
 	struct level *lv = level_of(context_of(pc), true);
 
 	if (!lv)
 		return NULL;
-	return push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, state, pc, irqs_off);
+	lv = push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, state, pc, irqs_off);
+	if (lv)
+		set_cb(&lv->ev, cb);
+	return lv;
 }
 
 SEC("tp_btf/i2c_atomic_xfer")
 int BPF_PROG(tp2_xfer, struct i2c_adapter *adap, struct i2c_msg *msgs, int num, int cb,
 	     int state, bool irqs_off, int preempt)
 {
-	__u16 addr = 0, flags = 0;
-	struct level *lv;
+	__u16 addr, flags;
 
-	if (msgs && num > 0) {
-		addr = BPF_CORE_READ(msgs, addr);
-		flags = BPF_CORE_READ(msgs, flags);
-	}
-	lv = tp2_push(ctx, adap, addr, state, irqs_off, preempt);
-	if (!lv)
-		return 0;
-	lv->ev.flags = flags;
-	lv->ev.msg_count = num > 0 ? num : 0;
-	set_cb(&lv->ev, cb);
-	decide_level(ctx, lv);
+	first_msg(msgs, num, &addr, &flags);
+	xfer_level(ctx, tp2_push(ctx, adap, addr, cb, state, irqs_off, preempt), flags, num);
 	return 0;
 }
 
@@ -51,13 +44,8 @@ int BPF_PROG(tp2_smbus_xfer, struct i2c_adapter *adap, __u16 addr, unsigned shor
 	     char read_write, __u8 command, int protocol, int cb, int state, bool irqs_off,
 	     int preempt)
 {
-	struct level *lv = tp2_push(ctx, adap, addr, state, irqs_off, preempt);
-
-	if (!lv)
-		return 0;
-	set_smbus(&lv->ev, flags, read_write, command, protocol);
-	set_cb(&lv->ev, cb);
-	decide_level(ctx, lv);
+	smbus_level(ctx, tp2_push(ctx, adap, addr, cb, state, irqs_off, preempt), flags,
+		    read_write, command, protocol);
 	return 0;
 }
 
