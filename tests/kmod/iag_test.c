@@ -16,6 +16,10 @@
  *   suspend_plan    syscore suspend: atomic mode, system_state SUSPEND
  *   poweroff_plan   a sys-off handler above the firmware's: atomic mode,
  *                   system_state POWER_OFF
+ *   restart_plan    a restart handler above the firmware's, whatever
+ *                   restarts the machine (reboot, panic): atomic mode when
+ *                   system_state is RESTART; on x86, which runs no restart
+ *                   handler, at syscore shutdown with interrupts off
  *   run_now         process context, system running
  *   run_hrtimer     a hard-IRQ hrtimer callback, system running
  *   run_spinlock    under a spinlock, system running
@@ -90,7 +94,7 @@ struct iag_plan {
 };
 
 static DEFINE_MUTEX(plan_lock);
-static struct iag_plan suspend_plan, poweroff_plan;
+static struct iag_plan suspend_plan, poweroff_plan, restart_plan;
 static struct dentry *dbg_dir;
 
 /* ---- plans: parse in process context, run anywhere ---- */
@@ -263,6 +267,24 @@ static void plan_run(const char *phase, const struct iag_plan *p)
 	pr_info("phase=%s end\n", phase);
 }
 
+/**
+ * restart_plan_run() - run restart_plan once the machine is restarting
+ * @hook: where it runs from, for the log: "restart_handler" or
+ *        "syscore_shutdown"
+ *
+ * No lock: the plan is not rewritten while the machine restarts, and a
+ * panic's restart may come in any context. The plan runs whatever
+ * triggered the restart (a reboot, a panic's emergency restart); the
+ * state= field of its lines tells which.
+ */
+static void restart_plan_run(const char *hook)
+{
+	if (!restart_plan.n)
+		return;
+	pr_info("phase=restart hook=%s\n", hook);
+	plan_run("restart", &restart_plan);
+}
+
 /* ---- the contexts ---- */
 
 static int iag_syscore_suspend_plan(void)
@@ -277,6 +299,30 @@ static void iag_syscore_resume_plan(void)
 {
 	if (suspend_plan.n)
 		pr_info("phase=resume\n");
+}
+
+/**
+ * iag_syscore_shutdown_plan() - x86's stand-in for the restart handler
+ *
+ * x86's machine_restart() never calls do_kernel_restart(): it stops the
+ * other CPUs and resets the machine itself (ACPI, keyboard controller,
+ * CF9...), so no restart handler ever runs there. The last point of a
+ * reboot that a module can hook is syscore shutdown, after
+ * device_shutdown() and with system_state RESTART; interrupts are still on
+ * there, and a restart handler elsewhere runs with them off (arm64's
+ * machine_restart() disables them first). Run restart_plan there with
+ * interrupts off, which is the context the I2C core calls atomic mode, as
+ * a board's reset driver would meet it on another architecture.
+ */
+static void iag_syscore_shutdown_plan(void)
+{
+	unsigned long flags;
+
+	if (!IS_ENABLED(CONFIG_X86) || system_state != SYSTEM_RESTART)
+		return;
+	local_irq_save(flags);
+	restart_plan_run("syscore_shutdown");
+	local_irq_restore(flags);
 }
 
 /*
@@ -295,9 +341,15 @@ static void iag_syscore_resume(void *data)
 	iag_syscore_resume_plan();
 }
 
+static void iag_syscore_shutdown(void *data)
+{
+	iag_syscore_shutdown_plan();
+}
+
 static const struct syscore_ops iag_syscore_ops = {
 	.suspend = iag_syscore_suspend,
 	.resume = iag_syscore_resume,
+	.shutdown = iag_syscore_shutdown,
 };
 
 static struct syscore iag_syscore = {
@@ -317,6 +369,7 @@ static void iag_syscore_unregister(void)
 static struct syscore_ops iag_syscore_ops = {
 	.suspend = iag_syscore_suspend_plan,
 	.resume = iag_syscore_resume_plan,
+	.shutdown = iag_syscore_shutdown_plan,
 };
 
 static void iag_syscore_register(void)
@@ -338,6 +391,26 @@ static int iag_power_off(struct sys_off_data *data)
 }
 
 static struct sys_off_handler *iag_sys_off;
+
+/**
+ * iag_restart() - the restart handler
+ * @data: unused
+ *
+ * Called by do_kernel_restart() from the architecture's machine_restart()
+ * (arm64 and most others; not x86, see iag_syscore_shutdown_plan()), with
+ * interrupts off and the other CPUs stopped, before the handler that
+ * resets the machine: registered above the firmware's priority, as the
+ * power-off handler is.
+ *
+ * Return: NOTIFY_DONE, so that the handlers below still restart the machine.
+ */
+static int iag_restart(struct sys_off_data *data)
+{
+	restart_plan_run("restart_handler");
+	return NOTIFY_DONE;
+}
+
+static struct sys_off_handler *iag_restart_off;
 
 static struct iag_plan oneshot_plan;
 static struct hrtimer iag_timer;
@@ -368,7 +441,9 @@ static void run_under_spinlock(void)
 
 /* ---- debugfs ---- */
 
-enum iag_file { F_SUSPEND, F_POWEROFF, F_NOW, F_HRTIMER, F_SPINLOCK };
+enum iag_file {
+	F_SUSPEND, F_POWEROFF, F_RESTART, F_NOW, F_HRTIMER, F_SPINLOCK
+};
 
 static ssize_t plan_write(struct file *f, const char __user *ubuf,
 			  size_t len, loff_t *ppos)
@@ -391,6 +466,9 @@ static ssize_t plan_write(struct file *f, const char __user *ubuf,
 		break;
 	case F_POWEROFF:
 		p = &poweroff_plan;
+		break;
+	case F_RESTART:
+		p = &restart_plan;
 		break;
 	default:
 		p = &oneshot_plan;
@@ -422,7 +500,8 @@ static ssize_t plan_read(struct file *f, char __user *ubuf, size_t len,
 	mutex_lock(&plan_lock);
 	n = scnprintf(text, sizeof(text), "%s\n",
 		      which == F_SUSPEND ? suspend_plan.text :
-		      which == F_POWEROFF ? poweroff_plan.text : "");
+		      which == F_POWEROFF ? poweroff_plan.text :
+		      which == F_RESTART ? restart_plan.text : "");
 	mutex_unlock(&plan_lock);
 	return simple_read_from_buffer(ubuf, len, ppos, text, n);
 }
@@ -630,6 +709,7 @@ static int __init iag_test_init(void)
 {
 	static const char * const names[] = {
 		[F_SUSPEND] = "suspend_plan", [F_POWEROFF] = "poweroff_plan",
+		[F_RESTART] = "restart_plan",
 		[F_NOW] = "run_now", [F_HRTIMER] = "run_hrtimer",
 		[F_SPINLOCK] = "run_spinlock",
 	};
@@ -678,10 +758,19 @@ static int __init iag_test_init(void)
 		ret = PTR_ERR(iag_sys_off);
 		goto err_syscore;
 	}
+	iag_restart_off = register_sys_off_handler(SYS_OFF_MODE_RESTART,
+						   SYS_OFF_PRIO_FIRMWARE + 1,
+						   iag_restart, NULL);
+	if (IS_ERR(iag_restart_off)) {
+		ret = PTR_ERR(iag_restart_off);
+		goto err_sys_off;
+	}
 	pr_info("loaded topology_adapter=%d noatomic=%d\n", topology_adapter,
 		noatomic_adapter ? noatomic.nr : -1);
 	return 0;
 
+err_sys_off:
+	unregister_sys_off_handler(iag_sys_off);
 err_syscore:
 	iag_syscore_unregister();
 	debugfs_remove_recursive(dbg_dir);
@@ -699,6 +788,7 @@ err_driver:
 
 static void __exit iag_test_exit(void)
 {
+	unregister_sys_off_handler(iag_restart_off);
 	unregister_sys_off_handler(iag_sys_off);
 	iag_syscore_unregister();
 	debugfs_remove_recursive(dbg_dir);
@@ -706,6 +796,7 @@ static void __exit iag_test_exit(void)
 	mutex_lock(&plan_lock);
 	plan_release(&suspend_plan);
 	plan_release(&poweroff_plan);
+	plan_release(&restart_plan);
 	mutex_unlock(&plan_lock);
 	topology_destroy();
 	if (i2conly_adapter)
