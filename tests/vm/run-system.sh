@@ -20,6 +20,9 @@
 # Scenario header lines used here (besides run-vm.sh's):
 #   # policy: FILE   tests/vm/system/FILE becomes /etc/i2c-atomic-guard/policy.yaml
 #   # enable: UNIT.. units to enable
+#   # end: poweroff|reboot   how the guest ends once the scenario ran
+#                    (default poweroff); QEMU runs with -no-reboot, so a
+#                    reboot ends the run as a power-off does
 # SCENARIO.host.sh gets IAG_SYSTEM_ROOT (the assembled root) and IAG_DEB.
 # Prints KTAP like run-vm.sh; anything that fails before the boot is one
 # "not ok" with the reason.
@@ -134,7 +137,8 @@ for m in "$root/lib/modules/$kver/extra"/*.ko; do strip --strip-debug "$m"; done
 depmod -b "$root" "$kver" >>"$log" 2>&1 || fail_setup "depmod failed"
 
 # The guest half: the scenario and lib.sh, run by a unit once the system is
-# up; it ends the boot itself (the script powers the machine off).
+# up; it ends the boot itself (powers the machine off or reboots it, as
+# the scenario's "# end:" says).
 mkdir -p "$root/lib/iag" "$root/scenarios"
 cp "$top/tests/vm/guest/lib.sh" "$root/lib/iag/lib.sh"
 cp "$script" "$root/scenarios/$name.sh"
@@ -147,6 +151,11 @@ systemctl --root="$root" enable iag-vm-modules.service iag-vm-scenario.service >
 systemctl --root="$root" mask e2scrub_reap.service >>"$log" 2>&1 ||
 	fail_setup "masking e2scrub_reap.service failed"
 echo "$name" >"$root/etc/iag-scenario"
+end=$(hdr end)
+case ${end:=poweroff} in
+poweroff | reboot) echo "$end" >"$root/etc/iag-scenario-end" ;;
+*) fail_setup "'# end: $end': poweroff or reboot" ;;
+esac
 
 initrd=$work/initramfs-$name.cpio.gz
 (cd "$root" && find . | cpio -o -H newc --quiet --owner=0:0) | gzip -1 >"$initrd.tmp" &&

@@ -6,17 +6,19 @@
 # Here: the enforce unit ran and exited with its pin in place; audit runs
 # as a service and, in a pm_test=core suspend, writes one structured
 # journal entry per violation while the pinned enforcement refuses the
-# unauthorized write; the power-off log is armed; udev ran `policy refresh`
-# on a hot-plug. Then a power-off plan is set and the guest runner powers
-# off: the host half checks the console (refused and allowed writes in the
-# sys-off handler, `report --console`) and the units (systemd-analyze
-# verify) and the package (lintian).
+# unauthorized write; the shutdown log is armed; udev ran `policy refresh`
+# on a hot-plug. Then a restart plan is set and the guest runner reboots
+# (systemctl reboot; QEMU's -no-reboot ends the run there): the host half
+# checks the console (refused and allowed writes in the last phase of the
+# reboot, the armed log's lines of it, `report --console`) and the units
+# (systemd-analyze verify) and the package (lintian).
 # runner: tests/vm/run-system.sh
 # timeout: 900
 # memory: 1536
 # append: rdinit=/sbin/init systemd.show_status=0
 # policy: iag-reboot.yaml
 # enable: i2c-atomic-guard-enforce.service i2c-atomic-guard-audit.service i2c-atomic-guard-shutdown-audit.service
+# end: reboot
 . /lib/iag/lib.sh
 IAG=/usr/sbin/i2c-atomic-guard
 PIN=/sys/fs/bpf/i2c-atomic-guard
@@ -94,6 +96,6 @@ check_eq "the refused write's entry: structured fields from the audit service" 6
 check_eq "no entry names the allowed client (0x51 on channel 1)" 0 \
 	"$(grep -F '"ADDR":"0x51"' $J | grep -cF "\"ADAPTER\":\"$CH1\"")"
 
-# --- the power-off: the host half reads the console ---
-check "power-off plan set" sh -c "echo 'w $CH1 0x51 0x10 0x33; w $STUB 0x52 0x10 0x44' >/sys/kernel/debug/iag_test/poweroff_plan"
+# --- the reboot: the host half reads the console ---
+check "restart plan set" sh -c "echo 'w $CH1 0x51 0x10 0x33; w $STUB 0x52 0x10 0x44' >/sys/kernel/debug/iag_test/restart_plan"
 echo "iag-stub-adapter=$STUB iag-ch1-adapter=$CH1" >/dev/kmsg
