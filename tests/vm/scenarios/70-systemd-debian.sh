@@ -13,7 +13,7 @@
 # reboot, the armed log's lines of it, `report --console`) and the units
 # (systemd-analyze verify) and the package (lintian).
 # runner: tests/vm/run-system.sh
-# timeout: 900
+# timeout: 1500
 # memory: 1536
 # append: rdinit=/sbin/init systemd.show_status=0
 # policy: iag-reboot.yaml
