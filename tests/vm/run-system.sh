@@ -89,12 +89,13 @@ missing=$(grep -E '^CONFIG_' "$top/kernel-patch/config-system.fragment" | while 
 [ -z "$missing" ] || skip_run "the $flavor kernel lacks what systemd needs ($(echo $missing | cut -c1-60)...): rebuild it (make kernel)"
 [ "$(id -u)" = 0 ] || skip_run "assembling the root needs root (debootstrap, chroot, dpkg)"
 
-# The modules run-all.sh built for this kernel, else build them (other VMs
-# may boot meanwhile: build.sh only replaces build/kmod-FLAVOR).
-if [ ! -f "$top/build/kmod-$flavor/iag_test.ko" ]; then
-	KDIR=$ktree "$top/tests/kmod/build.sh" "$flavor" >>"$log" 2>&1 ||
-		fail_setup "the test modules did not build"
-fi
+# The test modules for this kernel tree: build.sh rebuilds only what
+# changed, and starts afresh when the cache's tree is another one (modules
+# left from a replaced tree must not be booted; seen when the test kernel
+# was rebuilt between two runs). Other VMs may boot meanwhile: build.sh
+# only replaces build/kmod-FLAVOR, and only when something changed.
+KDIR=$ktree "$top/tests/kmod/build.sh" "$flavor" >>"$log" 2>&1 ||
+	fail_setup "the test modules did not build"
 base=$("$top/tests/vm/debian-root.sh" 2>>"$log" | tail -1)
 [ -d "$base" ] || fail_setup "no Debian root (tests/vm/debian-root.sh)"
 
