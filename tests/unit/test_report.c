@@ -15,17 +15,8 @@
 #include "devmodel.h"
 #include "policy.h"
 #include "report.h"
+#include "report_fixture.h"
 #include "resolve.h"
-
-static void read_console(struct iag_report *rep, const char *log)
-{
-	FILE *f = fmemopen((void *)log, strlen(log), "r");
-
-	assert_non_null(f);
-	iag_report_init(rep, "console.log");
-	assert_int_equal(iag_report_read_console(rep, f), 0);
-	fclose(f);
-}
 
 static void read_jsonl(struct iag_report *rep, const char *s)
 {

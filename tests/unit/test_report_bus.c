@@ -16,16 +16,7 @@
 #include "iag_test_stubs.h"
 #include "commands.h"
 #include "report.h"
-
-static void read_console(struct iag_report *rep, const char *log)
-{
-	FILE *f = fmemopen((void *)log, strlen(log), "r");
-
-	assert_non_null(f);
-	iag_report_init(rep, "console.log");
-	assert_int_equal(iag_report_read_console(rep, f), 0);
-	fclose(f);
-}
+#include "report_fixture.h"
 
 static const char *three_cases =
 	"[   12.000000] iag_test: phase=restart hook=restart_handler\n"
