@@ -19,56 +19,94 @@
 #define IAG_ADDR_ANY		0xffff	/* adapter-wide allowlist key */
 #define IAG_NO_RULE		0xffffffffu
 
+/*
+ * Each enum is an X-macro list that keeps a value next to its JSON name, as
+ * the kernel's trace headers keep theirs with EM()/EMe(). The enum is made
+ * here with IAG_ENUM; userspace makes its name table from the same list
+ * (IAG_NAME, userspace/util.h). A value follows from its place in the list:
+ * new ones go at the end.
+ */
+#define IAG_ENUM(val, name)	val,
+
 /* What happened; the JSON "kind". */
+#define IAG_KINDS(X)							\
+	/* transfer in atomic mode */					\
+	X(IAG_KIND_ATOMIC_XFER,		"atomic_xfer")			\
+	/* atomic context, system running */				\
+	X(IAG_KIND_ATOMIC_CONTEXT_XFER,	"atomic_context_xfer")		\
+	/* atomic mode, bus lock held: -EAGAIN */			\
+	X(IAG_KIND_LOCK_BUSY,		"lock_busy")			\
+	/* atomic mode, adapter cannot */				\
+	X(IAG_KIND_NO_ATOMIC_HANDLER,	"no_atomic_handler")		\
+	/* refused by the enforce program */				\
+	X(IAG_KIND_DENIED,		"denied")			\
+	/* refused by the core before the start event */		\
+	X(IAG_KIND_REFUSED,		"refused")
+
 enum iag_kind {
-	IAG_KIND_ATOMIC_XFER = 1,	/* transfer in atomic mode */
-	IAG_KIND_ATOMIC_CONTEXT_XFER,	/* atomic context, system running */
-	IAG_KIND_LOCK_BUSY,		/* atomic mode, bus lock held: -EAGAIN */
-	IAG_KIND_NO_ATOMIC_HANDLER,	/* atomic mode, adapter cannot */
-	IAG_KIND_DENIED,		/* refused by the enforce program */
-	IAG_KIND_REFUSED,		/* refused by the core before the start event */
+	IAG_KIND_NONE = 0,		/* no event has it; has no name */
+	IAG_KINDS(IAG_ENUM)
 	IAG_KIND_MAX,
 };
 
 /* The JSON "verdict". */
+#define IAG_VERDICTS(X)							\
+	X(IAG_VERDICT_ALLOWED,		"allowed")			\
+	X(IAG_VERDICT_VIOLATION,	"violation")			\
+	X(IAG_VERDICT_DENIED,		"denied")
+
 enum iag_verdict {
-	IAG_VERDICT_ALLOWED = 1,
-	IAG_VERDICT_VIOLATION,
-	IAG_VERDICT_DENIED,
+	IAG_VERDICT_NONE = 0,		/* not decided yet; has no name */
+	IAG_VERDICTS(IAG_ENUM)
 	IAG_VERDICT_MAX,
 };
 
 /* Which adapter callback serves the transfer; the JSON "callback". */
+#define IAG_CALLBACKS(X)						\
+	/* the sleeping handler runs */					\
+	X(IAG_CB_NONE,			"none")				\
+	X(IAG_CB_XFER_ATOMIC,		"xfer_atomic")			\
+	X(IAG_CB_SMBUS_XFER_ATOMIC,	"smbus_xfer_atomic")		\
+	/* SMBus over master_xfer_atomic */				\
+	X(IAG_CB_SMBUS_EMULATED,	"smbus_emulated")		\
+	/* stock kernel: not visible */					\
+	X(IAG_CB_UNKNOWN,		"unknown")
+
 enum iag_callback {
-	IAG_CB_NONE = 0,		/* the sleeping handler runs */
-	IAG_CB_XFER_ATOMIC,
-	IAG_CB_SMBUS_XFER_ATOMIC,
-	IAG_CB_SMBUS_EMULATED,		/* SMBus over master_xfer_atomic */
-	IAG_CB_UNKNOWN,			/* stock kernel: not visible */
+	IAG_CALLBACKS(IAG_ENUM)
 	IAG_CB_MAX,
 };
 
 /* enum system_states of include/linux/kernel.h, 6.12 order. */
+#define IAG_STATES(X)							\
+	X(IAG_STATE_BOOTING,		"booting")			\
+	X(IAG_STATE_SCHEDULING,		"scheduling")			\
+	X(IAG_STATE_FREEING_INITMEM,	"freeing_initmem")		\
+	X(IAG_STATE_RUNNING,		"running")			\
+	X(IAG_STATE_HALT,		"halt")				\
+	X(IAG_STATE_POWER_OFF,		"power_off")			\
+	X(IAG_STATE_RESTART,		"restart")			\
+	X(IAG_STATE_SUSPEND,		"suspend")
+
 enum iag_system_state {
-	IAG_STATE_BOOTING = 0,
-	IAG_STATE_SCHEDULING,
-	IAG_STATE_FREEING_INITMEM,
-	IAG_STATE_RUNNING,
-	IAG_STATE_HALT,
-	IAG_STATE_POWER_OFF,
-	IAG_STATE_RESTART,
-	IAG_STATE_SUSPEND,
+	IAG_STATES(IAG_ENUM)
 	IAG_STATE_MAX,
 };
 
-/* Per-CPU counters, an array map indexed by these. */
+/* Per-CPU counters, an array map indexed by these; the summary's names. */
+#define IAG_COUNTERS(X)							\
+	/* outermost transfers and failure events seen */		\
+	X(IAG_CNT_SEEN,			"seen")				\
+	X(IAG_CNT_ALLOWED,		"allowed")			\
+	X(IAG_CNT_VIOLATIONS,		"violations")			\
+	X(IAG_CNT_DENIED,		"denied")			\
+	/* ring buffer full: record lost, counted */			\
+	X(IAG_CNT_DROPPED,		"dropped")			\
+	/* inner levels of mux / emulated transfers */			\
+	X(IAG_CNT_NESTED,		"nested")
+
 enum iag_counter {
-	IAG_CNT_SEEN = 0,	/* outermost transfers and failure events seen */
-	IAG_CNT_ALLOWED,
-	IAG_CNT_VIOLATIONS,
-	IAG_CNT_DENIED,
-	IAG_CNT_DROPPED,	/* ring buffer full: record lost, counted */
-	IAG_CNT_NESTED,		/* inner levels of mux / emulated transfers */
+	IAG_COUNTERS(IAG_ENUM)
 	IAG_CNT_MAX,
 };
 

@@ -28,17 +28,6 @@ static const char *nm(const char *name)
 	return name ? name : "unknown";
 }
 
-static const char *const counter_names[] = {
-	[IAG_CNT_SEEN] = "seen",
-	[IAG_CNT_ALLOWED] = "allowed",
-	[IAG_CNT_VIOLATIONS] = "violations",
-	[IAG_CNT_DENIED] = "denied",
-	[IAG_CNT_DROPPED] = "dropped",
-	[IAG_CNT_NESTED] = "nested",
-};
-
-#define NAME(tab, i) ((i) < sizeof(tab) / sizeof(tab[0]) && (tab)[i] ? (tab)[i] : "unknown")
-
 int iag_live_init(struct iag_live *l, const char *output, bool json,
 		  const struct iag_policy *pol)
 {
@@ -346,7 +335,7 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s)
 		json_object_set_new(o, "kind", json_string("summary"));
 		json_object_set_new(o, "mode", json_string(iag_mode_name(iag_session_mode(s))));
 		for (i = 0; i < IAG_CNT_MAX; i++)
-			json_object_set_new(o, NAME(counter_names, i),
+			json_object_set_new(o, nm(iag_counter_name(i)),
 					    json_integer((json_int_t)c.v[i]));
 		json_object_set_new(o, "records", json_integer(l->records));
 		json_object_set_new(o, "bad_records",
@@ -360,7 +349,7 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s)
 	} else {
 		fprintf(l->out, "summary (%s mode, %.1f s):", iag_mode_name(iag_session_mode(s)), dur);
 		for (i = 0; i < IAG_CNT_MAX; i++)
-			fprintf(l->out, " %s %llu", NAME(counter_names, i),
+			fprintf(l->out, " %s %llu", nm(iag_counter_name(i)),
 				(unsigned long long)c.v[i]);
 		fprintf(l->out, ", records %lu\n", l->records);
 	}

@@ -20,17 +20,18 @@
 #include "util.h"
 #include "policy_parse.h"
 
-static const char *const sel_names[IAG_SEL_MAX] = {
-	[IAG_SEL_DEVICE] = "device",
-	[IAG_SEL_I2C] = "i2c",
-	[IAG_SEL_DRIVER] = "driver",
-	[IAG_SEL_COMPATIBLE] = "compatible",
-	[IAG_SEL_ADAPTER] = "adapter",
-};
+static const char *const sel_names[IAG_SEL_MAX] = { IAG_SELECTORS(IAG_NAME) };
 
 const char *iag_selector_name(enum iag_selector s)
 {
-	return (unsigned int)s < IAG_SEL_MAX ? sel_names[s] : "?";
+	const char *name = IAG_NAME_OF(sel_names, s);
+
+	return name ? name : "?";
+}
+
+int iag_selector_from_name(const char *key)
+{
+	return IAG_NAME_INDEX(sel_names, key);
 }
 
 const char *iag_policy_mode_name(enum iag_policy_mode m)

@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "../include/i2c_atomic_guard.h"	/* IAG_ENUM */
+
 #define IAG_POLICY_MAX_SIZE	(1024 * 1024)	/* bytes */
 #define IAG_POLICY_MAX_RULES	4096
 #define IAG_DIAG_MAX		32		/* errors kept per parse */
@@ -32,12 +34,21 @@ enum iag_policy_mode {
 	IAG_POLICY_ENFORCE,
 };
 
+/* A rule's selector and its YAML key (an X-macro list: IAG_ENUM, IAG_NAME). */
+#define IAG_SELECTORS(X)						\
+	/* sysfs path of any struct device */				\
+	X(IAG_SEL_DEVICE,		"device")			\
+	/* I2C client name, "0-0058" */					\
+	X(IAG_SEL_I2C,			"i2c")				\
+	/* every device bound to this driver */				\
+	X(IAG_SEL_DRIVER,		"driver")			\
+	/* devicetree compatible string */				\
+	X(IAG_SEL_COMPATIBLE,		"compatible")			\
+	/* every address on "i2c-N" (broad) */				\
+	X(IAG_SEL_ADAPTER,		"adapter")
+
 enum iag_selector {
-	IAG_SEL_DEVICE = 0,	/* sysfs path of any struct device */
-	IAG_SEL_I2C,		/* I2C client name, "0-0058" */
-	IAG_SEL_DRIVER,		/* every device bound to this driver */
-	IAG_SEL_COMPATIBLE,	/* devicetree compatible string */
-	IAG_SEL_ADAPTER,	/* every address on "i2c-N" (broad) */
+	IAG_SELECTORS(IAG_ENUM)
 	IAG_SEL_MAX,
 };
 
@@ -101,7 +112,9 @@ void iag_diag_print(const struct iag_diag *d, FILE *f);
 const char *iag_diag_text(const struct iag_diag *d, size_t i, char *buf,
 			  size_t len);
 
-const char *iag_selector_name(enum iag_selector s);
+const char *iag_selector_name(enum iag_selector s);	/* "?" if none */
+/* The selector whose YAML key is @key, -1 if none. */
+int iag_selector_from_name(const char *key);
 const char *iag_policy_mode_name(enum iag_policy_mode m);
 
 /* Parse "0-0058" (lowercase or uppercase hex, 4 digits). 0 or -EINVAL. */

@@ -148,14 +148,6 @@ struct rule_state {
 	bool bad, have_reason;
 };
 
-static int selector_of(const char *key)
-{
-	for (int s = 0; s < IAG_SEL_MAX; s++)
-		if (!strcmp(key, iag_selector_name((enum iag_selector)s)))
-			return s;
-	return -1;
-}
-
 static size_t reason_key(struct pctx *c, size_t i, struct rule_state *st)
 {
 	const struct pev *k = &c->ev[i];
@@ -224,7 +216,7 @@ static size_t rule_key(struct pctx *c, size_t i, struct rule_state *st)
 		st->bad = true;
 		return pp_skip_node(c, pp_skip_node(c, i));
 	}
-	sel = selector_of(k->value);
+	sel = iag_selector_from_name(k->value);
 	if (sel >= 0)
 		return selector_key(c, i, sel, st);
 	if (!strcmp(k->value, "reason"))

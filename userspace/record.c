@@ -9,58 +9,22 @@
 #include "record.h"
 #include "util.h"
 
-static const char *const kind_names[IAG_KIND_MAX] = {
-	[IAG_KIND_ATOMIC_XFER] = "atomic_xfer",
-	[IAG_KIND_ATOMIC_CONTEXT_XFER] = "atomic_context_xfer",
-	[IAG_KIND_LOCK_BUSY] = "lock_busy",
-	[IAG_KIND_NO_ATOMIC_HANDLER] = "no_atomic_handler",
-	[IAG_KIND_DENIED] = "denied",
-	[IAG_KIND_REFUSED] = "refused",
-};
+static const char *const kind_names[IAG_KIND_MAX] = { IAG_KINDS(IAG_NAME) };
+static const char *const verdict_names[IAG_VERDICT_MAX] = { IAG_VERDICTS(IAG_NAME) };
+static const char *const cb_names[IAG_CB_MAX] = { IAG_CALLBACKS(IAG_NAME) };
+static const char *const state_names[IAG_STATE_MAX] = { IAG_STATES(IAG_NAME) };
+static const char *const counter_names[IAG_CNT_MAX] = { IAG_COUNTERS(IAG_NAME) };
 
-static const char *const verdict_names[IAG_VERDICT_MAX] = {
-	[IAG_VERDICT_ALLOWED] = "allowed",
-	[IAG_VERDICT_VIOLATION] = "violation",
-	[IAG_VERDICT_DENIED] = "denied",
-};
+const char *iag_kind_name(int k) { return IAG_NAME_OF(kind_names, k); }
+const char *iag_verdict_name(int v) { return IAG_NAME_OF(verdict_names, v); }
+const char *iag_callback_name(int c) { return IAG_NAME_OF(cb_names, c); }
+const char *iag_state_name(int s) { return IAG_NAME_OF(state_names, s); }
+const char *iag_counter_name(int c) { return IAG_NAME_OF(counter_names, c); }
 
-static const char *const cb_names[IAG_CB_MAX] = {
-	[IAG_CB_NONE] = "none",
-	[IAG_CB_XFER_ATOMIC] = "xfer_atomic",
-	[IAG_CB_SMBUS_XFER_ATOMIC] = "smbus_xfer_atomic",
-	[IAG_CB_SMBUS_EMULATED] = "smbus_emulated",
-	[IAG_CB_UNKNOWN] = "unknown",
-};
-
-static const char *const state_names[IAG_STATE_MAX] = {
-	"booting", "scheduling", "freeing_initmem", "running",
-	"halt", "power_off", "restart", "suspend",
-};
-
-#define LOOKUP(tab, i) \
-	((i) >= 0 && (size_t)(i) < sizeof(tab) / sizeof(tab[0]) ? (tab)[i] : NULL)
-
-const char *iag_kind_name(int k) { return LOOKUP(kind_names, k); }
-const char *iag_verdict_name(int v) { return LOOKUP(verdict_names, v); }
-const char *iag_callback_name(int c) { return LOOKUP(cb_names, c); }
-const char *iag_state_name(int s) { return LOOKUP(state_names, s); }
-
-static int rev(const char *const *tab, size_t n, const char *s)
-{
-	if (!s)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (tab[i] && !strcmp(tab[i], s))
-			return (int)i;
-	return -1;
-}
-
-#define REV(tab, s) rev(tab, sizeof(tab) / sizeof(tab[0]), s)
-
-int iag_kind_from_name(const char *s) { return REV(kind_names, s); }
-int iag_verdict_from_name(const char *s) { return REV(verdict_names, s); }
-int iag_callback_from_name(const char *s) { return REV(cb_names, s); }
-int iag_state_from_name(const char *s) { return REV(state_names, s); }
+int iag_kind_from_name(const char *s) { return IAG_NAME_INDEX(kind_names, s); }
+int iag_verdict_from_name(const char *s) { return IAG_NAME_INDEX(verdict_names, s); }
+int iag_callback_from_name(const char *s) { return IAG_NAME_INDEX(cb_names, s); }
+int iag_state_from_name(const char *s) { return IAG_NAME_INDEX(state_names, s); }
 
 void iag_record_init(struct iag_record *r)
 {

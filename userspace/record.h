@@ -68,6 +68,7 @@ const char *iag_kind_name(int kind);
 const char *iag_verdict_name(int verdict);
 const char *iag_callback_name(int cb);
 const char *iag_state_name(int state);
+const char *iag_counter_name(int counter);	/* enum iag_counter */
 /* Reverse: -1 if unknown. */
 int iag_kind_from_name(const char *s);
 int iag_verdict_from_name(const char *s);

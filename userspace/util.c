@@ -65,6 +65,21 @@ void iag_info(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+const char *iag_name_of(const char *const *tab, size_t n, long i)
+{
+	return i >= 0 && (size_t)i < n ? tab[i] : NULL;
+}
+
+int iag_name_index(const char *const *tab, size_t n, const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (tab[i] && !strcmp(tab[i], name))
+			return (int)i;
+	return -1;
+}
+
 long iag_parse_duration(const char *s)
 {
 	char *end;

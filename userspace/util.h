@@ -35,6 +35,23 @@ static inline const char *iag_plural(unsigned long long n, const char *one,
 	return n == 1 ? one : many;
 }
 
+#define IAG_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Name tables from the X-macro lists (IAG_KINDS() and the like): each
+ * X(VALUE, "name") becomes [VALUE] = "name", so a value without a name in
+ * the list (IAG_KIND_NONE) is a NULL hole.
+ */
+#define IAG_NAME(val, name)	[val] = name,
+
+/* @tab[@i] of the @n names in @tab; NULL when out of range or a hole. */
+const char *iag_name_of(const char *const *tab, size_t n, long i);
+/* The index of @name in @tab, -1 if it has none (or @name is NULL). */
+int iag_name_index(const char *const *tab, size_t n, const char *name);
+
+#define IAG_NAME_OF(tab, i)	iag_name_of(tab, IAG_ARRAY_SIZE(tab), i)
+#define IAG_NAME_INDEX(tab, s)	iag_name_index(tab, IAG_ARRAY_SIZE(tab), s)
+
 /* Bytes in the valid UTF-8 sequence at @s (at most @n), 0 if invalid. */
 size_t iag_utf8_seq(const unsigned char *s, size_t n);
 
