@@ -107,25 +107,24 @@ char *iag_read_attr(const char *dir, const char *attr, size_t *lenp)
 struct iag_devmodel *iag_devmodel_open(const char *root)
 {
 	struct iag_devmodel *m = calloc(1, sizeof(*m));
+	char *devices;
 
 	if (!m)
 		return NULL;
-	m->root = realpath(root ? root : "/sys", NULL);
-	if (!m->root) {
+	if (!realpath(root ? root : "/sys", m->root)) {
 		free(m);
 		return NULL;
 	}
 	m->root_len = strlen(m->root);
-	m->devices = dm_real_join(m->root, "devices");
+	devices = dm_join(m->root, "devices");
+	if (!devices || !realpath(devices, m->devices))
+		m->devices[0] = '\0';
+	free(devices);
 	return m;
 }
 
 void iag_devmodel_close(struct iag_devmodel *m)
 {
-	if (!m)
-		return;
-	free(m->root);
-	free(m->devices);
 	free(m);
 }
 
@@ -368,7 +367,7 @@ static char *up(const struct iag_devmodel *m, const char *p)
 	if (!sl || sl == p)
 		return NULL;
 	r = strndup(p, (size_t)(sl - p));
-	if (r && m->devices && strncmp(r, m->devices, strlen(m->devices))) {
+	if (r && m->devices[0] && strncmp(r, m->devices, strlen(m->devices))) {
 		free(r);
 		return NULL;
 	}

@@ -7,12 +7,14 @@
 #ifndef IAG_DEVMODEL_INT_H
 #define IAG_DEVMODEL_INT_H
 
+#include <limits.h>
 #include <stdbool.h>
 
+/* One allocation, its paths inside it: closing the model is one free(). */
 struct iag_devmodel {
-	char *root;		/* canonical */
+	char root[PATH_MAX];	/* canonical */
 	size_t root_len;
-	char *devices;		/* <root>/devices, canonical */
+	char devices[PATH_MAX];	/* <root>/devices, canonical; "" if absent */
 };
 
 /* "a/b" (malloc'd); the same with symlinks resolved, NULL if absent. */

@@ -44,13 +44,20 @@ void iag_record_init(struct iag_record *r)
 	r->smbus_read = -1;
 }
 
+/*
+ * The strings a record owns besides its stack, listed once: free and copy
+ * walk the same list, so a string added to the record and not here would be
+ * shared by a copy and freed twice.
+ */
+#define RECORD_STRINGS(r) \
+	{ &(r)->device, &(r)->driver, &(r)->sysfs, &(r)->rule_text, &(r)->comm }
+
 void iag_record_free(struct iag_record *r)
 {
-	free(r->device);
-	free(r->driver);
-	free(r->sysfs);
-	free(r->rule_text);
-	free(r->comm);
+	char **str[] = RECORD_STRINGS(r);
+
+	for (size_t i = 0; i < IAG_ARRAY_SIZE(str); i++)
+		free(*str[i]);
 	for (size_t i = 0; i < r->n_stack; i++)
 		free(r->stack[i]);
 	free(r->stack);
@@ -64,12 +71,12 @@ static char *dup_or_null(const char *s)
 
 int iag_record_copy(struct iag_record *dst, const struct iag_record *src)
 {
+	char *const *from[] = RECORD_STRINGS(src);
+	char **to[] = RECORD_STRINGS(dst);
+
 	*dst = *src;
-	dst->device = dup_or_null(src->device);
-	dst->driver = dup_or_null(src->driver);
-	dst->sysfs = dup_or_null(src->sysfs);
-	dst->rule_text = dup_or_null(src->rule_text);
-	dst->comm = dup_or_null(src->comm);
+	for (size_t i = 0; i < IAG_ARRAY_SIZE(to); i++)
+		*to[i] = dup_or_null(*from[i]);
 	dst->stack = NULL;
 	dst->n_stack = 0;
 	if (src->n_stack) {
@@ -192,9 +199,19 @@ static json_t *int_or_null(long v)
 	return v < 0 ? json_null() : json_integer(v);
 }
 
+/* The frames as strings: "0xffff..." or, once symbolized, "func+0x1c". */
+static json_t *stack_json(const struct iag_record *r)
+{
+	json_t *st = json_array();
+
+	for (size_t i = 0; st && i < r->n_stack; i++)
+		json_array_append_new(st, iag_json_str(r->stack[i]));
+	return st;
+}
+
 json_t *iag_record_to_json(const struct iag_record *r)
 {
-	json_t *o = json_object(), *path, *st;
+	json_t *o = json_object(), *path;
 
 	if (!o)
 		return NULL;
@@ -223,10 +240,7 @@ json_t *iag_record_to_json(const struct iag_record *r)
 	set(o, "rule", int_or_null(r->rule));
 	if (r->rule_text)
 		set(o, "rule_text", iag_json_str(r->rule_text));
-	st = json_array();
-	for (size_t i = 0; st && i < r->n_stack; i++)
-		json_array_append_new(st, iag_json_str(r->stack[i]));
-	set(o, "stack", st);
+	set(o, "stack", stack_json(r));
 	set(o, "comm", iag_json_str(r->comm));
 	set(o, "pid", int_or_null(r->pid));
 	if (r->flags >= 0)
