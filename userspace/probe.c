@@ -15,6 +15,7 @@
 #include <linux/bpf.h>
 
 #include "probe.h"
+#include "util.h"
 
 #define BPF_FS_MAGIC_NR	0xcafe4a11
 
@@ -35,17 +36,14 @@ const char *iag_pin_dir(void)
 
 const char *iag_probe_tracepoint_name(unsigned int i)
 {
-	return i < sizeof(tracepoints) / sizeof(tracepoints[0]) ? tracepoints[i] : NULL;
+	return IAG_NAME_OF(tracepoints, i);
 }
 
 bool iag_probe_has_tracepoint(const struct iag_probe *p, const char *name)
 {
-	size_t i;
+	int i = IAG_NAME_INDEX(tracepoints, name);
 
-	for (i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++)
-		if (!strcmp(name, tracepoints[i]))
-			return p->tp_mask & (1U << i);
-	return false;
+	return i >= 0 && (p->tp_mask & (1U << i));
 }
 
 /* Does @path have a line whose first word is @word? 1, 0, -1 no file. */
@@ -237,7 +235,7 @@ static void probe_tracepoints(struct iag_probe *p, const struct btf *vm, const s
 	char name[128];
 	size_t i;
 
-	for (i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
+	for (i = 0; i < IAG_ARRAY_SIZE(tracepoints); i++) {
 		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
 		if (find_in(vm, mod, name, BTF_KIND_TYPEDEF, &where) > 0) {
 			p->n_tracepoints++;
