@@ -261,5 +261,6 @@ int BPF_PROG(enforce_check, struct i2c_adapter *adap, __u16 addr, int ret)
 }
 
 #include "iag_tp2.bpf.h"
+#include "iag_bus.bpf.h"
 #include "iag_tp1.bpf.h"
 #include "iag_kp.bpf.h"

@@ -201,19 +201,12 @@ static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }
 
-/* Verdict from the allowlist; violations get the kernel stack. */
-static __always_inline void decide(void *ctx, struct iag_event *ev)
+/* The kernel stack, --stack-depth frames (plus the probe's own). */
+static __always_inline void take_stack(void *ctx, struct iag_event *ev)
 {
 	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
 	long n;
 
-	ev->rule_id = lookup_rule(ev->adapter, ev->addr, ev->flags);
-	if (ev->kind == IAG_KIND_ATOMIC_CONTEXT_XFER || ev->rule_id == IAG_NO_RULE)
-		ev->verdict = IAG_VERDICT_VIOLATION;
-	else
-		ev->verdict = IAG_VERDICT_ALLOWED;
-	if (ev->verdict != IAG_VERDICT_VIOLATION)
-		return;
 	if (size > sizeof(ev->stack))
 		size = sizeof(ev->stack);
 	if (!size)
@@ -221,6 +214,18 @@ static __always_inline void decide(void *ctx, struct iag_event *ev)
 	n = bpf_get_stack(ctx, ev->stack, size, 0);
 	if (n > 0)
 		ev->stack_len = n / sizeof(__u64);
+}
+
+/* Verdict from the allowlist; violations get the kernel stack. */
+static __always_inline void decide(void *ctx, struct iag_event *ev)
+{
+	ev->rule_id = lookup_rule(ev->adapter, ev->addr, ev->flags);
+	if (ev->kind == IAG_KIND_ATOMIC_CONTEXT_XFER || ev->rule_id == IAG_NO_RULE)
+		ev->verdict = IAG_VERDICT_VIOLATION;
+	else
+		ev->verdict = IAG_VERDICT_ALLOWED;
+	if (ev->verdict == IAG_VERDICT_VIOLATION)
+		take_stack(ctx, ev);
 }
 
 /* Count and, unless it is an allowed one nobody asked for, emit. */

@@ -11,7 +11,7 @@
 
 #include <linux/types.h>
 
-#define IAG_ABI_VERSION		2
+#define IAG_ABI_VERSION		3
 
 #define IAG_MAX_STACK		32	/* kernel frames kept per violation */
 #define IAG_MAX_PATH		8	/* adapters from the leaf to the root */
@@ -41,7 +41,11 @@
 	/* refused by the enforce program */				\
 	X(IAG_KIND_DENIED,		"denied")			\
 	/* refused by the core before the start event */		\
-	X(IAG_KIND_REFUSED,		"refused")
+	X(IAG_KIND_REFUSED,		"refused")			\
+	/* atomic mode: bus found stuck before a transfer */		\
+	X(IAG_KIND_BUS_STUCK,		"bus_stuck")			\
+	/* the end of the recovery the core tried on it */		\
+	X(IAG_KIND_BUS_RECOVERY,	"bus_recovery")
 
 enum iag_kind {
 	IAG_KIND_NONE = 0,		/* no event has it; has no name */
@@ -77,6 +81,31 @@ enum iag_callback {
 	IAG_CB_MAX,
 };
 
+/*
+ * What the core does about a stuck bus: the kernel's enum
+ * i2c_atomic_recovery (include/trace/events/i2c_atomic.h, patch 8) and its
+ * names (recovery= of the printed events), same values; the JSON
+ * "recovery".
+ */
+#define IAG_RECOVERIES(X)						\
+	/* the generic SCL recovery runs */				\
+	X(IAG_RECOVERY_TRIED,		"tried")			\
+	/* none: the driver's own recover_bus() */			\
+	X(IAG_RECOVERY_DRIVER,		"driver_recovery")		\
+	/* none: pinctrl or prepare/unprepare hooks */			\
+	X(IAG_RECOVERY_HOOKS,		"sleeping_hooks")		\
+	/* none: a recovery GPIO can sleep */				\
+	X(IAG_RECOVERY_GPIO_CANSLEEP,	"gpio_cansleep")		\
+	/* none: driver callbacks, no atomic transfer callback */	\
+	X(IAG_RECOVERY_NO_ATOMIC_XFER,	"no_atomic_xfer")		\
+	/* a value this ABI does not know */				\
+	X(IAG_RECOVERY_UNKNOWN,		"unknown")
+
+enum iag_recovery {
+	IAG_RECOVERIES(IAG_ENUM)
+	IAG_RECOVERY_MAX,
+};
+
 /* enum system_states of include/linux/kernel.h, 6.12 order. */
 #define IAG_STATES(X)							\
 	X(IAG_STATE_BOOTING,		"booting")			\
@@ -103,7 +132,11 @@ enum iag_system_state {
 	/* ring buffer full: record lost, counted */			\
 	X(IAG_CNT_DROPPED,		"dropped")			\
 	/* inner levels of mux / emulated transfers */			\
-	X(IAG_CNT_NESTED,		"nested")
+	X(IAG_CNT_NESTED,		"nested")			\
+	/* buses found stuck (bus_stuck events) */			\
+	X(IAG_CNT_BUS_STUCK,		"bus_stuck")			\
+	/* recoveries that freed the bus (ret 0) */			\
+	X(IAG_CNT_BUS_RECOVERED,	"bus_recovered")
 
 enum iag_counter {
 	IAG_COUNTERS(IAG_ENUM)
@@ -134,7 +167,11 @@ struct iag_event {
 	__u16 msg_count;
 	__s32 adapter_path[IAG_MAX_PATH];	/* leaf first, root last */
 	__u32 stack_len;	/* entries used in stack */
-	__u32 pad;
+	/* bus_stuck: the lines before; bus_recovery: after (-1: unreadable) */
+	__s8 scl;
+	__s8 sda;
+	__u8 recovery;		/* bus_stuck: enum iag_recovery */
+	__u8 pulses;		/* bus_recovery: SCL pulses given (at most 9) */
 	__u64 stack[IAG_MAX_STACK];
 	char comm[IAG_COMM_LEN];
 };

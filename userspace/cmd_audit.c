@@ -30,7 +30,8 @@ static void audit_usage(FILE *f)
 		"  -a, --all                report allowed transfers too\n"
 		"  -j, --json               JSON Lines, one record per event, then a summary\n"
 		"  -o, --output FILE        write the records to FILE (JSON Lines) instead of stdout\n"
-		"      --fail-on-violation  exit 1 if any violation or denial was seen\n"
+		"      --fail-on-violation  exit 1 if any violation or denial was seen, else 6\n"
+		"                           if a bus was found stuck and not recovered\n"
 		"      --journal            also one structured journald entry per record\n"
 		"                           (fields KIND, VERDICT, ADAPTER, ADDR, DEVICE, ...)\n"
 		"  -m, --mode MODE          auto (default), tracepoint (patched kernel), kprobe\n"
@@ -103,8 +104,11 @@ int do_audit(int argc, char **argv)
 		lc.live.journal = a.journal;
 		rc = iag_live_cmd_run(&lc);
 	}
+	/* As report: a violation first, then a bus left stuck. */
 	if (!rc && a.fail_on_violation && iag_live_bad(&lc.live, lc.s))
 		rc = IAG_EXIT_VIOLATION;
+	else if (!rc && a.fail_on_violation && iag_live_bus_stuck(&lc.live, lc.s))
+		rc = IAG_EXIT_BUS_STUCK;
 	iag_live_cmd_fini(&lc);
 	return rc;
 }

@@ -50,7 +50,8 @@ static void usage(FILE *f)
 		"\n"
 		"Exit: 0 nothing unauthorized, 1 violations or denied transfers (the\n"
 		"kernel counters count too), 2 bad usage or policy, 3 the kernel\n"
-		"cannot be audited, 4 internal or BPF error. COMMAND's own exit\n"
+		"cannot be audited, 4 internal or BPF error, 6 a bus found stuck in\n"
+		"atomic mode and not recovered (no violation). COMMAND's own exit\n"
 		"status is reported, not returned.\n",
 		iag_prog);
 }
@@ -289,6 +290,10 @@ static int verdict(const struct ci_run *r)
 	if (r->ctx.rep.violations || r->ctx.rep.denied ||
 	    (r->have_cnt && (c->v[IAG_CNT_VIOLATIONS] || c->v[IAG_CNT_DENIED])))
 		return IAG_EXIT_VIOLATION;
+	/* As report: then a bus found stuck in atomic mode and not recovered. */
+	if (iag_report_bus_stuck(&r->ctx.rep) ||
+	    (r->have_cnt && c->v[IAG_CNT_BUS_STUCK] > c->v[IAG_CNT_BUS_RECOVERED]))
+		return IAG_EXIT_BUS_STUCK;
 	return IAG_EXIT_OK;
 }
 

@@ -230,6 +230,7 @@ static void kernel_json(json_t *o, const struct iag_probe *p)
 	json_object_set_new(o, "tracepoints", json_boolean(p->tracepoints));
 	json_object_set_new(o, "tracepoints_found", json_integer(p->n_tracepoints));
 	json_object_set_new(o, "tracepoint_events", tracepoints_json(p));
+	json_object_set_new(o, "bus_events", json_boolean(p->bus_events));
 	json_object_set_new(o, "enforce_hook", json_boolean(p->hook));
 	json_object_set_new(o, "error_injection", tri_json(p->hook_errinj));
 	json_object_set_new(o, "fmod_ret", tri_json(p->fmod_ret));
@@ -245,6 +246,12 @@ static void kernel_json(json_t *o, const struct iag_probe *p)
 	json_object_set_new(o, "atomic_log_switch", json_boolean(p->atomic_log));
 }
 
+/* audit records stuck buses: tracepoint mode on a kernel with patch 8's events. */
+static bool audit_sees_buses(const struct status *st)
+{
+	return !st->mode_why && st->mode == IAG_MODE_TRACEPOINT && st->p.bus_events;
+}
+
 /* Which command can run here, in which mode, or why not. */
 static void modes_json(json_t *o, const struct status *st)
 {
@@ -258,6 +265,7 @@ static void modes_json(json_t *o, const struct status *st)
 			    json_string(st->tp_why) : json_null());
 	json_object_set_new(o, "callback_kind",
 			    json_boolean(!st->mode_why && st->mode == IAG_MODE_TRACEPOINT));
+	json_object_set_new(o, "audit_bus_events", json_boolean(audit_sees_buses(st)));
 	json_object_set_new(o, "enforce", json_boolean(!st->enf_why));
 	json_object_set_new(o, "enforce_unavailable", st->enf_why ?
 			    json_string(st->enf_why) : json_null());
@@ -308,9 +316,9 @@ static void print_tracepoints_text(const struct iag_probe *p)
 	const char *sep = "; missing: ";
 
 	printf("tracepoints:   %s (%d of %d i2c_atomic events", p->tracepoints ? "yes" :
-	       p->tp_core ? "partly" : "no", p->n_tracepoints, IAG_PROBE_N_TRACEPOINTS);
+	       p->tp_core ? "partly" : "no", p->n_tracepoints, IAG_PROBE_N_SERIES_TP);
 	for (unsigned int i = 0; p->n_tracepoints && !p->tracepoints &&
-	     i < IAG_PROBE_N_TRACEPOINTS; i++) {
+	     i < IAG_PROBE_N_SERIES_TP; i++) {
 		if (p->tp_mask & (1U << i))
 			continue;
 		printf("%s%s", sep, iag_probe_tracepoint_name(i));
@@ -369,6 +377,12 @@ static void print_modes_text(const struct status *st)
 		printf("audit:         %s mode%s%s%s\n", iag_mode_name(st->mode),
 		       kprobe && st->tp_why ? ": " : "", kprobe && st->tp_why ? st->tp_why : "",
 		       kprobe ? " (callback kind from the adapter, no lock_busy/no_handler events)" : "");
+	if (audit_sees_buses(st))
+		printf("stuck buses:   seen by audit (i2c_atomic_bus_stuck, i2c_atomic_bus_recovery)\n");
+	else
+		printf("stuck buses:   not seen by audit: %s\n", !st->p.bus_events ?
+		       "kernel without the stuck-bus check (series patch 8)" :
+		       "audit would not use tracepoint mode");
 	if (st->enf_why)
 		printf("enforce:       unavailable: %s\n", st->enf_why);
 	else

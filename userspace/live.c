@@ -174,6 +174,21 @@ out:
 	return o;
 }
 
+/* Under a bus record's row, what report --console says of the same events. */
+static void print_bus(struct iag_live *l, const struct iag_event *ev)
+{
+	if (ev->kind == IAG_KIND_BUS_STUCK && ev->recovery == IAG_RECOVERY_TRIED)
+		fprintf(l->out, "      bus stuck (scl=%d sda=%d), recovery tried\n",
+			ev->scl, ev->sda);
+	else if (ev->kind == IAG_KIND_BUS_STUCK)
+		fprintf(l->out, "      bus stuck (scl=%d sda=%d), no recovery possible: %s\n",
+			ev->scl, ev->sda, nm(iag_recovery_name(ev->recovery)));
+	else if (ev->kind == IAG_KIND_BUS_RECOVERY)
+		fprintf(l->out, "      recovery: ret %d after %u pulses, scl=%d sda=%d: %s\n",
+			ev->ret, ev->pulses, ev->scl, ev->sda,
+			ev->ret ? "still stuck" : "recovered");
+}
+
 static void print_row(struct iag_live *l, const struct iag_event *ev)
 {
 	char path[64] = "", comm[IAG_COMM_LEN + 1], buf[256];
@@ -192,9 +207,12 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 	memcpy(comm, ev->comm, IAG_COMM_LEN);
 	comm[IAG_COMM_LEN] = 0;
 	fprintf(l->out, "%-14.6f %-20s %-9s %-6d 0x%-4x %-10s %-17s %-9s %5d %-16s %u\n",
-		ev->ts_ns / 1e9, nm(iag_kind_name(ev->kind)), nm(iag_verdict_name(ev->verdict)),
-		ev->adapter, ev->addr, path, nm(iag_callback_name(ev->callback)),
+		ev->ts_ns / 1e9, nm(iag_kind_name(ev->kind)),
+		ev->verdict ? nm(iag_verdict_name(ev->verdict)) : "-",
+		ev->adapter, ev->addr, path,
+		iag_kind_is_bus(ev->kind) ? "-" : nm(iag_callback_name(ev->callback)),
 		nm(iag_state_name(ev->system_state)), ev->ret, comm, ev->pid);
+	print_bus(l, ev);
 	if (ev->stack_len)
 		load_ksyms(l, ev);
 	{
@@ -214,6 +232,10 @@ int iag_live_event(const struct iag_event *ev, void *ctx)
 	struct iag_live *l = ctx;
 
 	l->records++;
+	if (ev->kind == IAG_KIND_BUS_STUCK)
+		l->buses_stuck++;
+	else if (ev->kind == IAG_KIND_BUS_RECOVERY && !ev->ret)
+		l->buses_recovered++;
 	if (ev->verdict == IAG_VERDICT_VIOLATION)
 		l->violations++;
 	else if (ev->verdict == IAG_VERDICT_DENIED)
@@ -355,6 +377,18 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s)
 	}
 	fflush(l->out);
 	return IAG_EXIT_OK;
+}
+
+bool iag_live_bus_stuck(struct iag_live *l, struct iag_session *s)
+{
+	struct iag_counters c;
+
+	if (l->buses_stuck > l->buses_recovered)
+		return true;
+	/* The counters: a record lost in a full ring buffer still counts. */
+	if (!iag_session_counters(s, &c))
+		return c.v[IAG_CNT_BUS_STUCK] > c.v[IAG_CNT_BUS_RECOVERED];
+	return false;
 }
 
 bool iag_live_bad(struct iag_live *l, struct iag_session *s)

@@ -34,6 +34,8 @@ struct iag_live {
 	unsigned long records;
 	unsigned long violations;	/* records with verdict violation */
 	unsigned long denied;
+	unsigned long buses_stuck;	/* bus_stuck records */
+	unsigned long buses_recovered;	/* bus_recovery records with ret 0 */
 	bool journal;		/* also one journald entry per record (journal.c) */
 };
 
@@ -76,6 +78,11 @@ void iag_live_catch_signals(void);
 bool iag_live_stopping(void);
 /* Any violation or denial seen (records or kernel counters)? */
 bool iag_live_bad(struct iag_live *l, struct iag_session *s);
+/*
+ * A bus found stuck in atomic mode and not freed (no recovery possible, or
+ * it failed), by the records or the kernel counters?
+ */
+bool iag_live_bus_stuck(struct iag_live *l, struct iag_session *s);
 void iag_live_fini(struct iag_live *l);
 
 #endif

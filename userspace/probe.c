@@ -23,7 +23,13 @@ static const char *const tracepoints[] = {
 	"i2c_atomic_xfer", "i2c_atomic_smbus_xfer", "i2c_atomic_result",
 	"i2c_atomic_lock_busy", "i2c_atomic_no_handler",
 	"i2c_atomic_context_xfer", "i2c_atomic_denied", "i2c_atomic_refused",
+	/* the stuck-bus check (patch 8): not needed to watch transfers */
+	"i2c_atomic_bus_stuck", "i2c_atomic_bus_recovery",
 };
+
+/* Bits of tp_mask: the transfer events (the first 8) and the stuck-bus pair. */
+#define TP_SERIES_MASK	0xffU
+#define TP_BUS_MASK	0x300U
 
 #define HOOK "i2c_atomic_xfer_check"
 
@@ -238,19 +244,26 @@ static void probe_tracepoints(struct iag_probe *p, const struct btf *vm, const s
 	for (i = 0; i < IAG_ARRAY_SIZE(tracepoints); i++) {
 		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
 		if (find_in(vm, mod, name, BTF_KIND_TYPEDEF, &where) > 0) {
-			p->n_tracepoints++;
 			p->tp_mask |= 1U << i;
 			/* i2c_atomic_xfer: ctx + 4 args in the first series, + 7 in the second. */
 			if (i == 0)
 				p->tp_gen = tp_params(where, tracepoints[i]) >= 8 ? 2 : 1;
 		}
 	}
+	iag_probe_tp_summary(p);
+}
+
+void iag_probe_tp_summary(struct iag_probe *p)
+{
+	p->n_tracepoints = __builtin_popcount(p->tp_mask & TP_SERIES_MASK);
 	/* xfer, smbus_xfer, result: enough to watch atomic mode. */
 	p->tp_core = (p->tp_mask & 7) == 7;
 	p->refused_tp = p->tp_mask & (1U << 7);
 	/* All the series' events: the second has refused, the first does not. */
-	p->tracepoints = p->tp_gen == 2 ? p->n_tracepoints == 8 :
+	p->tracepoints = p->tp_gen == 2 ? (p->tp_mask & TP_SERIES_MASK) == TP_SERIES_MASK :
 			 (p->tp_mask & 0x7f) == 0x7f;
+	/* The stuck-bus check (patch 8): its programs are the second series'. */
+	p->bus_events = p->tp_gen == 2 && (p->tp_mask & TP_BUS_MASK) == TP_BUS_MASK;
 }
 
 /* CONFIG_NAME from a kernel config: 1 y/m, 0 not set, -1 not found. */

@@ -16,10 +16,11 @@ struct iag_probe {
 	char release[128];	/* uname -r */
 	bool btf;		/* /sys/kernel/btf/vmlinux loads */
 	bool i2c_core;		/* __i2c_transfer in kallsyms or BTF */
-	int n_tracepoints;	/* btf_trace_i2c_atomic_* typedefs found (of 7) */
+	int n_tracepoints;	/* transfer events found (of IAG_PROBE_N_SERIES_TP) */
 	unsigned int tp_mask;	/* bit i: iag_probe_tracepoint_name(i) found */
 	bool tracepoints;	/* all of them */
 	bool tp_core;		/* at least xfer, smbus_xfer and result */
+	bool bus_events;	/* i2c_atomic_bus_stuck and _bus_recovery (patch 8) */
 	bool hook;		/* i2c_atomic_xfer_check in BTF */
 	int hook_errinj;	/* in error_injection/list: 1, 0, -1 unknown */
 	int fmod_ret;		/* an fmod_ret program loads on it: 1, 0, -1 not tried */
@@ -41,9 +42,13 @@ struct iag_probe {
 	char kconfig_src[300];	/* where they came from: a file, or "BTF" */
 };
 
-#define IAG_PROBE_N_TRACEPOINTS	8
+/* The series' events: the 8 transfer events first, then the stuck-bus pair. */
+#define IAG_PROBE_N_TRACEPOINTS	10
+#define IAG_PROBE_N_SERIES_TP	8
 /* "i2c_atomic_xfer", ...: the i-th event of the patch series, or NULL. */
 const char *iag_probe_tracepoint_name(unsigned int i);
+/* n_tracepoints, tp_core, tracepoints, refused_tp, bus_events from tp_mask, tp_gen. */
+void iag_probe_tp_summary(struct iag_probe *p);
 /* Is the i2c_atomic event @name in the kernel's BTF? */
 bool iag_probe_has_tracepoint(const struct iag_probe *p, const char *name);
 

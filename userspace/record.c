@@ -14,17 +14,20 @@ static const char *const verdict_names[IAG_VERDICT_MAX] = { IAG_VERDICTS(IAG_NAM
 static const char *const cb_names[IAG_CB_MAX] = { IAG_CALLBACKS(IAG_NAME) };
 static const char *const state_names[IAG_STATE_MAX] = { IAG_STATES(IAG_NAME) };
 static const char *const counter_names[IAG_CNT_MAX] = { IAG_COUNTERS(IAG_NAME) };
+static const char *const recovery_names[IAG_RECOVERY_MAX] = { IAG_RECOVERIES(IAG_NAME) };
 
 const char *iag_kind_name(int k) { return IAG_NAME_OF(kind_names, k); }
 const char *iag_verdict_name(int v) { return IAG_NAME_OF(verdict_names, v); }
 const char *iag_callback_name(int c) { return IAG_NAME_OF(cb_names, c); }
 const char *iag_state_name(int s) { return IAG_NAME_OF(state_names, s); }
 const char *iag_counter_name(int c) { return IAG_NAME_OF(counter_names, c); }
+const char *iag_recovery_name(int h) { return IAG_NAME_OF(recovery_names, h); }
 
 int iag_kind_from_name(const char *s) { return IAG_NAME_INDEX(kind_names, s); }
 int iag_verdict_from_name(const char *s) { return IAG_NAME_INDEX(verdict_names, s); }
 int iag_callback_from_name(const char *s) { return IAG_NAME_INDEX(cb_names, s); }
 int iag_state_from_name(const char *s) { return IAG_NAME_INDEX(state_names, s); }
+int iag_recovery_from_name(const char *s) { return IAG_NAME_INDEX(recovery_names, s); }
 
 void iag_record_init(struct iag_record *r)
 {
@@ -42,6 +45,9 @@ void iag_record_init(struct iag_record *r)
 	r->smbus_protocol = -1;
 	r->smbus_command = -1;
 	r->smbus_read = -1;
+	r->scl = r->sda = -1;
+	r->recovery = -1;
+	r->pulses = -1;
 }
 
 /*
@@ -137,6 +143,21 @@ json_t *iag_json_str(const char *s)
 
 /* ---- from the ring buffer -------------------------------------------- */
 
+/* A bus record carries the lines, and what recovery said; no transfer. */
+static void bus_from_event(struct iag_record *r, const struct iag_event *ev)
+{
+	r->scl = ev->scl < 0 ? -1 : ev->scl > 0;
+	r->sda = ev->sda < 0 ? -1 : ev->sda > 0;
+	r->flags = -1;
+	if (r->kind == IAG_KIND_BUS_STUCK) {
+		r->has_ret = false;
+		r->recovery = ev->recovery < IAG_RECOVERY_MAX ? ev->recovery :
+							       IAG_RECOVERY_UNKNOWN;
+	} else {
+		r->pulses = ev->pulses;
+	}
+}
+
 int iag_record_from_event(struct iag_record *r, const struct iag_event *ev)
 {
 	char comm[IAG_COMM_LEN + 1];
@@ -162,7 +183,9 @@ int iag_record_from_event(struct iag_record *r, const struct iag_event *ev)
 	r->rule = ev->rule_id == IAG_NO_RULE ? -1 : (long)ev->rule_id;
 	r->pid = ev->pid;
 	r->flags = ev->flags;
-	if (ev->is_smbus) {
+	if (iag_kind_is_bus(r->kind)) {
+		bus_from_event(r, ev);
+	} else if (ev->is_smbus) {
 		r->smbus_protocol = ev->smbus_protocol;
 		r->smbus_command = ev->smbus_command;
 		r->smbus_read = ev->smbus_read;
@@ -253,6 +276,15 @@ json_t *iag_record_to_json(const struct iag_record *r)
 	}
 	if (r->msg_count >= 0)
 		set(o, "msg_count", json_integer(r->msg_count));
+	if (iag_kind_is_bus(r->kind)) {
+		set(o, "scl", json_integer(r->scl));
+		set(o, "sda", json_integer(r->sda));
+	}
+	if (r->kind == IAG_KIND_BUS_STUCK)
+		set(o, "recovery", iag_json_str(iag_recovery_name(r->recovery) ?
+						iag_recovery_name(r->recovery) : "unknown"));
+	if (r->kind == IAG_KIND_BUS_RECOVERY)
+		set(o, "pulses", int_or_null(r->pulses));
 	return o;
 }
 

@@ -57,7 +57,17 @@ struct iag_record {
 	int smbus_command;
 	int smbus_read;		/* 0/1, -1 unknown */
 	unsigned long line;	/* input line it came from, 0 if none */
+	/* bus_stuck (lines before) and bus_recovery (after): 0, 1, -1 unknown */
+	int scl, sda;
+	int recovery;		/* bus_stuck: enum iag_recovery, -1 unknown */
+	int pulses;		/* bus_recovery: SCL pulses, -1 unknown */
 };
+
+/* A bus_stuck or bus_recovery record: not a transfer. */
+static inline bool iag_kind_is_bus(int kind)
+{
+	return kind == IAG_KIND_BUS_STUCK || kind == IAG_KIND_BUS_RECOVERY;
+}
 
 void iag_record_init(struct iag_record *r);
 void iag_record_free(struct iag_record *r);
@@ -69,11 +79,13 @@ const char *iag_verdict_name(int verdict);
 const char *iag_callback_name(int cb);
 const char *iag_state_name(int state);
 const char *iag_counter_name(int counter);	/* enum iag_counter */
+const char *iag_recovery_name(int how);		/* enum iag_recovery */
 /* Reverse: -1 if unknown. */
 int iag_kind_from_name(const char *s);
 int iag_verdict_from_name(const char *s);
 int iag_callback_from_name(const char *s);
 int iag_state_from_name(const char *s);
+int iag_recovery_from_name(const char *s);
 
 /* A ring-buffer record; stack entries as "0xffff..." (symbolize later). */
 int iag_record_from_event(struct iag_record *r, const struct iag_event *ev);

@@ -207,6 +207,29 @@ static int get_transfer(struct jdec *j, struct iag_record *r)
 	return 0;
 }
 
+/* The lines and the recovery of a bus record; nothing for a transfer. */
+static int get_bus(struct jdec *j, struct iag_record *r)
+{
+	long n = -1;
+	int rc;
+
+	if (!iag_kind_is_bus(r->kind))
+		return 0;
+	if ((rc = get_int(j, "scl", -1, 1, false, &n)) < 0)
+		return rc;
+	r->scl = rc == 0 ? (int)n : -1;
+	if ((rc = get_int(j, "sda", -1, 1, true, &n)) < 0)
+		return rc;
+	r->sda = (int)n;
+	if (r->kind == IAG_KIND_BUS_STUCK)
+		return get_enum(j, "recovery", iag_recovery_from_name, IAG_RECOVERY_MAX,
+				&r->recovery, false) < 0 ? -EINVAL : 0;
+	if ((rc = get_int(j, "pulses", 0, UINT8_MAX, false, &n)) < 0)
+		return rc;
+	r->pulses = rc == 0 ? (int)n : -1;
+	return 0;
+}
+
 static int get_stack(struct jdec *j, struct iag_record *r)
 {
 	const json_t *v = json_object_get(j->o, "stack"), *e;
@@ -245,7 +268,7 @@ int iag_record_from_json(struct iag_record *r, const json_t *o, char *err,
 			   IAG_VERDICT_MAX, &r->verdict, false)) < 0 ||
 	    (rc = get_where(&j, r)) < 0 || (rc = get_names(&j, r)) < 0 ||
 	    (rc = get_context(&j, r)) < 0 || (rc = get_transfer(&j, r)) < 0 ||
-	    (rc = get_stack(&j, r)) < 0) {
+	    (rc = get_bus(&j, r)) < 0 || (rc = get_stack(&j, r)) < 0) {
 		if (rc == -ENOMEM)
 			snprintf(err, errlen, "out of memory");
 		iag_record_free(r);

@@ -33,6 +33,12 @@ void iag_report_free(struct iag_report *rep)
 
 int iag_report_add(struct iag_report *rep, struct iag_record *r)
 {
+	if (iag_kind_is_bus(r->kind)) {
+		int err = iag_report_bus_record(rep, r);
+
+		iag_record_free(r);
+		return err;
+	}
 	if (iag_grow(&rep->rec, &rep->cap, rep->n, sizeof(*rep->rec), 64))
 		return -ENOMEM;
 	rep->rec[rep->n++] = *r;

@@ -76,7 +76,10 @@ struct iag_report {
 
 void iag_report_init(struct iag_report *rep, const char *source);
 void iag_report_free(struct iag_report *rep);
-/* Takes ownership of *r (leaves it re-initialized). */
+/*
+ * Takes ownership of *r (leaves it re-initialized). A bus record becomes a
+ * case of rep->bus, not a record.
+ */
 int iag_report_add(struct iag_report *rep, struct iag_record *r);
 void iag_report_bad(struct iag_report *rep, unsigned long line,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -102,6 +105,8 @@ int iag_report_read_console(struct iag_report *rep, FILE *f);
  */
 int iag_report_bus_line(struct iag_report *rep, const char *s, size_t len,
 			unsigned long line);
+/* The same from an audit's bus_stuck or bus_recovery record. 0 or -ENOMEM. */
+int iag_report_bus_record(struct iag_report *rep, const struct iag_record *r);
 /* Not recovered: no recovery tried, or it failed. */
 bool iag_bus_case_stuck(const struct iag_bus_case *bc);
 /* How many cases of rep->bus are still stuck. */

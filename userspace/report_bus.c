@@ -9,7 +9,8 @@
  * One case per bus_stuck event; the bus_recovery that follows on the same
  * adapter and address completes it. They are not transfers: they go to
  * rep->bus, not to the records, and decide the report's exit status on
- * their own (a bus left stuck).
+ * their own (a bus left stuck). The audit's bus_stuck and bus_recovery
+ * records (JSON Lines, ci) make the same cases.
  */
 #include <errno.h>
 #include <limits.h>
@@ -150,6 +151,28 @@ static int stuck_event(struct iag_report *rep, const char *s, size_t len,
 	return add_case(rep, &bc);
 }
 
+/* The latest recovery announced on that bus, not yet ended, ends so. */
+static void end_recovery(struct iag_report *rep, int adapter, int addr, int ret,
+			 int pulses, int scl, int sda, unsigned long line)
+{
+	for (size_t i = rep->n_bus; i-- > 0;) {
+		struct iag_bus_case *bc = &rep->bus[i];
+
+		if (bc->adapter != adapter || bc->addr != addr ||
+		    strcmp(bc->how, "tried"))
+			continue;
+		if (bc->has_recovery)
+			return;	/* the twin of a recovery already read */
+		bc->has_recovery = true;
+		bc->ret = ret;
+		bc->pulses = pulses;
+		bc->scl_after = scl;
+		bc->sda_after = sda;
+		return;
+	}
+	iag_report_bad(rep, line, "a bus_recovery event with no bus_stuck before it");
+}
+
 static void recovery_event(struct iag_report *rep, const char *s, size_t len,
 			   unsigned long line)
 {
@@ -164,23 +187,8 @@ static void recovery_event(struct iag_report *rep, const char *s, size_t len,
 	pair_long(s, len, "pulses", 0, INT_MAX, &pulses);
 	pair_long(s, len, "scl", -1, 1, &scl);
 	pair_long(s, len, "sda", -1, 1, &sda);
-	/* The latest recovery announced on that bus, not yet ended. */
-	for (size_t i = rep->n_bus; i-- > 0;) {
-		struct iag_bus_case *bc = &rep->bus[i];
-
-		if (bc->adapter != adapter || bc->addr != addr ||
-		    strcmp(bc->how, "tried"))
-			continue;
-		if (bc->has_recovery)
-			return;	/* the twin of a recovery already read */
-		bc->has_recovery = true;
-		bc->ret = (int)ret;
-		bc->pulses = (int)pulses;
-		bc->scl_after = (int)scl;
-		bc->sda_after = (int)sda;
-		return;
-	}
-	iag_report_bad(rep, line, "a bus_recovery event with no bus_stuck before it");
+	end_recovery(rep, (int)adapter, (int)addr, (int)ret, (int)pulses, (int)scl,
+		     (int)sda, line);
 }
 
 int iag_report_bus_line(struct iag_report *rep, const char *s, size_t len,
@@ -206,6 +214,24 @@ int iag_report_bus_line(struct iag_report *rep, const char *s, size_t len,
 				   CEV_FMT_ATOMIC_LOG : CEV_FMT_TRACEPOINT);
 	}
 	return 0;
+}
+
+int iag_report_bus_record(struct iag_report *rep, const struct iag_record *r)
+{
+	struct iag_bus_case bc = {
+		.adapter = r->adapter, .addr = r->addr, .scl = r->scl, .sda = r->sda,
+		.state = r->system_state, .line = r->line, .fmt = -1,
+	};
+	const char *how = iag_recovery_name(r->recovery);
+
+	rep->events++;
+	if (r->kind == IAG_KIND_BUS_RECOVERY) {
+		end_recovery(rep, r->adapter, r->addr, r->has_ret ? r->ret : 0,
+			     r->pulses, r->scl, r->sda, r->line);
+		return 0;
+	}
+	snprintf(bc.how, sizeof(bc.how), "%s", how ? how : "unknown");
+	return add_case(rep, &bc);
 }
 
 bool iag_bus_case_stuck(const struct iag_bus_case *bc)

@@ -99,17 +99,7 @@ static void test_bus_anchored_and_bad(void **state)
 
 static int report_console(const char *log)
 {
-	char in[] = "/tmp/iag-bus-XXXXXX";
-	int fd = mkstemp(in), rc;
-	char *argv[] = { "report", "--no-sysfs", "-o", "/dev/null",
-			 "--console", in, NULL };
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, log, strlen(log)), (ssize_t)strlen(log));
-	close(fd);
-	rc = do_report(6, argv);
-	unlink(in);
-	return rc;
+	return report_on_text(log, true);
 }
 
 static void test_bus_exit_status(void **state)

@@ -25,6 +25,15 @@ not_ok() {
 }
 skip() { _n=$((_n + 1)); out "ok $_n $1 # SKIP $2"; }
 
+# skip_all REASON: SKIP every step of $steps ("first|second|..."), in plan
+# order, with REASON, and end the scenario. The kernel log gets
+# "$skip_tag: SKIP REASON" too, for a host half to read.
+skip_all() {
+	echo "${skip_tag:-iag-scenario}: SKIP $1" >/dev/kmsg
+	echo "$steps" | tr '|' '\n' | while read -r s; do skip "$s" "$1"; done
+	exit 0
+}
+
 # check DESC CMD...: ok if CMD succeeds.
 check() {
 	local d=$1

@@ -19,7 +19,7 @@ if command -v bpftool >/dev/null; then
 	bpftool map dump pinned $PIN/info >/tmp/info.txt 2>&1
 	cat /tmp/info.txt
 	check_eq "bpftool shows the pinned set's version and policy" 3 \
-		"$(grep -cE '"abi_version": 2|"pin_version": 1|"policy_path": "/tmp/policy.yaml"' /tmp/info.txt)"
+		"$(grep -cE '"abi_version": 3|"pin_version": 1|"policy_path": "/tmp/policy.yaml"' /tmp/info.txt)"
 else
 	skip "bpftool shows the pinned set's version and policy" "no bpftool in the guest"
 fi
