@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The JUnit XML report: the same tests as KTAP. */
+/* The JUnit XML report: the same tests as KTAP (devices, stuck buses). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +14,22 @@
 
 /* ---- JUnit ------------------------------------------------------------ */
 
+/* One test case per stuck-bus case: a failure when the bus was left stuck. */
+static void write_bus_cases(const struct iag_report *rep, FILE *out)
+{
+	for (size_t i = 0; i < rep->n_bus; i++) {
+		const struct iag_bus_case *bc = &rep->bus[i];
+		bool stuck = iag_bus_case_stuck(bc);
+
+		fprintf(out, "    <testcase classname=\"i2c-atomic-guard.bus\" name=\"bus-%d-%04x\">\n",
+			bc->adapter, (unsigned int)bc->addr);
+		fputs(stuck ? "      <failure type=\"bus_stuck\" message=\"bus left stuck in atomic mode\">" :
+			      "      <system-out>", out);
+		iag_bus_case_text(bc, out);	/* numbers and [a-z_] names: no escaping */
+		fprintf(out, "%s\n    </testcase>\n", stuck ? "</failure>" : "</system-out>");
+	}
+}
+
 int rf_write_junit(const struct iag_report *rep, struct iag_devmodel *m,
 		  FILE *out)
 {
@@ -25,11 +41,12 @@ int rf_write_junit(const struct iag_report *rep, struct iag_devmodel *m,
 		return -ENOMEM;
 	for (size_t k = 0; k < ng; k++)
 		nfail += (g[k].violations || g[k].denied) ? 1 : 0;
+	nfail += iag_report_bus_stuck(rep);
 	/*
 	 * Never a "1..0" plan: the kernel's kunit_parser counts a run of no
 	 * test as an error. No transfer at all is one passing test.
 	 */
-	ntests = ng + (rep->n_bad ? 1 : 0);
+	ntests = ng + rep->n_bus + (rep->n_bad ? 1 : 0);
 	if (!ntests)
 		ntests = 1;
 	src = iag_esc_xml(rep->source);
@@ -66,6 +83,7 @@ int rf_write_junit(const struct iag_report *rep, struct iag_devmodel *m,
 			bad ? "</failure>" : "</system-out>");
 		free(name);
 	}
+	write_bus_cases(rep, out);
 	if (rep->n_bad) {
 		fprintf(out, "    <testcase classname=\"i2c-atomic-guard.input\" name=\"input\">\n");
 		fprintf(out, "      <error type=\"bad-input\" message=\"%zu lines could not be read\">",

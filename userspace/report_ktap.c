@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The KTAP report: one test per device (Documentation/dev-tools/ktap.rst). */
+/*
+ * The KTAP report: one test per device, and one per stuck-bus case
+ * (Documentation/dev-tools/ktap.rst).
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +17,19 @@
 
 /* ---- KTAP ------------------------------------------------------------- */
 
+/* One test per stuck-bus case, numbered from @first: not ok when left stuck. */
+static void write_bus_tests(const struct iag_report *rep, size_t first, FILE *out)
+{
+	for (size_t i = 0; i < rep->n_bus; i++) {
+		const struct iag_bus_case *bc = &rep->bus[i];
+
+		fputs("# ", out);
+		iag_bus_case_text(bc, out);
+		fprintf(out, "%s %zu bus-%d-%04x\n", iag_bus_case_stuck(bc) ? "not ok" : "ok",
+			first + i, bc->adapter, (unsigned int)bc->addr);
+	}
+}
+
 int rf_write_ktap(const struct iag_report *rep, struct iag_devmodel *m,
 		  FILE *out)
 {
@@ -27,7 +43,7 @@ int rf_write_ktap(const struct iag_report *rep, struct iag_devmodel *m,
 	 * Never a "1..0" plan: the kernel's kunit_parser counts a run of no
 	 * test as an error. No transfer at all is one passing test.
 	 */
-	ntests = ng + (rep->n_bad ? 1 : 0);
+	ntests = ng + rep->n_bus + (rep->n_bad ? 1 : 0);
 	if (!ntests)
 		ntests = 1;
 	src = iag_esc_ktap(rep->source);
@@ -62,6 +78,7 @@ int rf_write_ktap(const struct iag_report *rep, struct iag_devmodel *m,
 		free(drv);
 		free(sys);
 	}
+	write_bus_tests(rep, ng + 1, out);
 	if (rep->n_bad) {
 		for (size_t i = 0; i < rep->n_bad; i++) {
 			char *msg = iag_esc_ktap(rep->bad[i].msg);
@@ -70,8 +87,8 @@ int rf_write_ktap(const struct iag_report *rep, struct iag_devmodel *m,
 				msg ? msg : "");
 			free(msg);
 		}
-		fprintf(out, "not ok %zu input\n", ng + 1);
-	} else if (!ng) {
+		fprintf(out, "not ok %zu input\n", ng + rep->n_bus + 1);
+	} else if (!ng && !rep->n_bus) {
 		fprintf(out, "# no atomic-mode transfer recorded\nok 1 atomic-mode-transfers\n");
 	}
 	rf_free_groups(g, ng);

@@ -119,6 +119,35 @@ static void test_bus_exit_status(void **state)
 		IAG_EXIT_VIOLATION);
 }
 
+/* KTAP and JUnit (report --format, ci): one test per case, failing when stuck. */
+static void test_bus_ktap_junit(void **state)
+{
+	struct iag_report rep;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	read_console(&rep, three_cases);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(iag_report_write(&rep, IAG_FMT_KTAP, NULL, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "1..3\n"));
+	assert_non_null(strstr(buf, "\nok 1 bus-41-0050\n"));
+	assert_non_null(strstr(buf, "# bus: adapter 42 addr 0x50: stuck (scl=1 sda=0) at restart, recovery tried: ret -16 after 9 pulses, scl=1 sda=0: still stuck\nnot ok 2 bus-42-0050\n"));
+	assert_non_null(strstr(buf, "\nnot ok 3 bus-43-0050\n"));
+	assert_null(strstr(buf, "no atomic-mode transfer recorded"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(iag_report_write(&rep, IAG_FMT_JUNIT, NULL, f), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "tests=\"3\" failures=\"2\""));
+	assert_non_null(strstr(buf, "<testcase classname=\"i2c-atomic-guard.bus\" name=\"bus-41-0050\">\n      <system-out>bus: adapter 41"));
+	assert_non_null(strstr(buf, "<failure type=\"bus_stuck\" message=\"bus left stuck in atomic mode\">bus: adapter 43"));
+	free(buf);
+	iag_report_free(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_bus_both_forms),
 		cmocka_unit_test(test_bus_anchored_and_bad),
 		cmocka_unit_test(test_bus_exit_status),
+		cmocka_unit_test(test_bus_ktap_junit),
 	};
 
 	return cmocka_run_group_tests_name("report_bus", tests, NULL, NULL);
