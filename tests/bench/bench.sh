@@ -20,7 +20,7 @@ SECS=${iag_bench_secs:-3}
 B=/sys/kernel/debug/iag_bench
 BU=/bin/benchutil
 nrates=$(echo $RATES | wc -w)
-plan $((3 + ROUNDS * 7 + 5 + nrates + 2 + 4))
+plan $((3 + ROUNDS * 7 + 5 + nrates + 2 + 4 + 1))
 
 res() { out "# bench $*"; echo "bench: $*"; }
 
@@ -44,15 +44,92 @@ res "machine cpu=\"$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)\""
 res "status tracepoints=\"$(sed -n 's/^tracepoints: *//p' /tmp/status.txt)\" hook=\"$(sed -n 's/^enforce hook: *//p' /tmp/status.txt)\""
 
 # ---- helpers ----
-# loop NAME: the in-kernel loop, ordinary transfers.
+# Run counts and run times of every BPF program: the proof that a
+# configuration was attached for the whole loop it is measured in.
+echo 1 >/proc/sys/kernel/bpf_stats_enabled
+res "stats bpf_stats_enabled=$(cat /proc/sys/kernel/bpf_stats_enabled)"
+objs() { $BU bpfobjs >"$1" 2>&1; }
+
+# proof_of BEFORE AFTER WANT N: compares two `benchutil bpfobjs` snapshots
+# taken around N transfers. WANT:
+#   none   nothing attached: no BPF link in the system
+#   each   the same programs and links before and after, and one program ran
+#          exactly once per transfer
+#   quiet  the same programs and links, and none of them ran (a path the
+#          configuration does not hook)
+# Prints "ok=0|1 transfers=N links=L hot=NAME runs=NAME:COUNT:NS_PER_RUN,... why=..."
+proof_of() {
+	awk -v want="$3" -v n="$4" '
+	FNR == 1 { f++ }
+	{ delete v; for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+	f == 1 && $1 == "prog" { bc[v["id"]] = v["run_cnt"]; bt[v["id"]] = v["run_time_ns"] }
+	f == 1 && $1 == "link" { bl[v["id"]] = 1; nb++ }
+	f == 2 && $1 == "prog" {
+		if (!(v["id"] in bc)) { changed = "program " v["id"] " appeared"; next }
+		np++; dc = v["run_cnt"] - bc[v["id"]]; dt = v["run_time_ns"] - bt[v["id"]]
+		if (dc == n) hot = v["name"]
+		if (dc) ran++
+		runs = runs sep v["name"] ":" dc ":" (dc ? sprintf("%.0f", dt / dc) : 0); sep = ","
+	}
+	f == 2 && $1 == "link" { na++; if (!(v["id"] in bl)) changed = "link " v["id"] " appeared" }
+	END {
+		if (na != nb && !changed) changed = "links before " nb ", after " na
+		ok = 0
+		if (n <= 0) why = "no transfer count"
+		else if (want == "none") { ok = na == 0; why = ok ? "no BPF link attached" : na " BPF links attached" }
+		else if (changed) why = changed
+		else if (!np || !na) why = "nothing attached"
+		else if (want == "each") {
+			ok = hot != ""
+			why = ok ? "links held throughout; " hot " ran once per transfer" : "no program ran exactly " n " times"
+		} else {
+			ok = !ran
+			why = ok ? "links held throughout; no program ran on this path" : ran " programs ran"
+		}
+		gsub(/ /, "_", why)
+		printf "ok=%d transfers=%d links=%d hot=%s runs=%s why=%s\n", ok, n, na, hot ? hot : "-", runs ? runs : "-", why
+	}' "$1" "$2"
+}
+
+# Transfers a loop or suspend result line says it made.
+xfers_of() { echo "$1" | tr ' ' '\n' | sed -n 's/^transfers=//p'; }
+
+# loop NAME [WANT]: the in-kernel loop, ordinary transfers, with its proof
+# (WANT as in proof_of; default each).
 loop() {
-	local r
+	local r p
+	objs /tmp/objs.before
 	if echo 1 >$B/loop && r=$(cat $B/loop) && case $r in loop\ count=*) true ;; *) false ;; esac; then
+		objs /tmp/objs.after
 		res "xfer $1 $r"
 		ok "per-transfer: $1"
+		if [ "${2:-each}" = quiet ]; then
+			p=$(quiet_proof "$(xfers_of "$r")")
+		else
+			p=$(proof_of /tmp/objs.before /tmp/objs.after "${2:-each}" "$(xfers_of "$r")")
+		fi
+		res "proof xfer $1 $p"
 	else
 		not_ok "per-transfer: $1" "$r"
 	fi
+}
+
+# quiet_proof N: no program ran during the loop (objs.before -> objs.after),
+# and the same links then count each atomic-context transfer of a short
+# hard-IRQ storm (the canary): attached, and live, the whole time.
+quiet_proof() {
+	local p st sent c
+	p=$(proof_of /tmp/objs.before /tmp/objs.after quiet "$1")
+	echo "200 1" >$B/storm
+	st=$(cat $B/storm)
+	sent=$(echo "$st" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')
+	objs /tmp/objs.canary
+	c=$(proof_of /tmp/objs.before /tmp/objs.canary each "${sent:-0}")
+	case "$p $c" in
+	ok=1*ok=1*) echo "$p" | sed "s/why=\(.*\)/why=\1;_canary:_$(echo "$c" | sed -n 's/.* hot=\([^ ]*\).*/\1/p')_ran_once_for_each_of_${sent}_atomic-context_transfers_after_the_loop/" ;;
+	ok=1*) echo "$p" | sed "s/^ok=1/ok=0/; s/why=.*/why=canary_failed:_$(echo "$c" | sed -n 's/.*why=//p')/" ;;
+	*) echo "$p" ;;
+	esac
 }
 
 # bg_start ERRFILE MARKER CMD...: start CMD in the background, wait for
@@ -62,33 +139,35 @@ bg_start() {
 	shift 2
 	"$@" >/dev/null 2>"$err" &
 	BG_PID=$!
+	BG_CMD="$*"
 	wait_for "$err" "$marker" 600 || { cat "$err"; kill -INT $BG_PID 2>/dev/null; wait $BG_PID; return 1; }
 }
-# bg_stop: SIGINT, and at most 20 s for it to end (then SIGKILL, noted):
-# one stuck tool must not stall the whole benchmark.
+# bg_stop: SIGINT, and the time it takes to end (it must be under 1 s);
+# at most 20 s (then SIGKILL, noted): one stuck tool must not stall the
+# whole benchmark.
 bg_stop() {
-	local i=0
-	kill -INT "$BG_PID" 2>/dev/null
-	while kill -0 "$BG_PID" 2>/dev/null && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$BG_PID" 2>/dev/null; then
+	local s
+	s=$($BU stop "$BG_PID" 20000)
+	res "stop $(echo "$s" | sed 's/^stop //') cmd=\"$BG_CMD\""
+	case $s in
+	*ended=1*) ;;
+	*)
 		res "stuck cmd=\"$(tr '\0' ' ' </proc/$BG_PID/cmdline)\" state=$(sed -n 's/^State:\t//p' /proc/$BG_PID/status | tr ' ' _) wchan=$(cat /proc/$BG_PID/wchan 2>/dev/null)"
 		cat /proc/$BG_PID/stack 2>/dev/null
 		kill -KILL "$BG_PID" 2>/dev/null
 		sleep 1
 		kill -0 "$BG_PID" 2>/dev/null && return 1
-	fi
+		;;
+	esac
 	wait "$BG_PID"
 }
 
-# with NAME MARKER CMD...: the loop while CMD is attached.
+# with NAME MARKER WANT CMD...: the loop while CMD is attached.
 with() {
-	local name=$1 marker=$2
-	shift 2
+	local name=$1 marker=$2 want=$3
+	shift 3
 	if bg_start /tmp/bg.err "$marker" "$@"; then
-		loop "$name"
+		loop "$name" "$want"
 		bg_stop
 		grep -h "summary" /tmp/bg.out 2>/dev/null | tail -1
 	else
@@ -96,10 +175,28 @@ with() {
 	fi
 }
 
+# Events the ftrace ring buffer took since it was cleared (kept + overwritten).
+ftrace_written() {
+	cat $TR/per_cpu/cpu*/stats | awk '$1 == "entries:" || $1 == "overrun:" { t += $2 } END { print t + 0 }'
+}
+# The smbus events' proof: the ring buffer took the same whole number of
+# events for every transfer of the loop (no BPF program is involved).
 ftrace_smbus() {
+	local r n w
 	trace_on 'smbus:*'
-	loop ftrace_smbus
-	res "ftrace entries=$(grep -c smbus_ $TR/trace 2>/dev/null) (ring buffer, overwriting)"
+	if echo 1 >$B/loop && r=$(cat $B/loop) && case $r in loop\ count=*) true ;; *) false ;; esac; then
+		w=$(ftrace_written)
+		n=$(xfers_of "$r")
+		res "xfer ftrace_smbus $r"
+		ok "per-transfer: ftrace_smbus"
+		res "proof xfer ftrace_smbus $(awk -v w="$w" -v n="$n" 'BEGIN {
+			ok = n > 0 && w > 0 && w % n == 0
+			printf "ok=%d transfers=%d links=0 hot=smbus:* runs=- why=%s\n", ok, n,
+				ok ? "ring_buffer_took_" w "_events,_" w / n "_per_transfer" :
+				     "ring_buffer_took_" w "_events_for_" n "_transfers" }')"
+	else
+		not_ok "per-transfer: ftrace_smbus" "$r"
+	fi
 	trace_reset
 }
 
@@ -116,6 +213,7 @@ bpftrace_loop() {
 	if [ "$BPFTRACE_OK" = 1 ]; then
 		/bin/bpftrace -e 'kfunc:__i2c_smbus_xfer { @n = count(); } BEGIN { printf("bpftrace ready\n"); }' >/tmp/bt.run 2>&1 &
 		BG_PID=$!
+		BG_CMD="bpftrace kfunc one-liner"
 		if wait_for /tmp/bt.run "bpftrace ready" 1200; then
 			loop bpftrace
 		else
@@ -130,12 +228,12 @@ bpftrace_loop() {
 # ---- per-transfer cost, ordinary transfers (rounds interleaved) ----
 r=1
 while [ $r -le "$ROUNDS" ]; do
-	loop none
-	with floor_fentry "attached" /bin/floor fentry
-	with floor_kprobe "attached" /bin/floor kprobe
-	with audit "attached" $IAG audit --json --output /tmp/bg.out
+	loop none none
+	with floor_fentry "attached" each /bin/floor fentry
+	with floor_kprobe "attached" each /bin/floor kprobe
+	with audit "attached" quiet $IAG audit --json --output /tmp/bg.out
 	grep -q "mode tracepoint" /tmp/bg.err || diag "audit did not use tracepoint mode: $(cat /tmp/bg.err)"
-	with audit_kprobe "attached" $IAG audit --json --output /tmp/bg.out --mode kprobe
+	with audit_kprobe "attached" each $IAG audit --json --output /tmp/bg.out --mode kprobe
 	ftrace_smbus
 	bpftrace_loop
 	r=$((r + 1))
@@ -162,6 +260,49 @@ if [ "$BPFTRACE_OK" = 1 ]; then
 else
 	skip "start-up: bpftrace" "bpftrace cannot run in the VM"
 fi
+# Where audit's start-up goes (-v): probe, load (verifier), allowlist and attach.
+for m in tracepoint kprobe; do
+	$IAG -v audit --output /dev/null --duration 0 --mode $m >/dev/null 2>/tmp/phases.err
+	res "startup_phases $m $(sed -n 's/.*start-up: //p' /tmp/phases.err | sed 's/ ms//g; s/, /,/g; s/allowlist and attach/attach/; s/ /=/g; s/,/ /g')"
+done
+
+# ---- memory: every BPF map in the system with a 100-key policy ----
+# 100 driverless clients on the stub (0x08 up, 0x50 is already there), one
+# `i2c:` rule each: one allowlist key each.
+pol100() {
+	local a=8 n=0 x
+	echo "mode: audit"
+	echo "allow:"
+	while [ $n -lt 100 ]; do
+		x=$(printf '%02x' $a)
+		a=$((a + 1))
+		[ "$x" = 50 ] && continue
+		echo "iag-plain 0x$x" >/sys/bus/i2c/devices/i2c-$stub/new_device 2>/dev/null
+		echo "  - i2c: $stub-00$x"
+		n=$((n + 1))
+	done
+}
+pol100 >/tmp/policy100.yaml
+chmod 600 /tmp/policy100.yaml
+if bg_start /tmp/bg.err "attached" $IAG audit --output /dev/null --policy /tmp/policy100.yaml; then
+	objs /tmp/objs.policy
+	bg_stop
+	awk '$1 == "map" { print "memory policy_map " substr($0, 5) }' /tmp/objs.policy | while read -r l; do res "$l"; done
+	res "memory policy clients=100 $(awk '$1 == "map" { delete v; for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		n++; m += v["memlock"]; if (v["name"] == "iag_allow") k = v["entries"] }
+		END { printf "keys=%d maps=%d map_memlock_kb=%.0f", k, n, m / 1024 }' /tmp/objs.policy)"
+	ok "memory: 100-key policy"
+else
+	not_ok "memory: 100-key policy" "$(cat /tmp/bg.err)"
+fi
+# The same with a 64 KiB ring buffer: what the rest of the maps take.
+if bg_start /tmp/bg.err "attached" $IAG audit --output /dev/null --policy /tmp/policy100.yaml --ringbuf-kb 64; then
+	objs /tmp/objs.policy64
+	bg_stop
+	res "memory policy_rb64 $(awk '$1 == "map" { delete v; for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		n++; m += v["memlock"] } END { printf "maps=%d map_memlock_kb=%.0f", n, m / 1024 }' /tmp/objs.policy64)"
+fi
+
 # ---- atomic mode: the loop in a syscore suspend callback ----
 # atomic NAME [CMD...]: one pm_test=core suspend with CMD attached.
 atomic() {
@@ -173,9 +314,13 @@ atomic() {
 			return
 		fi
 	fi
+	objs /tmp/objs.before
 	echo 1 >$B/suspend
 	suspend_core
 	r=$(cat $B/suspend)
+	objs /tmp/objs.after
+	res "proof atomic $name $(proof_of /tmp/objs.before /tmp/objs.after \
+		"$([ $# -gt 0 ] && echo each || echo none)" "$(xfers_of "$r")")"
 	[ $# -gt 0 ] && bg_stop
 	summary=$(grep -h '"summary"' /tmp/bg.out 2>/dev/null | tail -1 | sed 's/": /":/g; s/, /,/g')
 	rm -f /tmp/bg.out
@@ -210,30 +355,41 @@ storm() {
 		return
 	fi
 	[ "$MEM_DONE" = 0 ] && $BU bpfmem $BG_PID >/tmp/mem.idle
+	# The tool's RSS, sampled while the storm runs.
+	touch /tmp/storm.on
+	(while [ -e /tmp/storm.on ]; do
+		sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' /proc/$BG_PID/status 2>/dev/null
+		sleep 0.2
+	done) >/tmp/rss.samples &
 	echo "$rate $SECS" >$B/storm
 	st=$(cat $B/storm)
+	rm -f /tmp/storm.on
+	wait $!
 	# Let the tool catch up with what is queued, then read its memory.
 	sleep 1
 	if [ "$rate" -ge 10000 ] && [ "$MEM_DONE" = 0 ]; then
 		$BU bpfmem $BG_PID >/tmp/mem.busy
 		MEM_DONE=1
 		res "memory idle $(tr '\n' ' ' </tmp/mem.idle)"
-		res "memory after_${rate} $(tr '\n' ' ' </tmp/mem.busy)"
+		res "memory after_${rate} $(tr '\n' ' ' </tmp/mem.busy) storm_rss_max_kb=$(sort -n /tmp/rss.samples | tail -1) storm_rss_samples=$(wc -l </tmp/rss.samples)"
 	fi
 	bg_stop
 	wait $sink
 	delivered=$(sed -n 's/^count=//p' /tmp/sink.out)
 	summary=$(sed -n 2p /tmp/sink.out | sed 's/": /":/g; s/, /,/g')
 	echo "$summary"
-	# JSON ("dropped":N) or the text summary (dropped N).
+	# JSON ("dropped":N) or the text summary (dropped N); unread: left in
+	# the ring buffer when the tool stopped (counted, not written).
 	dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p; s/.* dropped \([0-9]*\).*/\1/p' | head -1)
+	unread=$(echo "$summary" | sed -n 's/.*"unread":\([0-9]*\).*/\1/p; s/.* unread \([0-9]*\).*/\1/p' | head -1)
+	unread=${unread:-0}
 	sent=$(echo "$st" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')
-	res "$kind rate=$rate $st delivered=${delivered:-?} dropped=${dropped:-?} args=\"$*\""
+	res "$kind rate=$rate $st delivered=${delivered:-?} dropped=${dropped:-?} unread=$unread args=\"$*\""
 	if [ -n "$sent" ] && [ -n "$delivered" ] && [ -n "$dropped" ] &&
-		[ $((delivered + dropped)) = "$sent" ]; then
-		ok "$kind $rate/s $*: delivered + dropped == sent ($delivered + $dropped = $sent)"
+		[ $((delivered + dropped + unread)) = "$sent" ]; then
+		ok "$kind $rate/s $*: delivered + dropped + unread == sent ($delivered + $dropped + $unread = $sent)"
 	else
-		not_ok "$kind $rate/s $*: delivered + dropped == sent" "$st / delivered=$delivered dropped=$dropped / $summary"
+		not_ok "$kind $rate/s $*: delivered + dropped + unread == sent" "$st / delivered=$delivered dropped=$dropped unread=$unread / $summary"
 	fi
 }
 for rate in $RATES; do

@@ -22,6 +22,17 @@
  *   benchutil readtime FILE...
  *       Time to read each FILE to its end (what a tool pays to scan it):
  *         readtime file=F bytes=N ms=X
+ *   benchutil bpfobjs
+ *       Every BPF program, link and map in the system (by id, through the
+ *       bpf() syscall, so maps only another map holds count too):
+ *         prog id=N type=T name=X run_cnt=C run_time_ns=R
+ *         link id=N type=T prog_id=P
+ *         map id=N type=T name=X entries=N memlock=B
+ *       run_cnt and run_time_ns count only while kernel.bpf_stats_enabled is 1.
+ *   benchutil stop PID [LIMIT_MS]
+ *       SIGINT to PID, then the time until it has ended (exited or a zombie):
+ *         stop pid=N ms=X ended=0|1
+ *       Gives up after LIMIT_MS (default 20000); exit 1 if it did not end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +46,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/bpf.h>
 
 static double now_ms(void)
 {
@@ -51,12 +64,12 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One run: ms until MARKER, or -1. */
-static double startup_once(char **cmd, const char *marker)
+/* One run: ms until MARKER, or -1; @stop_ms: from SIGINT to its end. */
+static double startup_once(char **cmd, const char *marker, double *stop_ms)
 {
 	char buf[8192];
 	size_t have = 0;
-	double t0, t = -1;
+	double t0, t = -1, t_stop;
 	int fds[2], status;
 	pid_t pid;
 
@@ -99,12 +112,28 @@ static double startup_once(char **cmd, const char *marker)
 	if (t < 0)
 		fprintf(stderr, "benchutil: no '%s' from %s; it said: %.*s\n",
 			marker, cmd[0], (int)have, buf);
+	t_stop = now_ms();
 	kill(pid, SIGINT);
-	/* Drain so the child never blocks on a full pipe while it exits. */
-	while (read(fds[0], buf, sizeof(buf)) > 0)
-		;
+	/*
+	 * Drain so the child never blocks on a full pipe while it exits (EOF:
+	 * it has exited); one that is still there after 20 s is killed.
+	 */
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		double left = 20000 - (now_ms() - t_stop);
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+			fprintf(stderr, "benchutil: %s did not end within 20 s of SIGINT\n",
+				cmd[0]);
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (read(fds[0], buf, sizeof(buf)) <= 0)
+			break;
+	}
 	close(fds[0]);
 	waitpid(pid, &status, 0);
+	*stop_ms = now_ms() - t_stop;
 	return t;
 }
 
@@ -112,7 +141,7 @@ static int do_startup(int argc, char **argv)
 {
 	int runs, i, n = 0;
 	const char *marker;
-	double *ms;
+	double *ms, stop, stop_max = 0;
 
 	if (argc < 5 || strcmp(argv[3], "--"))
 		return 2;
@@ -122,11 +151,13 @@ static int do_startup(int argc, char **argv)
 		return 2;
 	ms = calloc(runs, sizeof(*ms));
 	for (i = 0; i < runs; i++) {
-		double t = startup_once(argv + 4, marker);
+		double t = startup_once(argv + 4, marker, &stop);
 
 		if (t < 0)
 			return 1;
-		printf("startup run=%d ms=%.1f\n", i + 1, t);
+		if (stop > stop_max)
+			stop_max = stop;
+		printf("startup run=%d ms=%.1f stop_ms=%.1f\n", i + 1, t, stop);
 		fflush(stdout);
 		ms[n++] = t;
 	}
@@ -142,7 +173,7 @@ static int do_startup(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		printf("%s%.1f", i ? "," : "", ms[i]);
-	printf("\n");
+	printf(" stop_max_ms=%.1f\n", stop_max);
 	free(ms);
 	return 0;
 }
@@ -274,6 +305,121 @@ static int do_readtime(int argc, char **argv)
 	return 0;
 }
 
+static long bpf_sys(int cmd, union bpf_attr *a)
+{
+	return syscall(__NR_bpf, cmd, a, sizeof(*a));
+}
+
+/* The next id after @id of the kind @next_cmd walks, and an fd for it; -1 at the end. */
+static int next_obj(int next_cmd, int fd_cmd, __u32 *id)
+{
+	union bpf_attr a;
+	int fd;
+
+	do {
+		memset(&a, 0, sizeof(a));
+		a.start_id = *id;
+		if (bpf_sys(next_cmd, &a))
+			return -1;
+		*id = a.next_id;
+		memset(&a, 0, sizeof(a));
+		a.prog_id = *id;	/* map_id and link_id share the slot */
+		fd = bpf_sys(fd_cmd, &a);
+	} while (fd < 0);	/* gone in between: the next one */
+	return fd;
+}
+
+static int obj_info(int fd, void *info, __u32 len)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	memset(info, 0, len);
+	a.info.bpf_fd = fd;
+	a.info.info_len = len;
+	a.info.info = (__u64)(unsigned long)info;
+	return bpf_sys(BPF_OBJ_GET_INFO_BY_FD, &a);
+}
+
+static int do_bpfobjs(void)
+{
+	char path[64], v[64];
+	__u32 id = 0;
+	int fd;
+
+	while ((fd = next_obj(BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID, &id)) >= 0) {
+		struct bpf_prog_info pi;
+
+		if (!obj_info(fd, &pi, sizeof(pi)))
+			printf("prog id=%u type=%u name=%s run_cnt=%llu run_time_ns=%llu\n", pi.id,
+			       pi.type, pi.name[0] ? pi.name : "-",
+			       (unsigned long long)pi.run_cnt,
+			       (unsigned long long)pi.run_time_ns);
+		close(fd);
+	}
+	id = 0;
+	while ((fd = next_obj(BPF_LINK_GET_NEXT_ID, BPF_LINK_GET_FD_BY_ID, &id)) >= 0) {
+		struct bpf_link_info li;
+
+		if (!obj_info(fd, &li, sizeof(li)))
+			printf("link id=%u type=%u prog_id=%u\n", li.id, li.type, li.prog_id);
+		close(fd);
+	}
+	id = 0;
+	while ((fd = next_obj(BPF_MAP_GET_NEXT_ID, BPF_MAP_GET_FD_BY_ID, &id)) >= 0) {
+		struct bpf_map_info mi;
+
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+		if (proc_field(path, "memlock", v, sizeof(v)))
+			strcpy(v, "0");
+		if (!obj_info(fd, &mi, sizeof(mi)))
+			printf("map id=%u type=%u name=%s entries=%u memlock=%s\n", mi.id, mi.type,
+			       mi.name[0] ? mi.name : "-", mi.max_entries, v);
+		close(fd);
+	}
+	return 0;
+}
+
+/* State letter of PID from /proc/PID/stat, or 0 when it is gone. */
+static char proc_state(pid_t pid)
+{
+	char path[64], line[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static int do_stop(pid_t pid, double limit_ms)
+{
+	double t0 = now_ms(), t;
+	int ended = 0;
+	char st;
+
+	if (kill(pid, SIGINT)) {
+		fprintf(stderr, "benchutil: kill %d: %s\n", (int)pid, strerror(errno));
+		return 2;
+	}
+	for (;;) {
+		t = now_ms() - t0;
+		st = proc_state(pid);
+		if (!st || st == 'Z' || st == 'X') {
+			ended = 1;
+			break;
+		}
+		if (t > limit_ms)
+			break;
+		usleep(1000);
+	}
+	printf("stop pid=%d ms=%.1f ended=%d\n", (int)pid, t, ended);
+	return !ended;
+}
+
 int main(int argc, char **argv)
 {
 	int rc = 2;
@@ -286,11 +432,17 @@ int main(int argc, char **argv)
 		rc = do_bpfmem(argv[2]);
 	else if (argc >= 3 && !strcmp(argv[1], "readtime"))
 		rc = do_readtime(argc - 2, argv + 2);
+	else if (argc == 2 && !strcmp(argv[1], "bpfobjs"))
+		rc = do_bpfobjs();
+	else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "stop"))
+		rc = do_stop(atoi(argv[2]), argc == 4 ? atof(argv[3]) : 20000);
 	if (rc == 2)
 		fprintf(stderr,
 			"usage: benchutil startup RUNS MARKER -- CMD [ARGS...]\n"
 			"       benchutil sink PATTERN < LINES\n"
 			"       benchutil bpfmem PID\n"
-			"       benchutil readtime FILE...\n");
+			"       benchutil readtime FILE...\n"
+			"       benchutil bpfobjs\n"
+			"       benchutil stop PID [LIMIT_MS]\n");
 	return rc;
 }

@@ -30,6 +30,7 @@
  * Result lines (ns with one decimal, from per-round picoseconds):
  *   loop count=C reps=R median_ns=X min_ns=X max_ns=X rounds_ns=X,X,...
  *        errors=E first_err=E truncated=0|1 state=S irqs_disabled=0|1
+ *        transfers=N (all rounds, a truncated one's part included)
  *   storm rate=R seconds=S sent=N errors=E elapsed_ms=M achieved=A
  */
 #define pr_fmt(fmt) "iag_bench: " fmt
@@ -122,6 +123,7 @@ static void run_loop(struct i2c_adapter *adap, u16 a, int n, int nreps,
 	/* Static: runs are serialized (bench_lock, or frozen userspace). */
 	static u64 ps[MAX_REPS], sorted[MAX_REPS];
 	int r, i, errors = 0, first_err = 0, pos, done = 0;
+	long total = 0;		/* transfers made: what a watcher's run count must show */
 	bool truncated = false;
 	u64 start = ktime_get_ns();
 	char num[32];
@@ -148,6 +150,7 @@ static void run_loop(struct i2c_adapter *adap, u16 a, int n, int nreps,
 		}
 		t1 = ktime_get_ns();
 		ps[r] = div_u64((t1 - t0) * 1000, i);
+		total += i;
 		done++;
 		if (may_sleep)
 			cond_resched();
@@ -169,8 +172,8 @@ static void run_loop(struct i2c_adapter *adap, u16 a, int n, int nreps,
 		pos += scnprintf(out + pos, outlen - pos, "%s%s", r ? "," : "", num);
 	}
 	pos += scnprintf(out + pos, outlen - pos,
-			 " errors=%d first_err=%d truncated=%d state=%d irqs_disabled=%d\n",
-			 errors, first_err, truncated, system_state, irqs_disabled());
+			 " errors=%d first_err=%d truncated=%d state=%d irqs_disabled=%d transfers=%ld\n",
+			 errors, first_err, truncated, system_state, irqs_disabled(), total);
 }
 
 /* ---- atomic mode: the syscore suspend callback ---- */
