@@ -32,6 +32,9 @@ static const struct {
 	{ "rule", "RULE" }, { "rule_text", "RULE_TEXT" },
 	{ "comm", "TRANSFER_COMM" }, { "pid", "TRANSFER_PID" },
 	{ "ts_ns", "TS_NS" }, { "stack", "STACK" },
+	/* bus_stuck and bus_recovery records only */
+	{ "scl", "SCL" }, { "sda", "SDA" }, { "recovery", "RECOVERY" },
+	{ "pulses", "PULSES" },
 };
 
 /* Defined only in the static binary (static/journal_static.c). */
@@ -96,13 +99,41 @@ static const char *str_member(const json_t *rec, const char *key, const char *df
 	return s ? s : dflt;
 }
 
+static long long int_member(const json_t *rec, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(rec, key));
+}
+
+/* A stuck bus is no transfer: its lines, and the recovery tried or not. */
+static char *bus_message(const json_t *rec, bool stuck)
+{
+	char *s;
+	int r;
+
+	if (stuck)
+		r = asprintf(&s, "MESSAGE=bus stuck on i2c-%lld addr 0x%02llx (scl=%lld sda=%lld), recovery: %s, system state %s",
+			     int_member(rec, "adapter"), int_member(rec, "addr"),
+			     int_member(rec, "scl"), int_member(rec, "sda"),
+			     str_member(rec, "recovery", "?"), str_member(rec, "system_state", "?"));
+	else
+		r = asprintf(&s, "MESSAGE=bus recovery on i2c-%lld addr 0x%02llx: ret %lld after %lld pulses, scl=%lld sda=%lld: %s",
+			     int_member(rec, "adapter"), int_member(rec, "addr"),
+			     int_member(rec, "ret"), int_member(rec, "pulses"),
+			     int_member(rec, "scl"), int_member(rec, "sda"),
+			     int_member(rec, "ret") ? "still stuck" : "recovered");
+	return r < 0 ? NULL : s;
+}
+
 /* MESSAGE=: what a person reads in `journalctl` without -o verbose. */
 static char *message_text(const json_t *rec)
 {
 	const json_t *addr = json_object_get(rec, "addr");
 	const json_t *adap = json_object_get(rec, "adapter");
+	const char *kind = str_member(rec, "kind", "?");
 	char *s;
 
+	if (!strcmp(kind, "bus_stuck") || !strcmp(kind, "bus_recovery"))
+		return bus_message(rec, !strcmp(kind, "bus_stuck"));
 	if (asprintf(&s, "MESSAGE=%s: %s by %s (driver %s) on i2c-%lld addr 0x%02llx, system state %s",
 		     str_member(rec, "verdict", "?"), str_member(rec, "kind", "?"),
 		     str_member(rec, "device", "?"), str_member(rec, "driver", "none"),
@@ -117,7 +148,11 @@ int iag_journal_send_record(const json_t *rec)
 	char *text[MAX_FIELDS + 4] = { 0 };
 	struct iovec iov[MAX_FIELDS + 4];
 	const char *verdict = str_member(rec, "verdict", "");
-	int prio = strcmp(verdict, "allowed") ? LOG_WARNING : LOG_INFO;
+	/* A recovery that freed the bus is good news, as an allowed transfer. */
+	bool fine = !strcmp(verdict, "allowed") ||
+		    (!strcmp(str_member(rec, "kind", ""), "bus_recovery") &&
+		     !int_member(rec, "ret"));
+	int prio = fine ? LOG_INFO : LOG_WARNING;
 	size_t i, n = 0;
 	int ret;
 

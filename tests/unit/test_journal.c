@@ -112,11 +112,44 @@ static void test_priorities(void **state)
 	json_decref(r);
 }
 
+/* A stuck bus: its own message, its lines; a recovery that freed it is info. */
+static void test_bus_entries(void **state)
+{
+	json_t *r = record("{\"kind\":\"bus_stuck\",\"verdict\":null,\"adapter\":42,"
+			   "\"addr\":80,\"system_state\":\"suspend\",\"ret\":null,"
+			   "\"scl\":1,\"sda\":0,\"recovery\":\"tried\"}");
+
+	assert_int_equal(iag_journal_send_record(r), 0);
+	assert_string_equal(field("PRIORITY"), "4");
+	assert_string_equal(field("MESSAGE"),
+			    "bus stuck on i2c-42 addr 0x50 (scl=1 sda=0), recovery: tried, system state suspend");
+	assert_string_equal(field("SDA"), "0");
+	assert_string_equal(field("RECOVERY"), "tried");
+	assert_null(field("PULSES"));
+	assert_null(field("VERDICT"));
+	json_decref(r);
+	r = record("{\"kind\":\"bus_recovery\",\"adapter\":42,\"addr\":80,\"ret\":-16,"
+		   "\"scl\":1,\"sda\":0,\"pulses\":9}");
+	assert_int_equal(iag_journal_send_record(r), 0);
+	assert_string_equal(field("PRIORITY"), "4");
+	assert_string_equal(field("MESSAGE"),
+			    "bus recovery on i2c-42 addr 0x50: ret -16 after 9 pulses, scl=1 sda=0: still stuck");
+	assert_string_equal(field("PULSES"), "9");
+	json_decref(r);
+	r = record("{\"kind\":\"bus_recovery\",\"adapter\":41,\"addr\":80,\"ret\":0,"
+		   "\"scl\":1,\"sda\":1,\"pulses\":3}");
+	assert_int_equal(iag_journal_send_record(r), 0);
+	assert_string_equal(field("PRIORITY"), "6");
+	assert_non_null(strstr(field("MESSAGE"), ": recovered"));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_violation_entry),
 		cmocka_unit_test(test_priorities),
+		cmocka_unit_test(test_bus_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
