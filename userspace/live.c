@@ -227,6 +227,15 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 	}
 }
 
+/*
+ * A signal came: end this poll round (one round can last as long as a storm
+ * keeps the ring buffer from emptying), so that the loop sees it.
+ */
+static bool stop_now(const struct iag_live *l)
+{
+	return l->stop && *l->stop && !l->draining;
+}
+
 int iag_live_event(const struct iag_event *ev, void *ctx)
 {
 	struct iag_live *l = ctx;
@@ -243,7 +252,7 @@ int iag_live_event(const struct iag_event *ev, void *ctx)
 	if (l->journal && iag_journal_event(l, ev))
 		iag_warn("a journal entry was not sent");
 	if (!l->out)
-		return 0;
+		return stop_now(l) ? -EINTR : 0;
 	if (l->json) {
 		json_t *o = iag_live_event_json(l, ev);
 		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -255,8 +264,8 @@ int iag_live_event(const struct iag_event *ev, void *ctx)
 	} else {
 		print_row(l, ev);
 	}
-	fflush(l->out);
-	return 0;
+	/* Written (and flushed by the loop once per batch); then perhaps stop. */
+	return stop_now(l) ? -EINTR : 0;
 }
 
 static double mono_s(void)
@@ -303,6 +312,7 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 	fflush(stderr);
 
 	l->t0 = mono_s();
+	l->stop = stop;
 	if (duration_s >= 0)
 		deadline = l->t0 + duration_s;
 	while (!*stop) {
@@ -317,6 +327,8 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 				timeout = (int)(left * 1000) + 1;
 		}
 		n = iag_session_poll(s, timeout, iag_live_event, l);
+		if (l->out)
+			fflush(l->out);	/* once per batch */
 		if (n < 0 && n != -EINTR) {
 			iag_err("%s: reading events: %s", cmd, strerror(-n));
 			rc = IAG_EXIT_INTERNAL;
@@ -325,8 +337,11 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 		if (iag_hotplug_pending(hp))
 			reresolve(s, pol, ks);
 	}
-	/* What is already in the ring buffer still counts. */
+	/* What is already in the ring buffer still counts: all of it is written. */
+	l->draining = true;
 	iag_session_poll(s, 0, iag_live_event, l);
+	if (l->out)
+		fflush(l->out);
 	iag_hotplug_close(hp);
 	return rc;
 }

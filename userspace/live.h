@@ -37,6 +37,8 @@ struct iag_live {
 	unsigned long buses_stuck;	/* bus_stuck records */
 	unsigned long buses_recovered;	/* bus_recovery records with ret 0 */
 	bool journal;		/* also one journald entry per record (journal.c) */
+	volatile int *stop;	/* set by a signal: the loop ends */
+	bool draining;		/* the loop ended: what is queued is written */
 };
 
 /* @output NULL: stdout; JSON when @json or when writing to a file. */

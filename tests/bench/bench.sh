@@ -378,18 +378,15 @@ storm() {
 	delivered=$(sed -n 's/^count=//p' /tmp/sink.out)
 	summary=$(sed -n 2p /tmp/sink.out | sed 's/": /":/g; s/, /,/g')
 	echo "$summary"
-	# JSON ("dropped":N) or the text summary (dropped N); unread: left in
-	# the ring buffer when the tool stopped (counted, not written).
+	# JSON ("dropped":N) or the text summary (dropped N).
 	dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p; s/.* dropped \([0-9]*\).*/\1/p' | head -1)
-	unread=$(echo "$summary" | sed -n 's/.*"unread":\([0-9]*\).*/\1/p; s/.* unread \([0-9]*\).*/\1/p' | head -1)
-	unread=${unread:-0}
 	sent=$(echo "$st" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')
-	res "$kind rate=$rate $st delivered=${delivered:-?} dropped=${dropped:-?} unread=$unread args=\"$*\""
+	res "$kind rate=$rate $st delivered=${delivered:-?} dropped=${dropped:-?} args=\"$*\""
 	if [ -n "$sent" ] && [ -n "$delivered" ] && [ -n "$dropped" ] &&
-		[ $((delivered + dropped + unread)) = "$sent" ]; then
-		ok "$kind $rate/s $*: delivered + dropped + unread == sent ($delivered + $dropped + $unread = $sent)"
+		[ $((delivered + dropped)) = "$sent" ]; then
+		ok "$kind $rate/s $*: delivered + dropped == sent ($delivered + $dropped = $sent)"
 	else
-		not_ok "$kind $rate/s $*: delivered + dropped + unread == sent" "$st / delivered=$delivered dropped=$dropped unread=$unread / $summary"
+		not_ok "$kind $rate/s $*: delivered + dropped == sent" "$st / delivered=$delivered dropped=$dropped / $summary"
 	fi
 }
 for rate in $RATES; do

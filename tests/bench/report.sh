@@ -151,37 +151,35 @@ stop_slow=$((stop_slow + $(B | awk '$1 == "startup" { for (i = 2; i <= NF; i++) 
 stuck=$(B | awk '$1 == "stuck" { sub(/^stuck /, ""); print "- " $0 }')
 
 # Throughput.
-tp_table="| requested (events/s) | generated (events/s) | sent | delivered | dropped (ring full) | unread at the stop | delivered + dropped + unread = sent |
-| ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+tp_table="| requested (events/s) | generated (events/s) | sent | delivered | dropped | delivered + dropped = sent |
+| ---: | ---: | ---: | ---: | ---: | --- |"
 best_zero=0 first_drop='' tp_exact=1 tp_n=0 tp_lost=0 tp_best_rate=0
 secs_per=$(kv "$(B | awk '$1 == "throughput"' | head -1)" seconds)
 while read -r l; do
 	[ -n "$l" ] || continue
 	rate=$(kv "$l" rate) sent=$(kv "$l" sent) del=$(kv "$l" delivered) drop=$(kv "$l" dropped)
-	ach=$(kv "$l" achieved) unr=$(kv "$l" unread)
-	unr=${unr:-0}
+	ach=$(kv "$l" achieved)
 	sum=no
-	[ "$((del + drop + unr))" = "$sent" ] 2>/dev/null && sum=yes
-	drop=$((drop + unr))	# lost either way
+	[ "$((del + drop))" = "$sent" ] 2>/dev/null && sum=yes
 	tp_n=$((tp_n + 1))
 	[ $sum = yes ] || tp_exact=0
 	[ "$drop" = 0 ] 2>/dev/null || tp_lost=$((tp_lost + 1))
 	# records consumed per second: what was delivered over the storm's length
 	r=$(awk -v d="$del" -v s="${secs_per:-1}" 'BEGIN { printf "%d", (d + 0) / (s > 0 ? s : 1) }')
 	[ "$r" -gt "$tp_best_rate" ] && tp_best_rate=$r
-	tp_table+=$'\n'"| $rate | $ach | $sent | $del | $((drop - unr)) | $unr | $sum |"
+	tp_table+=$'\n'"| $rate | $ach | $sent | $del | $drop | $sum |"
 	if [ "$drop" = 0 ] && [ "$sum" = yes ]; then
 		[ "$ach" -gt "$best_zero" ] && best_zero=$ach
 	elif [ -z "$first_drop" ]; then
-		first_drop="$rate/s requested ($ach/s generated): $drop of $sent lost"
+		first_drop="$rate/s requested ($ach/s generated): $drop of $sent dropped"
 	fi
 done <<<"$(B | awk '$1 == "throughput" { sub(/^throughput /, ""); print }')"
-diag_table="| audit options (10,000 events/s requested) | generated (events/s) | sent | delivered | dropped | unread |
-| --- | ---: | ---: | ---: | ---: | ---: |"
+diag_table="| audit options (10,000 events/s requested) | generated (events/s) | sent | delivered | dropped |
+| --- | ---: | ---: | ---: | ---: |"
 while read -r l; do
 	[ -n "$l" ] || continue
 	args=$(echo "$l" | sed -n 's/.*args="\(.*\)"$/\1/p')
-	diag_table+=$'\n'"| \`audit --output FIFO ${args:-(text table)}\` | $(kv "$l" achieved) | $(kv "$l" sent) | $(kv "$l" delivered) | $(kv "$l" dropped) | $(kv "$l" unread) |"
+	diag_table+=$'\n'"| \`audit --output FIFO ${args:-(text table)}\` | $(kv "$l" achieved) | $(kv "$l" sent) | $(kv "$l" delivered) | $(kv "$l" dropped) |"
 done <<<"$(B | awk '$1 == "diag"')"
 readtimes=$(B | awk '$1 == "readtime" { sub(/^readtime /, ""); print "- " $0 }')
 
@@ -255,7 +253,7 @@ goals_table="| goal | figure | verdict | proof |
 | **honest figures**: every configuration proves it was attached for its whole measured loop; every tool stops within 1 s of SIGINT | $((nconf - $(echo "$unproved" | wc -w))) of $nconf configurations proved${unproved:+ (no proof:$unproved)}; $stop_n stops and every start-up run, slowest $stop_max ms from SIGINT to exit, $stop_slow over 1 s | $(if [ "$g_honest" = 1 ]; then echo "**met**"; elif [ -n "$unproved" ]; then echo "**not met (no proof)**"; else echo "**not met** (slow stop)"; fi) | run counts of each configuration's programs (kernel.bpf_stats_enabled) against the loop's own transfer count; see \"Proofs\" |
 | stock fallback: \`audit --mode kprobe\` adds at most 1.2 times the empty fentry's overhead | +$(f1 "$k_ov") ns vs floor +$(f1 "$floor_ov") ns ($(ratio "$k_ov" "$floor_ov")x) | $(gv "$p_kp" "$g_kp") | $(ps xfer audit_kprobe) |
 | patched kernel: \`audit\` adds at most 5% to an ordinary transfer, shown by counting | no program of audit ran in the loops' transfers; timing: +$(f1 "$a_ov") ns on $(f1 "$u_med") ns ($(awk -v a="$a_ov" -v u="$u_med" 'BEGIN { if (u + 0 > 0) printf "%.0f%%", 100 * a / u; else print "-" }'), the loop's noise) | $(gv "$p_audit" "$p_audit") | $(ps xfer audit) |
-| storms: delivered + dropped == sent, exact, at every rate (dropped: ring full, or unread when the tool stopped) | $tp_n rates, $([ "$tp_exact" = 1 ] && echo "all exact" || echo "**not exact** at some rate") | $(verdict "$([ "$tp_n" -gt 0 ] && echo "$tp_exact" || echo 0)") | the tool's summary counters against the kernel module's sent count |
+| storms: delivered + dropped == sent, exact, at every rate | $tp_n rates, $([ "$tp_exact" = 1 ] && echo "all exact" || echo "**not exact** at some rate") | $(verdict "$([ "$tp_n" -gt 0 ] && echo "$tp_exact" || echo 0)") | the tool's summary counters against the kernel module's sent count |
 | storms: no information lost up to 50,000 violation events/s | $( [ "$tp_lost" = 0 ] && echo "nothing dropped" || echo "drops at $tp_lost of $tp_n rates; first: $first_drop" ) | $(verdict "$([ "$tp_n" -gt 0 ] && [ "$tp_lost" = 0 ] && echo 1 || echo 0)") | as above |
 | storms: at least 20,000 distinct records/s consumed in the VM | at most $tp_best_rate records/s delivered | $(verdict "$(le 20000 "$tp_best_rate")") | records counted at the FIFO's far end |
 | start-up: exec to attached at most 1.5 times the empty-fentry skeleton's | audit ${su_audit:-?} ms, kprobe mode ${su_kp:-?} ms, floor ${su_floor:-?} ms ($(ratio "$su_audit" "$su_floor")x, $(ratio "$su_kp" "$su_floor")x) | $(verdict "$(($(le "$su_audit" "$su_floor" 1.5) && $(le "$su_kp" "$su_floor" 1.5)))") | the \"attached\" line, printed after every link is made |
