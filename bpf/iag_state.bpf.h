@@ -62,10 +62,18 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Task context: a transfer may sleep and migrate, so keyed by task. */
+/*
+ * Task context: a transfer may sleep and migrate, so keyed by task. A
+ * task holds its slot only while inside a transfer, which it makes with the
+ * root adapter's bus lock held: there are at most as many as root
+ * adapters busy at once. LRU: the slot of a task whose end was never seen
+ * (attached mid-transfer, then the task exited) goes when slots run short,
+ * instead of staying forever. 128 slots of a level (about 440 bytes with
+ * the element's header) keep the map memory at a 16th of 1024's (issue 13).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);	/* tasks in a transfer at one time */
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 128);	/* tasks in a transfer at one time */
 	__type(key, __u64);		/* task_struct address */
 	__type(value, struct level);
 } task_levels SEC(".maps");
