@@ -29,8 +29,13 @@
 extern bool CONFIG_PREEMPT_COUNT __kconfig __weak;
 extern bool CONFIG_PREEMPT_RCU __kconfig __weak;
 
-/* Not in the BTF pahole 1.24 emits: a typeless ksym, read by address. */
-extern const void system_state __ksym __weak;
+/*
+ * system_state is not in the BTF pahole 1.24 emits, and a typeless ksym
+ * would make libbpf read all of /proc/kallsyms at every load, tracepoint
+ * mode included: userspace sets its address (from kallsyms, in the modes
+ * that read it), 0 where it is not known or not needed.
+ */
+const volatile __u64 system_state_addr = 0;
 #if defined(__TARGET_ARCH_x86)
 extern const int __preempt_count __ksym __weak;
 extern struct pcpu_hot pcpu_hot __ksym __weak;
@@ -41,8 +46,8 @@ static __always_inline __u32 read_system_state(void)
 {
 	int st = SYSTEM_RUNNING;
 
-	if (bpf_ksym_exists(&system_state))
-		bpf_probe_read_kernel(&st, sizeof(st), &system_state);
+	if (system_state_addr)
+		bpf_probe_read_kernel(&st, sizeof(st), (const void *)system_state_addr);
 	return (__u32)st;
 }
 

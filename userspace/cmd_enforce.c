@@ -137,7 +137,7 @@ static int check_bpffs(void)
 {
 	struct iag_probe pr;
 
-	iag_probe_kernel(&pr, false);
+	iag_probe_kernel(&pr, 0);
 	if (pr.bpffs)
 		return IAG_EXIT_OK;
 	iag_err("enforce: --pin needs bpffs mounted at /sys/fs/bpf "

@@ -187,7 +187,7 @@ static void gather(struct status *st)
 {
 	struct verified *v = &st->v;
 
-	iag_probe_kernel(&st->p, true);
+	iag_probe_kernel(&st->p, IAG_PROBE_FMOD_RET | IAG_PROBE_KPROBE | IAG_PROBE_TRACEABLE);
 	st->mode = iag_probe_pick_mode(&st->p, IAG_MODE_AUTO, &st->mode_why);
 	/* Why not tracepoint mode, when auto falls back to kprobes. */
 	iag_probe_pick_mode(&st->p, IAG_MODE_TRACEPOINT, &st->tp_why);

@@ -74,23 +74,35 @@ static int file_has_word(const char *path, const char *word)
 	return found;
 }
 
-/* /proc/kallsyms: "addr type name [mod]". 1, 0, -1 unreadable. */
-static int kallsyms_has(const char *sym)
+/*
+ * /proc/kallsyms: "addr type name [mod]". 1, 0, -1 unreadable; @addr (if
+ * not NULL) gets the address. A slow file (a quarter of a second in a TCG
+ * VM): read only where BTF cannot answer.
+ */
+static int kallsyms_find(const char *sym, unsigned long long *addr)
 {
 	char line[512], name[256];
+	unsigned long long a;
 	FILE *f = fopen("/proc/kallsyms", "re");
 	int found = 0;
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*s %*c %255s", name) == 1 && !strcmp(name, sym)) {
+		if (sscanf(line, "%llx %*c %255s", &a, name) == 2 && !strcmp(name, sym)) {
 			found = 1;
+			if (addr)
+				*addr = a;
 			break;
 		}
 	}
 	fclose(f);
 	return found;
+}
+
+static int kallsyms_has(const char *sym)
+{
+	return kallsyms_find(sym, NULL);
 }
 
 static int traceable(const char *fn)
@@ -337,7 +349,49 @@ const char *iag_probe_kconfig_text(const struct iag_probe *p, char *buf, size_t 
 	return buf;
 }
 
-void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
+/*
+ * What kprobe mode needs (and tracepoint mode on the first series, which
+ * reads system_state too): the address of system_state, whether fentry
+ * attaches, and (@what & IAG_PROBE_TRACEABLE) the ftrace lists. Kernel
+ * symbol files are read here only, so a tracepoint session never pays for
+ * them.
+ */
+static void probe_kprobe_facts(struct iag_probe *p, const struct btf *btf,
+			       const struct btf *mod, unsigned int what)
+{
+	const struct btf *where;
+	unsigned long long addr = 0;
+	bool in_btf;
+	int r, id;
+
+	p->kprobe_probed = true;
+	p->system_state_sym = kallsyms_find("system_state", &addr) > 0 && addr;
+	p->system_state_addr = p->system_state_sym ? addr : 0;
+	if (!p->i2c_core)
+		p->i2c_core = kallsyms_has("__i2c_transfer") > 0;
+	if (!btf)
+		return;
+	/* fentry/fexit in kprobe mode: or kprobe pairs where the kernel has none. */
+	id = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where);
+	r = id > 0 && where == btf ?
+	    try_tracing(id, BPF_TRACE_FENTRY, p->trampolines_err,
+			sizeof(p->trampolines_err)) : TRY_LOAD_REFUSED;
+	/* A refused load (no privilege, lockdown) tells nothing about trampolines. */
+	p->trampolines = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
+	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
+	in_btf = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0 &&
+		 find_in(btf, mod, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where) > 0;
+	/*
+	 * The ftrace lists (a third of a second to read in a TCG VM) only say
+	 * in advance what the attach says anyway: status reads them, a session
+	 * reads them only to explain a refused attach.
+	 */
+	p->kprobe = p->i2c_core && in_btf;
+	if (p->kprobe && (what & IAG_PROBE_TRACEABLE))
+		p->kprobe = traceable("__i2c_transfer") > 0 && traceable("__i2c_smbus_xfer") > 0;
+}
+
+void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 {
 	const struct btf *where;
 	struct btf *btf, *mod = NULL;
@@ -363,10 +417,8 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 			mod = NULL;
 		p->i2c_module_btf = mod != NULL;
 	}
-
-	r = kallsyms_has("__i2c_transfer");
-	p->i2c_core = r > 0 || find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0;
-	p->system_state_sym = kallsyms_has("system_state") > 0;
+	/* BTF first: /proc/kallsyms only where BTF does not say. */
+	p->i2c_core = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0;
 
 	if (btf) {
 		probe_tracepoints(p, btf, mod);
@@ -376,28 +428,38 @@ void iag_probe_kernel(struct iag_probe *p, bool want_fmod_ret)
 			r = file_has_word("/sys/kernel/debug/error_injection/list", HOOK);
 			p->hook_errinj = r;
 			/* A module function's BTF id needs its BTF object: libbpf's own load checks that. */
-			if (want_fmod_ret && where == btf)
+			if ((what & IAG_PROBE_FMOD_RET) && where == btf)
 				p->fmod_ret = try_tracing(id, BPF_MODIFY_RETURN, p->fmod_ret_err,
 							  sizeof(p->fmod_ret_err)) == TRY_OK;
 		}
-		/* fentry/fexit in kprobe mode: or kprobe pairs where the kernel has none. */
-		id = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where);
-		r = id > 0 && where == btf ?
-		    try_tracing(id, BPF_TRACE_FENTRY, p->trampolines_err,
-				sizeof(p->trampolines_err)) : TRY_LOAD_REFUSED;
-		/* A refused load (no privilege, lockdown) tells nothing about trampolines. */
-		p->trampolines = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
 	}
-	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
-	p->kprobe = p->i2c_core && traceable("__i2c_transfer") > 0 &&
-		    traceable("__i2c_smbus_xfer") > 0 && btf &&
-		    find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0 &&
-		    find_in(btf, mod, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where) > 0;
+	/* Without the second series' tracepoints, a session needs kprobe mode's facts. */
+	if ((what & IAG_PROBE_KPROBE) || p->tp_gen < 2)
+		probe_kprobe_facts(p, btf, mod, what);
 	p->bpffs = !statfs("/sys/fs/bpf", &sfs) && (unsigned long)sfs.f_type == BPF_FS_MAGIC_NR;
 	read_lockdown(p->lockdown, sizeof(p->lockdown));
 	read_caps(p);
 	p->atomic_log = !access("/sys/module/i2c_core/parameters/atomic_log", F_OK);
 	probe_kconfig(p, btf);
+	btf__free(mod);
+	btf__free(btf);
+}
+
+void iag_probe_kprobe_mode(struct iag_probe *p)
+{
+	struct btf *btf, *mod = NULL;
+
+	if (p->kprobe_probed)
+		return;
+	btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(btf))
+		btf = NULL;
+	if (btf && p->i2c_module_btf) {
+		mod = btf__load_module_btf("i2c_core", btf);
+		if (libbpf_get_error(mod))
+			mod = NULL;
+	}
+	probe_kprobe_facts(p, btf, mod, 0);
 	btf__free(mod);
 	btf__free(btf);
 }

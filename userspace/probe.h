@@ -25,7 +25,7 @@ struct iag_probe {
 	int hook_errinj;	/* in error_injection/list: 1, 0, -1 unknown */
 	int fmod_ret;		/* an fmod_ret program loads on it: 1, 0, -1 not tried */
 	char fmod_ret_err[256];	/* why not */
-	int trampolines;		/* an fentry attaches to __i2c_transfer: 1, 0, -1 not tried */
+	int trampolines;	/* an fentry attaches to __i2c_transfer: 1, 0, -1 not tried */
 	char trampolines_err[256];	/* why not */
 	bool kprobe;		/* __i2c_transfer and __i2c_smbus_xfer traceable */
 	bool bpffs;		/* bpffs mounted at /sys/fs/bpf */
@@ -35,7 +35,9 @@ struct iag_probe {
 	bool i2c_module_btf;	/* the i2c core is a module with its own BTF */
 	int tp_gen;		/* 0 no tracepoints, 1 first series, 2 with state args */
 	bool refused_tp;	/* i2c_atomic_refused (second series) */
+	bool kprobe_probed;	/* the kprobe-mode facts below were gathered */
 	bool system_state_sym;	/* system_state in /proc/kallsyms (KALLSYMS_ALL) */
+	unsigned long long system_state_addr;	/* its address, for the programs */
 	/* Kernel config the programs need (their __kconfig externs). */
 	bool preempt_count;	/* CONFIG_PREEMPT_COUNT */
 	bool preempt_rcu;	/* CONFIG_PREEMPT_RCU */
@@ -52,8 +54,16 @@ void iag_probe_tp_summary(struct iag_probe *p);
 /* Is the i2c_atomic event @name in the kernel's BTF? */
 bool iag_probe_has_tracepoint(const struct iag_probe *p, const char *name);
 
+/* What iag_probe_kernel() finds out besides the basics (BTF, tracepoints, hook). */
+#define IAG_PROBE_FMOD_RET	1U	/* whether an fmod_ret program loads on the hook */
+#define IAG_PROBE_KPROBE	2U	/* kprobe mode's: system_state, trampolines (always
+					 * without the second series' tracepoints) */
+#define IAG_PROBE_TRACEABLE	4U	/* with KPROBE: the ftrace lists too (status) */
+
 /* Fill @p; never fails (unknowns are reported as such). */
-void iag_probe_kernel(struct iag_probe *p, bool try_fmod_ret);
+void iag_probe_kernel(struct iag_probe *p, unsigned int what);
+/* The IAG_PROBE_KPROBE facts, if @p does not have them yet (a fallback to kprobe mode). */
+void iag_probe_kprobe_mode(struct iag_probe *p);
 
 /* The mode a session would use for @want; NULL *why if possible. */
 enum iag_mode iag_probe_pick_mode(const struct iag_probe *p, enum iag_mode want,

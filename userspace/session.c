@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -146,6 +147,9 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	s->skel->rodata->report_all = opts->report_all;
 	s->skel->rodata->stack_depth = opts->stack_depth > IAG_MAX_STACK ?
 				       IAG_MAX_STACK : opts->stack_depth;
+	/* No ksym: where the programs read system_state, the probe found it. */
+	if (s->mode == IAG_MODE_KPROBE || pr->tp_gen < 2)
+		s->skel->rodata->system_state_addr = pr->system_state_addr;
 	/* tp_btf stacks start in bpf_prog_* and bpf_trace_run*: userspace drops them. */
 	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
 
@@ -350,9 +354,23 @@ int iag_session_try_load(const struct iag_probe *pr, enum iag_mode mode, bool en
 	return err;
 }
 
+/* Milliseconds since @t0 (CLOCK_MONOTONIC), and @t0 moved to now: -v start-up phases. */
+static double lap_ms(struct timespec *t0)
+{
+	struct timespec t;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	ms = (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
+	*t0 = t;
+	return ms;
+}
+
 struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 				     int *exit_code)
 {
+	struct timespec t0;
+	double ms_probe, ms_load, ms_attach;
 	struct iag_session *s;
 	struct iag_probe pr;
 	const char *why;
@@ -362,14 +380,18 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 
 	*exit_code = IAG_EXIT_INTERNAL;
 	libbpf_set_print(libbpf_print);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 
-	iag_probe_kernel(&pr, opts->enforce);
+	/* Tracepoint mode reads no kernel symbol file (start-up: issue 13). */
+	iag_probe_kernel(&pr, (opts->enforce ? IAG_PROBE_FMOD_RET : 0) |
+			      (opts->mode == IAG_MODE_KPROBE ? IAG_PROBE_KPROBE : 0));
 	why = session_blocker(opts, &pr, &mode);
 	if (why) {
 		iag_err("%s", why);
 		*exit_code = IAG_EXIT_UNSUPPORTED;
 		return NULL;
 	}
+	ms_probe = lap_ms(&t0);
 
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -385,6 +407,8 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 
 	/* Load, fill, attach: no program runs before the allowlist is whole. */
 	err = session_load(s, opts, &pr, msg, sizeof(msg));
+	if (err && opts->mode == IAG_MODE_AUTO && mode == IAG_MODE_TRACEPOINT && !opts->enforce)
+		iag_probe_kprobe_mode(&pr);	/* only now: what kprobe mode needs */
 	if (err && opts->mode == IAG_MODE_AUTO && mode == IAG_MODE_TRACEPOINT &&
 	    !opts->enforce && pr.kprobe && pr.system_state_sym) {
 		/* What status reports too: tracepoint mode refused, kprobe mode next. */
@@ -392,6 +416,7 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 		iag_bpf__destroy(s->skel);
 		s->skel = NULL;
 		s->mode = IAG_MODE_KPROBE;
+		s->no_trampolines = pr.trampolines == 0;
 		err = session_load(s, opts, &pr, msg, sizeof(msg));
 	}
 	if (err) {
@@ -400,10 +425,15 @@ struct iag_session *iag_session_open(const struct iag_session_opts *opts,
 		*exit_code = err == -ENOMEM ? IAG_EXIT_INTERNAL : IAG_EXIT_UNSUPPORTED;
 		goto fail;
 	}
+	ms_load = lap_ms(&t0);
 	if (opts->keys && iag_session_set_keys(s, opts->keys))
 		goto fail;
 	if (session_attach(s))
 		goto fail;
+	ms_attach = lap_ms(&t0);
+	if (iag_verbose)
+		iag_info("start-up: probe %.1f ms, load %.1f ms, allowlist and attach %.1f ms",
+			 ms_probe, ms_load, ms_attach);
 
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_record, s, NULL);
 	if (!s->rb) {
