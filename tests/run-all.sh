@@ -24,6 +24,11 @@
 #                              flavors (stock, arm64, test-6.1) come from the
 #                              cache (kernel-patch/build-kernel.sh)
 #   # runner: PATH             a runner of its own (called with --flavor F NAME)
+#   # group: LABEL             may share one boot with the other scenarios of
+#                              LABEL on the same kernel (tests/vm/run-queue.sh:
+#                              not with a runner, a host part, an expected
+#                              panic, or another append or memory); each is
+#                              still judged and reported as its own vm/NAME
 # A matrix kernel that is not there (not fetched: offline; the arm64 kernel
 # not built) makes its runs SKIP with that reason.
 set -uo pipefail

@@ -52,7 +52,7 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,etc,lib/modules/iag,lib/iag,scenarios}
 cp "$busybox" "$root/bin/busybox"
 cp "$top/tests/vm/guest/init" "$root/init"
-cp "$top/tests/vm/guest/lib.sh" "$root/lib/iag/lib.sh"
+cp "$top/tests/vm/guest/lib.sh" "$top/tests/vm/guest/isolate.sh" "$root/lib/iag/"
 cp "$tool" "$root/bin/i2c-atomic-guard"
 cp "$top"/tests/vm/scenarios/*.sh "$root/scenarios/" 2>/dev/null || true
 rm -f "$root"/scenarios/*.host.sh

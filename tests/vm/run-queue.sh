@@ -3,6 +3,17 @@
 # which kernel, the initramfs of each kernel, and the runs themselves, up to
 # $jobs at a time, printed in order through print_section/skip_section.
 # Uses run-all.sh's variables: top, flavor, only, jobs, log.
+#
+# Runs that may share a boot do (tests/vm/run-vm.sh with several
+# scenarios, isolated from each other by tests/vm/guest/isolate.sh): those
+# of scenarios with the same "# group: LABEL" on the same kernel, unless
+# one has a runner, a host part or an expected panic (the boot's end is
+# theirs), or its append or memory differ (then it is a boot apart). Each
+# is still reported as its own vm/NAME (or vm/NAME@KERNEL). The label is an
+# opt-in: a scenario joins a boot once it passed there (a newcomer runs
+# alone, so it cannot break others unseen), and it names the boot, so that
+# which scenarios share one is fixed by the headers, not by timings, and
+# can be balanced by hand.
 
 # vm_initrd FLAVOR: the test modules and the initramfs for FLAVOR's kernel,
 # built once per run; prints the initramfs path. Writes the kernel tree
@@ -77,12 +88,26 @@ vm_prebuild() {
 	done
 }
 
+# vm_group SCRIPT FLAVOR: the boot SCRIPT's run on FLAVOR may share
+# ("LABEL FLAVOR APPEND MEMORY"), or nothing.
+vm_group() {
+	local label
+	label=$(sed -n 's/^# group: //p' "$1" | head -1)
+	[ -n "$label" ] || return 0
+	if grep -qE '^# (runner|expect-panic): ' "$1" || [ -f "${1%.sh}.host.sh" ]; then
+		echo "run-queue: $(basename "$1"): a runner, an expected panic or a host part: a boot of its own" >&2
+		return 0
+	fi
+	echo "$label|$2|$(sed -n 's/^# append: //p' "$1" | head -1)|$(sed -n 's/^# memory: //p' "$1" | head -1)"
+}
+
 # vm_queue_build: fill the arrays q_name q_flavor q_cmd (one entry per run,
 # in report order); q_cmd is empty for a run that cannot happen, whose
-# reason is in q_why.
+# reason is in q_why. A run of run-vm.sh also has q_base (q_cmd without the
+# scenario) and q_group (vm_group).
 vm_queue_build() {
-	local s name kernels k runner initrd rc logdir matrix
-	q_name=() q_flavor=() q_cmd=() q_why=()
+	local s name kernels k runner initrd rc logdir matrix i
+	q_name=() q_flavor=() q_cmd=() q_why=() q_base=() q_group=() q_scn=()
 	for s in $(vm_scenarios); do
 		name=$(basename "$s" .sh)
 		kernels=$(vm_kernels "$s") matrix=0
@@ -94,7 +119,7 @@ vm_queue_build() {
 			# "default" in a matrix is the run's own kernel (--flavor), under
 			# the scenario's plain name.
 			if [ "$k" = default ]; then k=$flavor; fi
-			q_flavor+=("$k")
+			q_flavor+=("$k") q_scn+=("$name") q_base+=("") q_group+=("")
 			if [ "$matrix" = 1 ] && [ "$k" != "$flavor" ]; then
 				q_name+=("vm/$name@$k") logdir=$top/build/vm-logs/$k
 			else
@@ -108,7 +133,10 @@ vm_queue_build() {
 			initrd=$(vm_initrd "$k")
 			rc=$?
 			if [ "$rc" = 0 ]; then
-				q_cmd+=("$(vm_kdir "$k") $top/tests/vm/run-vm.sh --flavor $k --initrd $initrd --logdir $logdir $name")
+				i=$((${#q_name[@]} - 1))
+				q_base[i]="$(vm_kdir "$k") $top/tests/vm/run-vm.sh --flavor $k --initrd $initrd --logdir $logdir"
+				q_cmd+=("${q_base[i]} $name")
+				q_group[i]=$(vm_group "$s" "$k")
 				q_why+=("")
 			elif [ "$rc" = 3 ] && [ "$k" != "$flavor" ] && [ "$k" != stock ]; then
 				q_cmd+=("") q_why+=("skip:$(vm_missing "$k")")
@@ -124,45 +152,91 @@ vm_kdir() {
 	if [ -f "$top/build/ktree-$1" ]; then echo "KDIR=$(cat "$top/build/ktree-$1")"; else echo "KDIR="; fi
 }
 
-# vm_launch_order: the runnable queue indexes, longest last run first
-# (unknown: 60 s; matrix kernels boot slower, so they get 90).
-vm_launch_order() {
-	local i t
+# vm_units: the boots to make, one a line: the queue indexes they run
+# (several when their runs share a boot: vm_group), in queue order.
+vm_units() {
+	local i j seen=" "
 	for ((i = 0; i < ${#q_name[@]}; i++)); do
 		[ -n "${q_cmd[i]}" ] || continue
-		t=$(cat "$top/build/vm-times/${q_name[i]//\//_}" 2>/dev/null)
-		case ${q_name[i]} in *@*) t=${t:-90} ;; *) t=${t:-60} ;; esac
-		echo "$t $i"
-	done | sort -k1,1nr -k2,2n | cut -d' ' -f2
+		case $seen in *" $i "*) continue ;; esac
+		if [ -z "${q_group[i]}" ]; then echo "$i"; continue; fi
+		for ((j = i; j < ${#q_name[@]}; j++)); do
+			[ -n "${q_cmd[j]}" ] && [ "${q_group[j]}" = "${q_group[i]}" ] && echo -n "$j " && seen="$seen$j "
+		done
+		echo
+	done
 }
 
-# vm_queue_run: run the queue, $jobs at a time; report in queue order.
+# vm_time UNIT: the last time of the boot UNIT ("I J ..."), from
+# build/vm-times (unknown: 60 s a run; matrix kernels boot slower: 90).
+vm_time() {
+	local i t sum=0
+	t=$(cat "$top/build/vm-times/$(vm_time_key "$1")" 2>/dev/null)
+	if [ -n "$t" ]; then echo "$t"; return; fi
+	for i in $1; do
+		case ${q_name[i]} in *@*) sum=$((sum + 90)) ;; *) sum=$((sum + 60)) ;; esac
+	done
+	echo "$sum"
+}
+
+# vm_time_key UNIT: its file in build/vm-times: the run's name, or the
+# boot's label and kernel.
+vm_time_key() {
+	set -- $1
+	if [ $# = 1 ]; then echo "${q_name[$1]//\//_}"; else echo "boot_${q_group[$1]%%|*}_${q_flavor[$1]}"; fi
+}
+
+# vm_unit_run N UNIT: boot UNIT (run by its subshell); then each run's
+# output, status and messages are in $qdir/I.{out,rc,err}, and $qdir/uN.rc
+# says the boot is over.
+vm_unit_run() {
+	local u=$1 t0 rc i first
+	set -- $2
+	first=$1
+	t0=$(date +%s)
+	if [ $# = 1 ]; then
+		eval "env ${q_cmd[first]}" >"$qdir/$first.out" 2>"$qdir/$first.err"
+		echo $? >"$qdir/$first.rc"
+	else
+		local names=
+		for i; do names="$names ${q_scn[i]}"; done
+		eval "env ${q_base[first]} --outdir $qdir/u$u$names" >/dev/null 2>"$qdir/$first.err"
+		rc=$?
+		for i; do
+			cp "$qdir/u$u/${q_scn[i]}.out" "$qdir/$i.out" 2>/dev/null || : >"$qdir/$i.out"
+			cat "$qdir/u$u/${q_scn[i]}.rc" 2>/dev/null >"$qdir/$i.rc" || echo "$rc" >"$qdir/$i.rc"
+			[ -f "$qdir/$i.err" ] || : >"$qdir/$i.err"
+		done
+	fi
+	echo $(($(date +%s) - t0)) >"$top/build/vm-times/$(vm_time_key "$*")"
+	echo 0 >"$qdir/u$u.rc"
+}
+
+# vm_queue_run: make the boots, $jobs at a time; report in queue order.
 vm_queue_run() {
-	local i launched=0 times=$top/build/vm-times
+	local u launched=0 unit
+	local -a units
 	qdir=$top/build/vm-queue
 	rm -rf "$qdir"
-	mkdir -p "$qdir" "$times"
+	mkdir -p "$qdir" "$top/build/vm-times"
 	[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+	mapfile -t units < <(vm_units)
 	# Longest first (by the last run's time, build/vm-times), so that a long
-	# run does not start last and leave the other core idle. A run is over
-	# when its .rc file is there (counted, not waited for: run-all.sh may
-	# have other children, the fuzz smoke run).
-	for i in $(vm_launch_order); do
+	# boot does not start last and leave the other core idle. A boot is
+	# over when its uN.rc file is there (counted, not waited for: run-all.sh
+	# may have other children, the fuzz smoke run).
+	for u in $(for ((u = 0; u < ${#units[@]}; u++)); do echo "$(vm_time "${units[u]}") $u"; done |
+		sort -k1,1nr -k2,2n | cut -d' ' -f2); do
 		while [ $((launched - $(vm_done))) -ge "$jobs" ]; do sleep 1; done
-		echo "# running ${q_name[i]}" >&2
-		(
-			t0=$(date +%s)
-			eval "env ${q_cmd[i]}" >"$qdir/$i.out" 2>"$qdir/$i.err"
-			rc=$?
-			echo $(($(date +%s) - t0)) >"$times/${q_name[i]//\//_}"
-			echo $rc >"$qdir/$i.rc"
-		) &
+		unit=${units[u]}
+		echo "# running$(for i in $unit; do echo -n " ${q_name[i]}"; done)" >&2
+		vm_unit_run "$u" "$unit" &
 		launched=$((launched + 1))
 	done
 	while [ "$(vm_done)" -lt "$launched" ]; do sleep 1; done
 }
 
-vm_done() { find "$qdir" -name '*.rc' | wc -l; }
+vm_done() { find "$qdir" -maxdepth 1 -name 'u*.rc' | wc -l; }
 
 # vm_queue_print: the runs' KTAP, in queue order.
 vm_queue_print() {

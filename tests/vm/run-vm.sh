@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Boot the test VM for one scenario and judge it: x86-64 (q35) or arm64
-# (virt, cortex-a57), TCG, on a project kernel or one of Debian's.
+# Boot the test VM for one scenario, or several in one boot, and judge each:
+# x86-64 (q35) or arm64 (virt, cortex-a57), TCG, on a project kernel or one
+# of Debian's.
 #
-#   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] SCENARIO
+#   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] [--outdir DIR] SCENARIO...
 #   tests/vm/run-vm.sh [--flavor F] [--initrd FILE] [--logdir DIR] --script PATH [NAME]
 #
 # SCENARIO is tests/vm/scenarios/SCENARIO.sh (run inside the guest) and,
@@ -14,6 +15,16 @@
 # must not run) under NAME (default: its basename without .sh), with
 # PATH-minus-.sh.host.sh as its host part; without --initrd the script is
 # added to a separate initramfs, build/initramfs-F-NAME.cpio.gz.
+#
+# Several SCENARIOs share one boot (tests/vm/run-queue.sh groups those
+# that say "# group: LABEL"): /init runs them in turn, putting the guest
+# back as it was at boot between them (tests/vm/guest/isolate.sh). They
+# must boot alike: the same "# memory:" and "# append:", no
+# "# expect-panic:", no host part. Each still gets its own KTAP subtest and
+# verdict on its own part of the logs (tests/vm/verdict.sh), printed one
+# after the other; with --outdir DIR each also goes to DIR/NAME.out and its
+# status to DIR/NAME.rc. The hard timeout is the sum of theirs; the whole
+# boot's logs are LOGDIR/FIRST+N.{console,results}.log.
 #
 # Header lines of SCENARIO.sh tune the boot:
 #   # timeout: SECONDS        hard limit for the whole boot (default 150;
@@ -34,23 +45,29 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-flavor=test initrd= logdir=$top/build/vm-logs script=
+flavor=test initrd= logdir=$top/build/vm-logs script= outdir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--flavor) flavor=$2; shift 2 ;;
 	--initrd) initrd=$2; shift 2 ;;
 	--logdir) logdir=$2; shift 2 ;;
 	--script) script=$(realpath -m "$2"); shift 2 ;;
+	--outdir) outdir=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
 if [ -n "$script" ]; then
 	name=${1:-$(basename "$script" .sh)}
 else
-	name=${1:?usage: run-vm.sh [--flavor F] [--initrd FILE] SCENARIO}
+	name=${1:?usage: run-vm.sh [--flavor F] [--initrd FILE] SCENARIO...}
 	script=$top/tests/vm/scenarios/$name.sh
 fi
-[ -f "$script" ] || { echo "run-vm: no scenario $script" >&2; exit 2; }
+names=("$name") scripts=("$script")
+if [ $# -gt 1 ] && [ "$script" = "$top/tests/vm/scenarios/$name.sh" ]; then
+	names=("$@") scripts=()
+	for s in "$@"; do scripts+=("$top/tests/vm/scenarios/$s.sh"); done
+fi
+for s in "${scripts[@]}"; do [ -f "$s" ] || { echo "run-vm: no scenario $s" >&2; exit 2; }; done
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/i2c-atomic-guard
 # The kernel: a project kernel tree (bzImage, or Image for arm64) or one of
@@ -83,119 +100,80 @@ elif [ -z "$initrd" ]; then
 	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" || exit 2
 fi
 
-hdr() { sed -n "s/^# $1: //p" "$script" | head -1; }
-timeout_s=$(hdr timeout)
-timeout_s=${timeout_s:-150}
+# hdr KEY [SCRIPT]: a header line's value (default: the first scenario's).
+hdr() { sed -n "s/^# $1: //p" "${2:-$script}" | head -1; }
+multi=0 timeout_s=0
+for s in "${scripts[@]}"; do
+	t=$(hdr timeout "$s")
+	timeout_s=$((timeout_s + ${t:-150}))
+done
 # arm64 under TCG emulates a foreign instruction set: about twice as slow.
 [ "$karch" = arm64 ] && timeout_s=$((timeout_s * 2))
 append=$(hdr append)
-allow=$(hdr allow-kernel)
 expect_panic=$(hdr expect-panic)
 memory=$(hdr memory)
 memory=${memory:-1024}
+if [ ${#names[@]} -gt 1 ]; then
+	multi=1
+	for s in "${scripts[@]}"; do
+		if [ "$(hdr append "$s")" != "$append" ] || [ "$(hdr memory "$s")" != "$(hdr memory)" ] ||
+			[ -n "$(hdr expect-panic "$s")" ] || [ -f "${s%.sh}.host.sh" ]; then
+			echo "run-vm: $(basename "$s" .sh) cannot share a boot with ${names[0]} (append, memory, expect-panic or a host part)" >&2
+			exit 2
+		fi
+	done
+fi
 
 mkdir -p "$logdir"
-console=$logdir/$name.console.log
-results=$logdir/$name.results.log
-rm -f "$console" "$results"
+boot=$name
+[ "$multi" = 1 ] && boot=${names[0]}+$((${#names[@]} - 1))
+bootcon=$logdir/$boot.console.log
+bootres=$logdir/$boot.results.log
+rm -f "$bootcon" "$bootres"
 
 accel=tcg
 # no_timer_check: on a loaded host, TCG can be slow enough for the kernel's
 # IO-APIC timer check to fail and panic at boot ("IO-APIC + timer doesn't
 # work"); the emulated timer is fine, the check is not meant for emulators.
-cmdline="panic=-1 oops=panic loglevel=7 iag_scenarios=$name $append"
+cmdline="panic=-1 oops=panic loglevel=7 iag_scenarios=$(IFS=,; echo "${names[*]}") $append"
 if [ "$karch" = arm64 ]; then
 	# virt has one PL011 (the console); the results go to a virtio serial
 	# port named iag.results, which only userspace writes to (/init finds it
 	# by name). PSCI is QEMU's own (no firmware): power-off ends the run.
 	qemu=(qemu-system-aarch64 -machine virt -cpu cortex-a57 -smp 2
 		-device virtio-serial-pci
-		-chardev "file,id=iagres,path=$results"
+		-chardev "file,id=iagres,path=$bootres"
 		-device virtserialport,chardev=iagres,name=iag.results
-		-serial "file:$console")
+		-serial "file:$bootcon")
 	cmdline="console=ttyAMA0 $cmdline"
 else
 	[ "$("$top/tests/vm/probe-kvm.sh" "$kernel" 2>/dev/null)" = kvm ] && accel=kvm
 	qemu=(qemu-system-x86_64 -machine "q35,accel=$accel" -smp 2
-		-serial "file:$console" -serial "file:$results")
+		-serial "file:$bootcon" -serial "file:$bootres")
 	cmdline="console=ttyS0 no_timer_check $cmdline"
 fi
 start=$(date +%s.%N)
 timeout --kill-after=10 "$timeout_s" "${qemu[@]}" -m "$memory" \
 	-display none -monitor none -nic none -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
-	>/dev/null 2>"$logdir/$name.qemu.err"
+	>/dev/null 2>"$logdir/$boot.qemu.err"
 qrc=$?
 # Serial lines end in CR LF.
-sed -i 's/\r$//' "$console" "$results" 2>/dev/null
+sed -i 's/\r$//' "$bootcon" "$bootres" 2>/dev/null
 secs=$(echo "$(date +%s.%N) - $start" | bc | cut -d. -f1)
 
-# --- the verdict ---
-n=0 failed=0
-emit() { # emit ok|not-ok DESC [DETAIL]
-	n=$((n + 1))
-	if [ "$1" = ok ]; then
-		echo "    ok $n $2"
-	else
-		failed=$((failed + 1))
-		echo "    not ok $n $2"
-		[ -n "${3:-}" ] && echo "$3" | sed 's/^/    # /'
+# --- the verdict: one subtest per scenario ---
+. "$top/tests/vm/verdict.sh"
+rc=0
+[ -n "$outdir" ] && mkdir -p "$outdir"
+for ((k = 0; k < ${#names[@]}; k++)); do
+	out=$(judge "$k")
+	r=$?
+	[ "$r" = 0 ] || rc=1
+	echo "$out"
+	if [ -n "$outdir" ]; then
+		echo "$out" >"$outdir/${names[k]}.out"
+		echo "$r" >"$outdir/${names[k]}.rc"
 	fi
-}
-
-echo "    KTAP version 1"
-echo "    # $name: accel=$accel, ${secs}s, console log: $console"
-# Results the guest reported, renumbered into this subtest.
-planned=$(grep -m1 -E '^1\.\.[0-9]+$' "$results" 2>/dev/null | cut -d. -f3)
-got=0 in_fail=0
-while IFS= read -r line; do
-	case $line in
-	"ok "* | "not ok "*)
-		got=$((got + 1))
-		desc=$(echo "$line" | sed -E 's/^(not )?ok [0-9]+ //')
-		case $line in
-		"ok "*) emit ok "$desc"; in_fail=0 ;;
-		*) emit not-ok "$desc"; in_fail=1 ;;
-		esac
-		;;
-	"#"*) [ "$in_fail" = 1 ] && echo "    $line" ;;
-	*) in_fail=0 ;;
-	esac
-done < <(cat "$results" 2>/dev/null)
-
-if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-	emit not-ok "$name: VM finished by itself" "QEMU was killed after ${timeout_s}s (hang); last console lines:
-$(tail -15 "$console")"
-elif grep -q "Kernel panic" "$console" &&
-	! { [ -n "$expect_panic" ] && grep -Eq "Kernel panic - not syncing: ($expect_panic)" "$console"; }; then
-	emit not-ok "$name: no kernel panic" "$(grep -A15 'Kernel panic' "$console" | head -20)"
-elif ! grep -q "^# iag-done" "$results" 2>/dev/null; then
-	emit not-ok "$name: guest reached the end marker" "no '# iag-done' on the results port (qemu rc $qrc); see $console"
-else
-	emit ok "$name: VM booted, ran and powered off"
-fi
-if [ -z "$planned" ] || [ "$got" != "$planned" ]; then
-	emit not-ok "$name: guest reported all planned results" "planned ${planned:-nothing}, got $got"
-fi
-
-splat_re='(WARNING:|BUG:|Oops|UBSAN:|INFO: task|Invalid wait context|possible circular locking|inconsistent lock state)'
-splats=$(grep -E "$splat_re" "$console" | { if [ -n "$allow" ]; then grep -Ev "$allow"; else cat; fi; })
-if [ -n "$splats" ]; then
-	emit not-ok "$name: no unexpected kernel warnings" "$(echo "$splats" | head -10)"
-else
-	emit ok "$name: no unexpected kernel warnings"
-fi
-
-host=${script%.sh}.host.sh
-if [ -f "$host" ]; then
-	while IFS= read -r line; do
-		case $line in
-		"ok "*) emit ok "${line#ok }" ;;
-		"not ok "*) emit not-ok "${line#not ok }" ;;
-		"skip "*) n=$((n + 1)); echo "    ok $n ${line#skip } # SKIP" ;;
-		"#"*) echo "    $line" ;;
-		esac
-	done < <(CONSOLE=$console RESULTS_LOG=$results bash "$host" 2>&1)
-fi
-echo "    1..$n"
-[ "$failed" = 0 ]
+done
+exit "$rc"

@@ -7,6 +7,7 @@
 #   i2c_atomic_lock_busy   adapter=STUB addr=0x50, and the caller sees -EAGAIN (-11)
 # and no atomic-context event (this is atomic mode, not a bug).
 # kernels: default test-6.1
+# group: trace
 # timeout: 120
 . /lib/iag/lib.sh
 plan 8

@@ -6,6 +6,7 @@
 # core's "No atomic I2C transfer handler" WARN once for that adapter, not
 # once per transfer.
 # kernels: default test-6.1
+# group: trace
 # timeout: 120
 # allow-kernel: WARNING: .*i2c-core
 . /lib/iag/lib.sh

@@ -5,6 +5,7 @@
 # the bug the event reports: lockdep and DEBUG_ATOMIC_SLEEP complain, as
 # they should.
 # kernels: default test-6.1
+# group: trace
 # timeout: 120
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh

@@ -7,6 +7,7 @@
 # and the result event carries the errno. (The BPF fmod_ret path is tested
 # with `i2c-atomic-guard enforce` in the watch scenarios.)
 # kernels: default test-6.1
+# group: patched
 # timeout: 120
 . /lib/iag/lib.sh
 plan 8

@@ -9,6 +9,7 @@
 #    (-EOPNOTSUPP), one refused event.
 # The same plain read while the system runs is not atomic mode: no event.
 # kernels: default test-6.1
+# group: patched
 # timeout: 120
 # allow-kernel: WARNING: .*i2c-core
 . /lib/iag/lib.sh

@@ -11,6 +11,7 @@
 # allowed=1 violations=2 (the mux's own select transfers are part of each
 # transfer, not reported apart).
 # kernels: default test-6.1
+# group: patched
 # timeout: 240
 . /lib/iag/lib.sh
 plan 20

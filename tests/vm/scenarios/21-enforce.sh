@@ -4,6 +4,7 @@
 # writes to it (allowed: succeeds, lands) and to the root client (refused:
 # the caller gets -EPERM, the register is unchanged, a "denied" record).
 # kernels: default test-6.1
+# group: patched
 # timeout: 180
 . /lib/iag/lib.sh
 plan 8

@@ -2,6 +2,7 @@
 # Watch: transfers from atomic context while the system runs (a hard-IRQ
 # hrtimer callback, a spinlock) are reported as atomic_context_xfer
 # violations, in both modes; an ordinary transfer is not reported.
+# group: patched
 # timeout: 240
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh

@@ -3,6 +3,7 @@
 # buffer. Userspace cannot drain it while the system is suspended, so most
 # records are lost: the counters must say so exactly, records delivered +
 # dropped == transfers sent.
+# group: pins
 # timeout: 240
 . /lib/iag/lib.sh
 plan 5

@@ -3,6 +3,7 @@
 # hook are seen, and audit would use tracepoint mode; each mode is claimed
 # only once its programs passed the verifier here (loaded, not attached),
 # and nothing stays loaded after status.
+# group: pins
 # timeout: 120
 . /lib/iag/lib.sh
 plan 8

@@ -8,6 +8,7 @@
 # generation 2 in the info map; --unpin removes it all and the same write
 # then goes through.
 # kernels: default test-6.1
+# group: pins
 # timeout: 180
 . /lib/iag/lib.sh
 plan 12

@@ -4,6 +4,7 @@
 # audit running, an ordinary transfer is still not reported, the transfer
 # under a spinlock is reported with the caller's exact preempt count (1),
 # and a suspend-time transfer is an atomic_xfer with interrupts disabled.
+# group: pins
 # timeout: 240
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh

@@ -4,6 +4,7 @@
 # __i2c_smbus_xfer() and, inside it, __i2c_transfer() on the same adapter.
 # It is reported once per mode, as an SMBus atomic_xfer with callback none
 # and adapter_path [NOAT]; the inner level is only counted (nested).
+# group: policy
 # timeout: 240
 # allow-kernel: WARNING: .*i2c-core
 . /lib/iag/lib.sh

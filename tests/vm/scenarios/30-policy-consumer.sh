@@ -5,6 +5,7 @@
 # keys (the client on its channel, its address on the root adapter, and the
 # mux's own address there), and in a pm_test=core suspend the client's
 # transfer is "allowed" while the root client's is a violation.
+# group: policy
 # timeout: 180
 . /lib/iag/lib.sh
 plan 8

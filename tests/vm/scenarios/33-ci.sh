@@ -2,6 +2,7 @@
 # ci mode: `ci --policy P -- COMMAND` runs a pm_test=core suspend as the
 # command; exit 1 when the suspend makes an unauthorized atomic transfer,
 # exit 0 when it makes only allowed ones.
+# group: policy
 # timeout: 180
 . /lib/iag/lib.sh
 plan 4

@@ -3,6 +3,7 @@
 # at 0x53 exists. A client hot-added at 0x53 (bound to that driver) is
 # covered without restarting audit; the root client (0x52) stays a
 # violation.
+# group: policy
 # timeout: 180
 . /lib/iag/lib.sh
 plan 4

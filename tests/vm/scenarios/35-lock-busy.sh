@@ -4,6 +4,7 @@
 # Tracepoint mode reports one lock_busy record (ret -11, a kernel stack),
 # no atomic_xfer (the transfer never starts). kprobe mode cannot see it
 # (the trylock fails before __i2c_smbus_xfer) and reports nothing.
+# group: policy
 # timeout: 240
 . /lib/iag/lib.sh
 plan 8

@@ -7,6 +7,7 @@
 # the devices; `policy unload` empties the map (both refused); an insecure
 # policy file is refused (exit 2), so is a 'mode: audit' one unless
 # --override-mode, and nothing pinned is exit 3.
+# group: policy
 # timeout: 240
 . /lib/iag/lib.sh
 plan 16

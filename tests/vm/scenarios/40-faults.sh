@@ -8,6 +8,7 @@
 #  - bpffs not mounted: enforce --pin and policy load exit 3 and say so;
 #  - no capabilities: audit names the capability it lacks.
 # Kernel lockdown has its own boot: 42-lockdown.
+# group: tool
 # timeout: 300
 . /lib/iag/lib.sh
 plan 15

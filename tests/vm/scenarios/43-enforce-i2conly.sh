@@ -8,6 +8,7 @@
 # -EPERM and the register file is unchanged, and a raw I2C read of the
 # unauthorized client is refused as well. One denied record per logical
 # transfer (two), one allowed.
+# group: tool
 # timeout: 180
 . /lib/iag/lib.sh
 plan 9

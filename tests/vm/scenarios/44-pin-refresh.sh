@@ -6,6 +6,7 @@
 # another adapter number, and in a pm_test=core suspend its write is
 # refused; `policy refresh` (no argument, as the udev rule calls it)
 # re-resolves the recorded policy and the same write then lands.
+# group: tool
 # timeout: 240
 . /lib/iag/lib.sh
 plan 8

@@ -5,6 +5,7 @@
 # dropped and the command ran until killed (the benchmark saw it). Here
 # SIGINT is sent 0.1 s after the start, before "attached": the command must
 # still end by itself, with its summary, and leave no program loaded.
+# group: tool
 # timeout: 300
 . /lib/iag/lib.sh
 plan 4

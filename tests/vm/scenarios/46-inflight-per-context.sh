@@ -14,6 +14,7 @@
 # atomic mode (system_state above RUNNING), where this VM runs with
 # interrupts off: there only the irq case is run, and both transfers are
 # single context events (a check, not a fail-before test).
+# group: tool
 # timeout: 360
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh

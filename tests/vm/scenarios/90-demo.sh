@@ -3,6 +3,7 @@
 # and a stray client on the root adapter. Shows status, a policy, what the
 # policy covers, a live audit of a suspend, enforcement, and an offline
 # report. Everything shown is also checked.
+# group: policy
 # timeout: 240
 . /lib/iag/lib.sh
 plan 5
