@@ -14,15 +14,16 @@
 # audit must record bus_stuck and bus_recovery with the right results, count
 # them, and exit 6 (a bus left stuck); report reads its records the same
 # way. A second cycle with only 41 stuck, audit's text table this time,
-# must end in "recovered" and exit 0.
+# must end in "recovered" and exit 0; `ci` around a third cycle with 42
+# stuck must fail that bus's KTAP test and exit 6.
 # Without the kernel's support (patch 8 and i2c-gpio's recovery, I2C_GPIO,
 # GPIOLIB) every step SKIPs, saying why.
 # kernels: default test-6.1
 # timeout: 300
 . /lib/iag/lib.sh
-plan 17
+plan 18
 
-steps="iag_stuck: i2c-gpio adapters 41 and 42|status: audit sees stuck buses|running system: the target on 41 ACKs a write|SDA held low on 41 and 42|audit attaches|the three writes in the syscore callback|41: one bus_stuck (sda=0, recovery tried, suspend)|41: bus_recovery ret 0 after 3 pulses, sda=1|42: one bus_stuck (sda=0, recovery tried, suspend)|42: bus_recovery ret -16 after 9 pulses, sda=0|summary: bus_stuck 2, bus_recovered 1, no violation|audit --fail-on-violation exits 6 (a bus left stuck)|console (atomic_log): the same two cases|report on audit's records: 42 still stuck, exit 6|text audit attaches|text: 41 recovered after 3 pulses|text audit exits 0 (the bus was recovered)"
+steps="iag_stuck: i2c-gpio adapters 41 and 42|status: audit sees stuck buses|running system: the target on 41 ACKs a write|SDA held low on 41 and 42|audit attaches|the three writes in the syscore callback|41: one bus_stuck (sda=0, recovery tried, suspend)|41: bus_recovery ret 0 after 3 pulses, sda=1|42: one bus_stuck (sda=0, recovery tried, suspend)|42: bus_recovery ret -16 after 9 pulses, sda=0|summary: bus_stuck 2, bus_recovered 1, no violation|audit --fail-on-violation exits 6 (a bus left stuck)|console (atomic_log): the same two cases|report on audit's records: 42 still stuck, exit 6|text audit attaches|text: 41 recovered after 3 pulses|text audit exits 0 (the bus was recovered)|ci: KTAP 'not ok N bus-42-0050' with its line, exit 6"
 skip_tag=iag-stuck-live
 
 # What the kernel must have, said plainly when it has not.
@@ -115,3 +116,14 @@ cat /tmp/stuck.txt
 check_eq "text: 41 recovered after 3 pulses" "1 1" \
 	"$(grep -c '^[0-9.]* *bus_stuck  *- *41 ' /tmp/stuck.txt) $(grep -c '^      recovery: ret 0 after 3 pulses, scl=1 sda=1: recovered$' /tmp/stuck.txt)"
 check_eq "text audit exits 0 (the bus was recovered)" 0 "$AUDIT_RC"
+
+# ci around a suspend that meets 42 held for ever: its KTAP report has a
+# failing test for that bus, and ci exits 6.
+echo "42 -1" >/sys/kernel/debug/iag_stuck/hold
+echo "w 42 0x50 0x10 0x31" >/sys/kernel/debug/iag_test/suspend_plan
+printf 'echo 0 >/sys/module/suspend/parameters/pm_test_delay\necho core >/sys/power/pm_test\necho mem >/sys/power/state\n' >/tmp/suspend.sh
+$IAG ci --policy /tmp/policy.yaml --format ktap -- sh /tmp/suspend.sh >/tmp/ci.out 2>&1
+rc=$?
+cat /tmp/ci.out
+check_eq "ci: KTAP 'not ok N bus-42-0050' with its line, exit 6" "1 1 6" \
+	"$(grep -c '^not ok [0-9]* bus-42-0050$' /tmp/ci.out) $(grep -c '^# bus: adapter 42 addr 0x50: stuck (scl=1 sda=0) at suspend, recovery tried: ret -16 after 9 pulses, scl=1 sda=0: still stuck$' /tmp/ci.out) $rc"
