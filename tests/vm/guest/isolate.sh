@@ -94,7 +94,8 @@ iag_rmmod_all() {
 	for m in $(cut -d' ' -f1 /proc/modules); do rmmod "$m"; done
 }
 
-# iag_tracing_reset: ftrace as at boot (on, no tracer, no event, no probe).
+# iag_tracing_reset: ftrace as at boot (on, no tracer, no event, no probe,
+# the default clock).
 iag_tracing_reset() {
 	local t=/sys/kernel/tracing
 	[ -d $t/events ] || return 0
@@ -104,6 +105,7 @@ iag_tracing_reset() {
 	echo >$t/set_ftrace_filter 2>/dev/null
 	echo >$t/kprobe_events 2>/dev/null
 	echo >$t/uprobe_events 2>/dev/null
+	echo local >$t/trace_clock
 	echo >$t/trace
 	echo 1 >$t/tracing_on
 }

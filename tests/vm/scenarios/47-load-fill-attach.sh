@@ -13,6 +13,7 @@
 # update comes before its first attach of a program that is still loaded
 # once it says it is attached (bpftool prog show): a do-nothing program the
 # kernel probe attaches for a moment, and detaches, is not one of them.
+# group: policy
 # timeout: 900
 . /lib/iag/lib.sh
 plan 12
