@@ -545,10 +545,16 @@ int iag_session_pin(struct iag_session *s, const char *policy_path, __u32 flags,
 
 void iag_session_close(struct iag_session *s)
 {
+	struct timespec t0;
+
 	if (!s)
 		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ring_buffer__free(s->rb);
 	iag_bpf__destroy(s->skel);
+	/* Part of the time a stop takes (it must stay under a second). */
+	if (iag_verbose)
+		iag_info("stop: detach and unload %.1f ms", lap_ms(&t0));
 	free(s);
 }
 

@@ -137,7 +137,11 @@ quiet_proof() {
 bg_start() {
 	local err=$1 marker=$2
 	shift 2
-	"$@" >/dev/null 2>"$err" &
+	# Emptied here, not by the child's redirection: else the marker of the
+	# previous command in the same file could be found before the child
+	# truncates it (a stale "attached" the proofs caught).
+	: >"$err"
+	"$@" >/dev/null 2>>"$err" &
 	BG_PID=$!
 	BG_CMD="$*"
 	wait_for "$err" "$marker" 600 || { cat "$err"; kill -INT $BG_PID 2>/dev/null; wait $BG_PID; return 1; }
@@ -168,6 +172,9 @@ with() {
 	shift 3
 	if bg_start /tmp/bg.err "$marker" "$@"; then
 		loop "$name" "$want"
+		# What the verifier went through for this configuration (start-up).
+		[ "$r" = 1 ] && res "verifier $name $(awk '$1 == "prog" { n++; for (i = 2; i <= NF; i++) if ($i ~ /^verified_insns=/) { split($i, v, "="); s += v[2] } }
+			END { printf "progs=%d verified_insns=%d", n, s }' /tmp/objs.after)"
 		bg_stop
 		grep -h "summary" /tmp/bg.out 2>/dev/null | tail -1
 	else
@@ -211,7 +218,8 @@ else
 fi
 bpftrace_loop() {
 	if [ "$BPFTRACE_OK" = 1 ]; then
-		/bin/bpftrace -e 'kfunc:__i2c_smbus_xfer { @n = count(); } BEGIN { printf("bpftrace ready\n"); }' >/tmp/bt.run 2>&1 &
+: >/tmp/bt.run	# as in bg_start: no stale marker
+		/bin/bpftrace -e 'kfunc:__i2c_smbus_xfer { @n = count(); } BEGIN { printf("bpftrace ready\n"); }' >>/tmp/bt.run 2>&1 &
 		BG_PID=$!
 		BG_CMD="bpftrace kfunc one-liner"
 		if wait_for /tmp/bt.run "bpftrace ready" 1200; then
@@ -260,11 +268,15 @@ if [ "$BPFTRACE_OK" = 1 ]; then
 else
 	skip "start-up: bpftrace" "bpftrace cannot run in the VM"
 fi
-# Where audit's start-up goes (-v): probe, load (verifier), allowlist and attach.
+# Where audit's start-up goes: its -v phases (probe, load with the
+# verifier, allowlist and attach) inside the same exec-to-attached run, and
+# what an exec of the command alone costs.
 for m in tracepoint kprobe; do
-	$IAG -v audit --output /dev/null --duration 0 --mode $m >/dev/null 2>/tmp/phases.err
-	res "startup_phases $m $(sed -n 's/.*start-up: //p' /tmp/phases.err | sed 's/ ms//g; s/, /,/g; s/allowlist and attach/attach/; s/ /=/g; s/,/ /g')"
+	BENCHUTIL_ECHO=1 $BU startup 1 "audit: attached" -- $IAG -v audit --output /dev/null --mode $m >/tmp/phases.out 2>&1
+	res "startup_phases $m total=$(sed -n 's/.*median_ms=\([0-9.]*\).*/\1/p' /tmp/phases.out) $(sed -n 's/.*start-up: //p' /tmp/phases.out | sed 's/ ms//g; s/, /,/g; s/allowlist and attach/attach/; s/ /=/g; s/,/ /g') stop=$(sed -n 's/.*stop_max_ms=\([0-9.]*\).*/\1/p' /tmp/phases.out) detach=$(sed -n 's/.*stop: detach and unload \([0-9.]*\) ms.*/\1/p' /tmp/phases.out)"
 done
+$BU startup 5 "i2c-atomic-guard" -- $IAG --version >/tmp/phases.out 2>&1
+res "startup_phases exec_only $(tail -1 /tmp/phases.out | sed 's/^startup //')"
 
 # ---- memory: every BPF map in the system with a 100-key policy ----
 # 100 driverless clients on the stub (0x08 up, 0x50 is already there), one

@@ -25,7 +25,7 @@
  *   benchutil bpfobjs
  *       Every BPF program, link and map in the system (by id, through the
  *       bpf() syscall, so maps only another map holds count too):
- *         prog id=N type=T name=X run_cnt=C run_time_ns=R
+ *         prog id=N type=T name=X run_cnt=C run_time_ns=R verified_insns=V
  *         link id=N type=T prog_id=P
  *         map id=N type=T name=X entries=N memlock=B
  *       run_cnt and run_time_ns count only while kernel.bpf_stats_enabled is 1.
@@ -35,6 +35,7 @@
  *       Gives up after LIMIT_MS (default 20000); exit 1 if it did not end.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -64,9 +65,13 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One run: ms until MARKER, or -1; @stop_ms: from SIGINT to its end. */
+/*
+ * One run: ms until MARKER, or -1; @stop_ms: from SIGINT to its end. With
+ * BENCHUTIL_ECHO set, what the command prints goes on to stderr.
+ */
 static double startup_once(char **cmd, const char *marker, double *stop_ms)
 {
+	bool echo = getenv("BENCHUTIL_ECHO") != NULL;
 	char buf[8192];
 	size_t have = 0;
 	double t0, t = -1, t_stop;
@@ -98,6 +103,8 @@ static double startup_once(char **cmd, const char *marker, double *stop_ms)
 		n = read(fds[0], buf + have, sizeof(buf) - 1 - have);
 		if (n <= 0)
 			break;
+		if (echo)	/* what the command says, e.g. its -v start-up phases */
+			fwrite(buf + have, 1, n, stderr);
 		have += n;
 		buf[have] = '\0';
 		if (strstr(buf, marker)) {
@@ -121,6 +128,7 @@ static double startup_once(char **cmd, const char *marker, double *stop_ms)
 	for (;;) {
 		struct pollfd p = { .fd = fds[0], .events = POLLIN };
 		double left = 20000 - (now_ms() - t_stop);
+		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
 			fprintf(stderr, "benchutil: %s did not end within 20 s of SIGINT\n",
@@ -128,8 +136,11 @@ static double startup_once(char **cmd, const char *marker, double *stop_ms)
 			kill(pid, SIGKILL);
 			break;
 		}
-		if (read(fds[0], buf, sizeof(buf)) <= 0)
+		n = read(fds[0], buf, sizeof(buf));
+		if (n <= 0)
 			break;
+		if (echo)
+			fwrite(buf, 1, n, stderr);
 	}
 	close(fds[0]);
 	waitpid(pid, &status, 0);
@@ -351,10 +362,10 @@ static int do_bpfobjs(void)
 		struct bpf_prog_info pi;
 
 		if (!obj_info(fd, &pi, sizeof(pi)))
-			printf("prog id=%u type=%u name=%s run_cnt=%llu run_time_ns=%llu\n", pi.id,
-			       pi.type, pi.name[0] ? pi.name : "-",
+			printf("prog id=%u type=%u name=%s run_cnt=%llu run_time_ns=%llu verified_insns=%u\n",
+			       pi.id, pi.type, pi.name[0] ? pi.name : "-",
 			       (unsigned long long)pi.run_cnt,
-			       (unsigned long long)pi.run_time_ns);
+			       (unsigned long long)pi.run_time_ns, pi.verified_insns);
 		close(fd);
 	}
 	id = 0;

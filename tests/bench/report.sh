@@ -197,7 +197,10 @@ for n in audit audit_kprobe floor_fentry bpftrace; do
 	[ -n "$l" ] || { su_table+=$'\n'"| ${slabel[$n]} | not measured | | |"; continue; }
 	su_table+=$'\n'"| ${slabel[$n]} | $(kv "$l" median_ms) | $(kv "$l" min_ms) - $(kv "$l" max_ms) ($(kv "$l" runs) runs) | $(kv "$l" stop_max_ms) |"
 done
-su_phases=$(B | awk '$1 == "startup_phases" { m = $2; $1 = ""; $2 = ""; print "- " m " mode (\`audit -v\`, ms):" $0 }')
+su_phases=$(B | awk '$1 == "startup_phases" { m = $2; $1 = ""; $2 = ""
+	if (m == "exec_only") print "- the command alone (`i2c-atomic-guard --version`, exec to its line), ms:" $0
+	else print "- " m " mode (`audit -v`: exec to attached, and its phases), ms:" $0 }')
+su_phases+=$'\n'$(B | awk '$1 == "verifier" { n = $2; $1 = ""; $2 = ""; print "- verifier, " n ":" $0 }')
 su_of() { kv "$(B | awk -v n="$1" '$1 == "startup" && $2 == n' | head -1)" median_ms; }
 su_audit=$(su_of audit) su_kp=$(su_of audit_kprobe) su_floor=$(su_of floor_fentry)
 
