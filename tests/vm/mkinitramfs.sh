@@ -3,7 +3,7 @@
 # Build the VM's initramfs: busybox-static, /init, the static tool, the test
 # modules and the kernel's own i2c-stub.ko and i2c-mux.ko (where they are
 # modules), the scenario scripts.
-#   tests/vm/mkinitramfs.sh KERNEL_TREE KMOD_DIR OUT.cpio.gz [EXTRA_DIR]
+#   tests/vm/mkinitramfs.sh KERNEL_TREE KMOD_DIR OUT.cpio [EXTRA_DIR]
 # KERNEL_TREE is a kernel build tree or a distribution kernel's
 # /lib/modules/RELEASE directory. The architecture is the test modules'
 # (x86-64 or arm64): an arm64 initramfs gets build/arm64's static tool and
@@ -86,5 +86,9 @@ done
 for m in "$root"/lib/modules/iag/*.ko; do "$strip" --strip-debug "$m"; done
 [ -n "$extra" ] && cp -a "$extra/." "$root/"
 chmod 0755 "$root" "$root/init" "$root"/bin/*
-(cd "$root" && find . | cpio -o -H newc --quiet --owner=0:0) | gzip -1 >"$out.tmp"
+# Plain, unless OUT ends in .gz: under TCG the kernel inflates gzip at about
+# 10 MB/s before /init can start (0.8 s of every boot for this 8 MB), and
+# reads a plain cpio about five times as fast.
+(cd "$root" && find . | cpio -o -H newc --quiet --owner=0:0) |
+	case $out in *.gz) gzip -1 ;; *) cat ;; esac >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -19,7 +19,7 @@
 # built once per run; prints the initramfs path. Writes the kernel tree
 # (project kernels) to build/ktree-FLAVOR.
 vm_initrd() {
-	local f=$1 ktree dtree initrd=$top/build/initramfs-$1.cpio.gz
+	local f=$1 ktree dtree initrd=$top/build/initramfs-$1.cpio
 	if [ -f "$initrd.fresh" ]; then echo "$initrd"; return 0; fi
 	case $f in
 	debian-*)

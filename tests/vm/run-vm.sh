@@ -14,7 +14,7 @@
 # --script runs a script kept elsewhere (the benchmarks, which `make check`
 # must not run) under NAME (default: its basename without .sh), with
 # PATH-minus-.sh.host.sh as its host part; without --initrd the script is
-# added to a separate initramfs, build/initramfs-F-NAME.cpio.gz.
+# added to a separate initramfs, build/initramfs-F-NAME.cpio.
 #
 # Several SCENARIOs share one boot (tests/vm/run-queue.sh groups those
 # that say "# group: LABEL"): /init runs them in turn, putting the guest
@@ -89,14 +89,14 @@ debian-*)
 esac
 [ -f "$kernel" ] || { echo "run-vm: no kernel at $kernel: run 'make kernel'" >&2; exit 2; }
 if [ -z "$initrd" ] && [ "$script" != "$top/tests/vm/scenarios/$name.sh" ]; then
-	initrd=$top/build/initramfs-$flavor-$name.cpio.gz
+	initrd=$top/build/initramfs-$flavor-$name.cpio
 	extra=$(mktemp -d)
 	mkdir -p "$extra/scenarios"
 	cp "$script" "$extra/scenarios/$name.sh"
 	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" "$extra" || exit 2
 	rm -rf "$extra"
 elif [ -z "$initrd" ]; then
-	initrd=$top/build/initramfs-$flavor.cpio.gz
+	initrd=$top/build/initramfs-$flavor.cpio
 	"$top/tests/vm/mkinitramfs.sh" "$ktree" "$top/build/kmod-$flavor" "$initrd" || exit 2
 fi
 
