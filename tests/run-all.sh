@@ -29,6 +29,7 @@
 #                              not with a runner, a host part, an expected
 #                              panic, or another append or memory); each is
 #                              still judged and reported as its own vm/NAME
+#                              (IAG_VM_GROUP=0: every run a boot of its own)
 # A matrix kernel that is not there (not fetched: offline; the arm64 kernel
 # not built) makes its runs SKIP with that reason.
 set -uo pipefail

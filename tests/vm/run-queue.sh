@@ -89,9 +89,11 @@ vm_prebuild() {
 }
 
 # vm_group SCRIPT FLAVOR: the boot SCRIPT's run on FLAVOR may share
-# ("LABEL FLAVOR APPEND MEMORY"), or nothing.
+# ("LABEL FLAVOR APPEND MEMORY"), or nothing. IAG_VM_GROUP=0 gives every
+# run a boot of its own (to tell a scenario's failure from its neighbours').
 vm_group() {
 	local label
+	[ "${IAG_VM_GROUP:-1}" = 1 ] || return 0
 	label=$(sed -n 's/^# group: //p' "$1" | head -1)
 	[ -n "$label" ] || return 0
 	if grep -qE '^# (runner|expect-panic): ' "$1" || [ -f "${1%.sh}.host.sh" ]; then
