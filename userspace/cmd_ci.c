@@ -77,6 +77,8 @@ static int on_event(const struct iag_event *ev, void *p)
 		c->ksyms_tried = true;
 		c->ksyms = iag_ksyms_load(NULL);
 	}
+	if (c->ksyms && r.n_stack)
+		iag_ksyms_resolve(c->ksyms, ev->stack, r.n_stack < ev->stack_len ? r.n_stack : ev->stack_len);
 	for (size_t i = 0; c->ksyms && i < r.n_stack && i < ev->stack_len; i++) {
 		char buf[256];
 

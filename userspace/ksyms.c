@@ -1,112 +1,231 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Kernel stack symbolization from /proc/kallsyms. */
+/*
+ * Kernel stack symbolization from /proc/kallsyms, one address at a time.
+ *
+ * The table is not kept: a Debian kernel lists ~100,000 text symbols, and
+ * holding them all cost audit about 3 MB of its memory for the few dozen
+ * addresses its stacks ever name. Instead each address a stack names is
+ * looked up once, by one pass over the file for all the addresses of that
+ * stack not seen before, and remembered.
+ */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ksyms.h"
 
-struct iag_ksyms {
-	struct iag_ksym *syms;
-	size_t n, cap;
+/* Addresses remembered before the cache starts over (a bound on memory). */
+#define KSYMS_CACHE_MAX		4096
+/* Addresses looked up in one pass over the file. */
+#define KSYMS_BATCH		64
+
+struct ksym_entry {
+	unsigned long query;	/* the address asked for */
+	struct iag_ksym sym;	/* name NULL: no symbol at or below it */
 };
 
-static int cmp_addr(const void *a, const void *b)
-{
-	const struct iag_ksym *x = a, *y = b;
+struct iag_ksyms {
+	char *path;
+	struct ksym_entry *cache;	/* sorted by query */
+	size_t n;
+};
 
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+/* One address of a pass: the best symbol found so far. */
+struct ksym_pending {
+	unsigned long query, addr;
+	char name[256], module[128];
+};
+
+struct iag_ksyms *iag_ksyms_load(const char *path)
+{
+	struct iag_ksyms *ks;
+	FILE *f;
+
+	path = path ? path : "/proc/kallsyms";
+	/* Fail now, as the caller expects, if the file cannot be read at all. */
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	fclose(f);
+	ks = calloc(1, sizeof(*ks));
+	if (!ks || !(ks->path = strdup(path))) {
+		free(ks);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return ks;
 }
 
-static int add(struct iag_ksyms *ks, unsigned long addr, const char *name,
-	       const char *mod)
+static void clear_cache(struct iag_ksyms *ks)
 {
-	struct iag_ksym *s;
-
-	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 4096;
-
-		s = realloc(ks->syms, cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		ks->syms = s;
-		ks->cap = cap;
+	for (size_t i = 0; i < ks->n; i++) {
+		free(ks->cache[i].sym.name);
+		free(ks->cache[i].sym.module);
 	}
-	s = &ks->syms[ks->n];
-	s->addr = addr;
-	s->name = strdup(name);
-	s->module = mod ? strdup(mod) : NULL;
-	if (!s->name || (mod && !s->module)) {
-		free(s->name);
-		free(s->module);
+	free(ks->cache);
+	ks->cache = NULL;
+	ks->n = 0;
+}
+
+/* Index of the first cache entry whose query is >= @addr. */
+static size_t cache_pos(const struct iag_ksyms *ks, unsigned long addr)
+{
+	size_t lo = 0, hi = ks->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->cache[mid].query < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct ksym_entry *cache_find(const struct iag_ksyms *ks, unsigned long addr)
+{
+	size_t i = cache_pos(ks, addr);
+
+	return i < ks->n && ks->cache[i].query == addr ? &ks->cache[i] : NULL;
+}
+
+static int cache_add(struct iag_ksyms *ks, const struct ksym_pending *p)
+{
+	struct ksym_entry e = { .query = p->query }, *c;
+	size_t i;
+
+	if (p->addr) {
+		e.sym.addr = p->addr;
+		e.sym.name = strdup(p->name);
+		e.sym.module = p->module[0] ? strdup(p->module) : NULL;
+		if (!e.sym.name || (p->module[0] && !e.sym.module)) {
+			free(e.sym.name);
+			free(e.sym.module);
+			return -ENOMEM;
+		}
+	}
+	c = realloc(ks->cache, (ks->n + 1) * sizeof(*c));
+	if (!c) {
+		free(e.sym.name);
+		free(e.sym.module);
 		return -ENOMEM;
 	}
+	ks->cache = c;
+	i = cache_pos(ks, p->query);
+	memmove(&c[i + 1], &c[i], (ks->n - i) * sizeof(*c));
+	c[i] = e;
 	ks->n++;
 	return 0;
 }
 
-struct iag_ksyms *iag_ksyms_load(const char *path)
+/*
+ * One line of the file against the pending addresses (sorted): a code
+ * symbol at or below an address, and above its best so far, is the new
+ * best. The name is parsed only when some address wants it.
+ */
+static void scan_line(const char *line, struct ksym_pending *p, size_t n)
 {
-	char line[512], name[256], mod[128];
-	struct iag_ksyms *ks;
+	char type, name[256], mod[128];
+	bool parsed = false;
 	unsigned long addr;
-	char type;
+	char *end;
+	size_t k;
+
+	addr = strtoul(line, &end, 16);
+	if (!addr || end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
+		return;
+	type = end[1];
+	if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+		return;
+	for (k = n; k-- > 0 && p[k].query >= addr;) {
+		if (p[k].addr >= addr)
+			continue;
+		if (!parsed) {
+			mod[0] = 0;
+			if (sscanf(end + 3, "%255s [%127[^]]]", name, mod) < 1)
+				return;
+			parsed = true;
+		}
+		p[k].addr = addr;
+		memcpy(p[k].name, name, sizeof(name));
+		memcpy(p[k].module, mod, sizeof(mod));
+	}
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct ksym_pending *x = a, *y = b;
+
+	return x->query < y->query ? -1 : x->query > y->query;
+}
+
+/* One pass over the file for @n addresses not in the cache. */
+static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
+{
+	char line[512];
 	FILE *f;
 	int err = 0;
 
-	f = fopen(path ? path : "/proc/kallsyms", "re");
+	qsort(p, n, sizeof(*p), cmp_pending);
+	f = fopen(ks->path, "re");
 	if (!f)
-		return NULL;
-	ks = calloc(1, sizeof(*ks));
-	if (!ks) {
-		fclose(f);
-		errno = ENOMEM;
-		return NULL;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		int n;
-
-		mod[0] = 0;
-		n = sscanf(line, "%lx %c %255s [%127[^]]]", &addr, &type, name, mod);
-		if (n < 3 || !addr)
-			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		err = add(ks, addr, name, n == 4 ? mod : NULL);
-		if (err)
-			break;
-	}
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		scan_line(line, p, n);
 	fclose(f);
-	if (err) {
-		iag_ksyms_free(ks);
-		errno = -err;
-		return NULL;
-	}
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
-	return ks;
+	if (ks->n + n > KSYMS_CACHE_MAX)
+		clear_cache(ks);
+	for (size_t k = 0; k < n && !err; k++)
+		err = cache_add(ks, &p[k]);
+	return err;
 }
 
-const struct iag_ksym *iag_ksyms_find(const struct iag_ksyms *ks, unsigned long addr)
+int iag_ksyms_resolve(struct iag_ksyms *ks, const unsigned long long *addrs, size_t n)
 {
-	size_t lo = 0, hi;
+	struct ksym_pending *p;
+	size_t k = 0;
+	int err = 0;
 
-	if (!ks || !ks->n || addr < ks->syms[0].addr)
-		return NULL;
-	hi = ks->n;
-	/* Last symbol with syms[i].addr <= addr. */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (!ks)
+		return -EINVAL;
+	p = calloc(KSYMS_BATCH, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !err; i++) {
+		bool dup = cache_find(ks, addrs[i]);
 
-		if (ks->syms[mid].addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = p[j].query == addrs[i];
+		if (!dup) {
+			memset(&p[k], 0, sizeof(p[k]));
+			p[k++].query = addrs[i];
+		}
+		if (k == KSYMS_BATCH || (i + 1 == n && k)) {
+			err = resolve_batch(ks, p, k);
+			k = 0;
+		}
 	}
-	return &ks->syms[lo];
+	free(p);
+	return err;
 }
 
-const char *iag_ksyms_format(const struct iag_ksyms *ks, unsigned long addr,
+const struct iag_ksym *iag_ksyms_find(struct iag_ksyms *ks, unsigned long addr)
+{
+	unsigned long long a = addr;
+	struct ksym_entry *e;
+
+	if (!ks)
+		return NULL;
+	e = cache_find(ks, addr);
+	if (!e && !iag_ksyms_resolve(ks, &a, 1))
+		e = cache_find(ks, addr);
+	return e && e->sym.name ? &e->sym : NULL;
+}
+
+const char *iag_ksyms_format(struct iag_ksyms *ks, unsigned long addr,
 			     char *buf, size_t len)
 {
 	const struct iag_ksym *s = iag_ksyms_find(ks, addr);
@@ -120,7 +239,7 @@ const char *iag_ksyms_format(const struct iag_ksyms *ks, unsigned long addr,
 	return buf;
 }
 
-const char *iag_ksyms_name(const struct iag_ksyms *ks, unsigned long addr,
+const char *iag_ksyms_name(struct iag_ksyms *ks, unsigned long addr,
 			   char *buf, size_t len)
 {
 	const struct iag_ksym *s = iag_ksyms_find(ks, addr);
@@ -134,14 +253,9 @@ const char *iag_ksyms_name(const struct iag_ksyms *ks, unsigned long addr,
 
 void iag_ksyms_free(struct iag_ksyms *ks)
 {
-	size_t i;
-
 	if (!ks)
 		return;
-	for (i = 0; i < ks->n; i++) {
-		free(ks->syms[i].name);
-		free(ks->syms[i].module);
-	}
-	free(ks->syms);
+	clear_cache(ks);
+	free(ks->path);
 	free(ks);
 }

@@ -13,15 +13,21 @@ struct iag_ksym {
 
 struct iag_ksyms;
 
-/* Load @path (NULL: /proc/kallsyms). NULL with errno set on failure. */
+/*
+ * Symbols of @path (NULL: /proc/kallsyms), read on demand: only the
+ * addresses asked for are looked up, and remembered. NULL with errno set if
+ * the file cannot be read.
+ */
 struct iag_ksyms *iag_ksyms_load(const char *path);
-/* The symbol at or below @addr, or NULL. */
-const struct iag_ksym *iag_ksyms_find(const struct iag_ksyms *ks, unsigned long addr);
+/* Look up the @n addresses of a stack in one pass over the file. */
+int iag_ksyms_resolve(struct iag_ksyms *ks, const unsigned long long *addrs, size_t n);
+/* The symbol at or below @addr, or NULL (looked up now if not yet). */
+const struct iag_ksym *iag_ksyms_find(struct iag_ksyms *ks, unsigned long addr);
 /* "name+0xoff" (or "name+0xoff [mod]", or "0x..." if unknown) into @buf. */
-const char *iag_ksyms_format(const struct iag_ksyms *ks, unsigned long addr,
+const char *iag_ksyms_format(struct iag_ksyms *ks, unsigned long addr,
 			     char *buf, size_t len);
 /* Just the name, or "0x..." */
-const char *iag_ksyms_name(const struct iag_ksyms *ks, unsigned long addr,
+const char *iag_ksyms_name(struct iag_ksyms *ks, unsigned long addr,
 			   char *buf, size_t len);
 void iag_ksyms_free(struct iag_ksyms *ks);
 

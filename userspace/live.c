@@ -50,7 +50,7 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 }
 
 /* The BPF machinery's own frames at the top of a stack. */
-static bool is_probe_frame(const struct iag_ksyms *ks, unsigned long addr)
+static bool is_probe_frame(struct iag_ksyms *ks, unsigned long addr)
 {
 	static const char *const prefixes[] = {
 		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "trace_call_bpf",
@@ -92,12 +92,16 @@ static bool stack_resolves(const struct iag_live *l, const struct iag_event *ev)
 	return true;
 }
 
-/* Load /proc/kallsyms at the first stack, and again (at most once a second)
- * when a stack does not resolve: modules come and go. */
-static void load_ksyms(struct iag_live *l, const struct iag_event *ev)
+/* Look the stack's addresses up in /proc/kallsyms (each address once), and
+ * forget what was looked up (at most once a second) when a stack does not
+ * resolve: modules come and go. */
+static void load_ksyms(struct iag_live *l, const struct iag_event *ev, __u32 n)
 {
 	if (l->ksyms_tried) {
-		if (!l->ksyms || stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
+		if (!l->ksyms)
+			return;
+		iag_ksyms_resolve(l->ksyms, ev->stack, n);
+		if (stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
 			return;
 		iag_ksyms_free(l->ksyms);
 	}
@@ -107,6 +111,8 @@ static void load_ksyms(struct iag_live *l, const struct iag_event *ev)
 	if (!l->ksyms)
 		iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
 			 strerror(errno));
+	else
+		iag_ksyms_resolve(l->ksyms, ev->stack, n);
 }
 
 /* Index of the first frame that is not the probe's own. */
@@ -132,7 +138,7 @@ static int symbolize(struct iag_live *l, const struct iag_event *ev,
 	r->n_stack = 0;
 	if (!n)
 		return 0;
-	load_ksyms(l, ev);
+	load_ksyms(l, ev, n);
 	first = first_frame(l, ev, n);
 	if (n - first > l->max_stack)
 		n = first + l->max_stack;
@@ -213,11 +219,13 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 		iag_kind_is_bus(ev->kind) ? "-" : nm(iag_callback_name(ev->callback)),
 		nm(iag_state_name(ev->system_state)), ev->ret, comm, ev->pid);
 	print_bus(l, ev);
-	if (ev->stack_len)
-		load_ksyms(l, ev);
 	{
 		__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-		__u32 first = first_frame(l, ev, n);
+		__u32 first;
+
+		if (n)
+			load_ksyms(l, ev, n);
+		first = first_frame(l, ev, n);
 
 		if (n - first > l->max_stack)
 			n = first + l->max_stack;

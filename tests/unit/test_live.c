@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,53 @@ static void fill_event(struct iag_event *ev)
 	ev->stack[2] = 0xffffffff81100005UL;	/* __i2c_smbus_xfer */
 	ev->stack[3] = 0xffffffffa0010020UL;	/* plan_run [iag_test] */
 	memcpy(ev->comm, "in\xff" "it", 6);	/* not UTF-8 */
+}
+
+/*
+ * A stack is looked up in one pass over the file, and each address only
+ * once: after the pass, the file can go and the stack still resolves, while
+ * an address never asked for cannot be looked up any more.
+ */
+static void test_ksyms_on_demand(void **state)
+{
+	static const unsigned long long stack[] = {
+		0xffffffffa0010020ULL, 0xffffffff81100410ULL, 0xffffffffa0010020ULL,
+		0xffffffff81100004ULL, 0x1000ULL,
+	};
+	static const char *const want[] = {
+		"plan_run+0x20 [iag_test]", "i2c_smbus_xfer+0x10", "plan_run+0x20 [iag_test]",
+		"__i2c_smbus_xfer+0x4", "0x1000",
+	};
+	const unsigned long long other = 0xffffffff81200010ULL;
+	char copy[64], buf[128];
+	struct iag_ksyms *ks;
+	FILE *in, *out;
+	int c;
+
+	strcpy(copy, "/tmp/iag-kallsyms-copy-XXXXXX");
+	out = fdopen(mkstemp(copy), "w");
+	in = fopen(kallsyms, "r");
+	assert_non_null(out);
+	assert_non_null(in);
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, out);
+	fclose(in);
+	fclose(out);
+
+	ks = iag_ksyms_load(copy);
+	assert_non_null(ks);
+	assert_int_equal(iag_ksyms_resolve(ks, stack, 5), 0);
+	unlink(copy);
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(iag_ksyms_format(ks, stack[i], buf, sizeof(buf)), want[i]);
+	/* Not asked for before the file went: no answer now. */
+	assert_null(iag_ksyms_find(ks, 0xffffffff81200010UL));
+	assert_string_equal(iag_ksyms_name(ks, 0xffffffff81200010UL, buf, sizeof(buf)),
+			    "0xffffffff81200010");
+	/* The stack again needs no file; a new address says the file is gone. */
+	assert_int_equal(iag_ksyms_resolve(ks, stack, 5), 0);
+	assert_int_equal(iag_ksyms_resolve(ks, &other, 1), -ENOENT);
+	iag_ksyms_free(ks);
 }
 
 static void test_event_json(void **state)
@@ -312,6 +360,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ksyms),
+		cmocka_unit_test(test_ksyms_on_demand),
 		cmocka_unit_test(test_event_json),
 		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_probe_decisions),
