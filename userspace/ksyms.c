@@ -2,11 +2,14 @@
 /*
  * Kernel stack symbolization from /proc/kallsyms, one address at a time.
  *
- * The table is not kept: a Debian kernel lists ~100,000 text symbols, and
- * holding them all cost audit about 3 MB of its memory for the few dozen
- * addresses its stacks ever name. Instead each address a stack names is
- * looked up once, by one pass over the file for all the addresses of that
- * stack not seen before, and remembered.
+ * The table is not kept at first: a Debian kernel lists ~100,000 text
+ * symbols, and holding them all cost audit about 3 MB of its memory for the
+ * few dozen addresses its stacks usually name. Instead each address a stack
+ * names is looked up once, by one pass over the file for all the addresses
+ * of that stack not seen before, and remembered. Stacks whose addresses
+ * keep changing (hard-IRQ storms that interrupt anywhere) would cost a pass
+ * each: after KSYMS_PASSES passes the whole table is read once, compactly
+ * (ksyms_table.c), and answers from then on.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,11 +18,14 @@
 #include <string.h>
 
 #include "ksyms.h"
+#include "ksyms_int.h"
 
 /* Addresses remembered before the cache starts over (a bound on memory). */
 #define KSYMS_CACHE_MAX		4096
 /* Addresses looked up in one pass over the file. */
 #define KSYMS_BATCH		64
+/* Passes over the file before the whole table is read instead. */
+#define KSYMS_PASSES		8
 
 struct ksym_entry {
 	unsigned long query;	/* the address asked for */
@@ -30,12 +36,8 @@ struct iag_ksyms {
 	char *path;
 	struct ksym_entry *cache;	/* sorted by query */
 	size_t n;
-};
-
-/* One address of a pass: the best symbol found so far. */
-struct ksym_pending {
-	unsigned long query, addr;
-	char name[256], module[128];
+	unsigned int passes;		/* over the file, for the cache */
+	struct ksym_table *table;	/* after KSYMS_PASSES passes */
 };
 
 struct iag_ksyms *iag_ksyms_load(const char *path)
@@ -170,12 +172,20 @@ static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 	int err = 0;
 
 	qsort(p, n, sizeof(*p), cmp_pending);
-	f = fopen(ks->path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		scan_line(line, p, n);
-	fclose(f);
+	if (!ks->table && ks->passes >= KSYMS_PASSES)
+		ks->table = ksym_table_load(ks->path);
+	if (ks->table) {
+		for (size_t k = 0; k < n; k++)
+			ksym_table_lookup(ks->table, &p[k]);
+	} else {
+		f = fopen(ks->path, "re");
+		if (!f)
+			return -errno;
+		while (fgets(line, sizeof(line), f))
+			scan_line(line, p, n);
+		fclose(f);
+		ks->passes++;
+	}
 	if (ks->n + n > KSYMS_CACHE_MAX)
 		clear_cache(ks);
 	for (size_t k = 0; k < n && !err; k++)
@@ -256,6 +266,7 @@ void iag_ksyms_free(struct iag_ksyms *ks)
 	if (!ks)
 		return;
 	clear_cache(ks);
+	ksym_table_free(ks->table);
 	free(ks->path);
 	free(ks);
 }

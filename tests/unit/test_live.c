@@ -109,6 +109,23 @@ static void fill_event(struct iag_event *ev)
 	memcpy(ev->comm, "in\xff" "it", 6);	/* not UTF-8 */
 }
 
+/* A copy of @from, named into @to (a test may remove it). */
+static void copy_file(const char *from, char *to, size_t len)
+{
+	FILE *in, *out;
+	int c;
+
+	snprintf(to, len, "/tmp/iag-kallsyms-copy-XXXXXX");
+	out = fdopen(mkstemp(to), "w");
+	in = fopen(from, "r");
+	assert_non_null(out);
+	assert_non_null(in);
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, out);
+	fclose(in);
+	fclose(out);
+}
+
 /*
  * A stack is looked up in one pass over the file, and each address only
  * once: after the pass, the file can go and the stack still resolves, while
@@ -127,18 +144,8 @@ static void test_ksyms_on_demand(void **state)
 	const unsigned long long other = 0xffffffff81200010ULL;
 	char copy[64], buf[128];
 	struct iag_ksyms *ks;
-	FILE *in, *out;
-	int c;
 
-	strcpy(copy, "/tmp/iag-kallsyms-copy-XXXXXX");
-	out = fdopen(mkstemp(copy), "w");
-	in = fopen(kallsyms, "r");
-	assert_non_null(out);
-	assert_non_null(in);
-	while ((c = fgetc(in)) != EOF)
-		fputc(c, out);
-	fclose(in);
-	fclose(out);
+	copy_file(kallsyms, copy, sizeof(copy));
 
 	ks = iag_ksyms_load(copy);
 	assert_non_null(ks);
@@ -153,6 +160,33 @@ static void test_ksyms_on_demand(void **state)
 	/* The stack again needs no file; a new address says the file is gone. */
 	assert_int_equal(iag_ksyms_resolve(ks, stack, 5), 0);
 	assert_int_equal(iag_ksyms_resolve(ks, &other, 1), -ENOENT);
+	iag_ksyms_free(ks);
+}
+
+/*
+ * Stacks whose addresses keep changing: after a few passes over the file the
+ * whole table is read once and answers from then on, so the file can go
+ * and even an address never asked for before still resolves.
+ */
+static void test_ksyms_table_after_passes(void **state)
+{
+	unsigned long long a = 0xffffffff81000000ULL;
+	char copy[64], buf[128];
+	struct iag_ksyms *ks;
+
+	copy_file(kallsyms, copy, sizeof(copy));
+	ks = iag_ksyms_load(copy);
+	assert_non_null(ks);
+	for (int i = 0; i < 16; i++) {	/* a new address each time */
+		a += 0x10;
+		assert_int_equal(iag_ksyms_resolve(ks, &a, 1), 0);
+	}
+	unlink(copy);
+	assert_string_equal(iag_ksyms_format(ks, 0xffffffffa0010020UL, buf, sizeof(buf)),
+			    "plan_run+0x20 [iag_test]");
+	assert_string_equal(iag_ksyms_name(ks, 0xffffffff81200010UL, buf, sizeof(buf)),
+			    "bpf_trace_run2");
+	assert_null(iag_ksyms_find(ks, 0x1000));
 	iag_ksyms_free(ks);
 }
 
@@ -361,6 +395,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ksyms),
 		cmocka_unit_test(test_ksyms_on_demand),
+		cmocka_unit_test(test_ksyms_table_after_passes),
 		cmocka_unit_test(test_event_json),
 		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_probe_decisions),
