@@ -9,13 +9,15 @@
  * of that stack not seen before, and remembered. Stacks whose addresses
  * keep changing (hard-IRQ storms that interrupt anywhere) would cost a pass
  * each: after KSYMS_PASSES passes the whole table is read once, compactly
- * (ksyms_table.c), and answers from then on.
+ * (ksyms_table.c), and answers from then on. At a stop, many stacks may be
+ * queued: the caller then asks for the table at once (iag_ksyms_table_now).
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ksyms.h"
 #include "ksyms_int.h"
@@ -38,7 +40,17 @@ struct iag_ksyms {
 	size_t n;
 	unsigned int passes;		/* over the file, for the cache */
 	struct ksym_table *table;	/* after KSYMS_PASSES passes */
+	bool table_now;			/* the next new address reads it */
+	double ms;			/* reading the file, in all */
 };
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 struct iag_ksyms *iag_ksyms_load(const char *path)
 {
@@ -123,38 +135,31 @@ static int cache_add(struct iag_ksyms *ks, const struct ksym_pending *p)
 	return 0;
 }
 
+struct pass {
+	struct ksym_pending *p;	/* sorted by query */
+	size_t n;
+};
+
 /*
- * One line of the file against the pending addresses (sorted): a code
- * symbol at or below an address, and above its best so far, is the new
- * best. The name is parsed only when some address wants it.
+ * One symbol of the file against the pending addresses: a code symbol at or
+ * below an address, and above its best so far, is the new best.
  */
-static void scan_line(const char *line, struct ksym_pending *p, size_t n)
+static int scan_sym(const struct ksym_line *sym, void *ctx)
 {
-	char type, name[256], mod[128];
-	bool parsed = false;
-	unsigned long addr;
-	char *end;
+	struct pass *ps = ctx;
 	size_t k;
 
-	addr = strtoul(line, &end, 16);
-	if (!addr || end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
-		return;
-	type = end[1];
-	if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-		return;
-	for (k = n; k-- > 0 && p[k].query >= addr;) {
-		if (p[k].addr >= addr)
+	for (k = ps->n; k-- > 0 && ps->p[k].query >= sym->addr;) {
+		struct ksym_pending *p = &ps->p[k];
+
+		if (p->addr >= sym->addr)
 			continue;
-		if (!parsed) {
-			mod[0] = 0;
-			if (sscanf(end + 3, "%255s [%127[^]]]", name, mod) < 1)
-				return;
-			parsed = true;
-		}
-		p[k].addr = addr;
-		memcpy(p[k].name, name, sizeof(name));
-		memcpy(p[k].module, mod, sizeof(mod));
+		p->addr = sym->addr;
+		snprintf(p->name, sizeof(p->name), "%.*s", (int)sym->name_len, sym->name);
+		snprintf(p->module, sizeof(p->module), "%.*s", (int)sym->module_len,
+			 sym->module ? sym->module : "");
 	}
+	return 0;
 }
 
 static int cmp_pending(const void *a, const void *b)
@@ -167,25 +172,24 @@ static int cmp_pending(const void *a, const void *b)
 /* One pass over the file for @n addresses not in the cache. */
 static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 {
-	char line[512];
-	FILE *f;
+	double t0 = now_ms();
 	int err = 0;
 
 	qsort(p, n, sizeof(*p), cmp_pending);
-	if (!ks->table && ks->passes >= KSYMS_PASSES)
+	if (!ks->table && (ks->table_now || ks->passes >= KSYMS_PASSES))
 		ks->table = ksym_table_load(ks->path);
 	if (ks->table) {
 		for (size_t k = 0; k < n; k++)
 			ksym_table_lookup(ks->table, &p[k]);
 	} else {
-		f = fopen(ks->path, "re");
-		if (!f)
-			return -errno;
-		while (fgets(line, sizeof(line), f))
-			scan_line(line, p, n);
-		fclose(f);
+		struct pass ps = { p, n };
+
+		err = ksym_each(ks->path, scan_sym, &ps);
+		if (err)
+			return err;
 		ks->passes++;
 	}
+	ks->ms += now_ms() - t0;
 	if (ks->n + n > KSYMS_CACHE_MAX)
 		clear_cache(ks);
 	for (size_t k = 0; k < n && !err; k++)
@@ -259,6 +263,22 @@ const char *iag_ksyms_name(struct iag_ksyms *ks, unsigned long addr,
 	else
 		snprintf(buf, len, "%s", s->name);
 	return buf;
+}
+
+void iag_ksyms_table_now(struct iag_ksyms *ks)
+{
+	if (ks)
+		ks->table_now = true;
+}
+
+void iag_ksyms_stats(const struct iag_ksyms *ks, struct iag_ksyms_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!ks)
+		return;
+	st->passes = ks->passes;
+	st->table = ks->table;
+	st->ms = ks->ms;
 }
 
 void iag_ksyms_free(struct iag_ksyms *ks)

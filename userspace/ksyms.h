@@ -3,6 +3,7 @@
 #ifndef IAG_KSYMS_H
 #define IAG_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct iag_ksym {
@@ -30,5 +31,19 @@ const char *iag_ksyms_format(struct iag_ksyms *ks, unsigned long addr,
 const char *iag_ksyms_name(struct iag_ksyms *ks, unsigned long addr,
 			   char *buf, size_t len);
 void iag_ksyms_free(struct iag_ksyms *ks);
+/*
+ * The next address not yet known reads the whole table (one read, then
+ * every address answers) instead of a pass per stack: for a stop, when many
+ * stacks may be queued and each pass costs as much as the read.
+ */
+void iag_ksyms_table_now(struct iag_ksyms *ks);
+
+/* What the lookups have cost so far (for -v: a stop must stay short). */
+struct iag_ksyms_stats {
+	unsigned int passes;	/* over the file, one per batch of new addresses */
+	bool table;		/* the whole table was read */
+	double ms;		/* spent reading and parsing the file */
+};
+void iag_ksyms_stats(const struct iag_ksyms *ks, struct iag_ksyms_stats *st);
 
 #endif

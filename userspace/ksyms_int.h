@@ -9,6 +9,22 @@ struct ksym_pending {
 	char name[256], module[128];
 };
 
+/* A code symbol's line of the file, parsed in place (not NUL-ended). */
+struct ksym_line {
+	unsigned long addr;
+	const char *name, *module;	/* module NULL: vmlinux */
+	size_t name_len, module_len;
+};
+
+/*
+ * Call @fn with each code symbol (types t T w W, address not 0) of @path,
+ * read in large blocks and parsed by hand: sscanf and a read per line made
+ * a pass cost twice the kernel's time to produce the file under TCG. A
+ * non-zero return from @fn stops and is returned; -errno if unreadable.
+ */
+int ksym_each(const char *path, int (*fn)(const struct ksym_line *sym, void *ctx),
+	      void *ctx);
+
 struct ksym_table;
 
 /* Every code symbol of @path, or NULL (then the caller keeps scanning). */

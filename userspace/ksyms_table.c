@@ -6,9 +6,13 @@
  * stored once for the run of its symbols), about 16 bytes plus the name
  * instead of three allocations per symbol.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ksyms_int.h"
 
@@ -92,38 +96,107 @@ void ksym_table_free(struct ksym_table *t)
 	free(t);
 }
 
+/* Parse one line ("ADDR TYPE NAME" and perhaps "\t[MODULE]") in place. */
+static bool parse_line(char *line, struct ksym_line *sym)
+{
+	char *end, *p;
+
+	sym->addr = strtoul(line, &end, 16);
+	if (!sym->addr || end == line || end[0] != ' ' || !end[1] || end[2] != ' ' ||
+	    !strchr("tTwW", end[1]))
+		return false;
+	sym->name = p = end + 3;
+	while (*p && *p != '\t' && *p != ' ')
+		p++;
+	sym->name_len = p - sym->name;
+	sym->module = NULL;
+	sym->module_len = 0;
+	if (p[0] == '\t' && p[1] == '[') {
+		char *close = strchr(p + 2, ']');
+
+		if (close) {
+			sym->module = p + 2;
+			sym->module_len = close - sym->module;
+		}
+	}
+	return sym->name_len > 0;
+}
+
+#define KSYM_READ_BLOCK	(256 * 1024)
+
+int ksym_each(const char *path, int (*fn)(const struct ksym_line *sym, void *ctx),
+	      void *ctx)
+{
+	char *buf = malloc(KSYM_READ_BLOCK + 1);
+	size_t have = 0;
+	int fd, err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	while (!err) {
+		ssize_t got = read(fd, buf + have, KSYM_READ_BLOCK - have);
+		char *line = buf, *nl;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			err = -errno;
+		if (got == 0 && have)
+			buf[have++] = '\n';	/* a last line without its newline */
+		else if (got <= 0)
+			break;
+		have += got;
+		buf[have] = 0;
+		while (!err && (nl = memchr(line, '\n', buf + have - line))) {
+			struct ksym_line sym;
+
+			*nl = 0;
+			if (parse_line(line, &sym))
+				err = fn(&sym, ctx);
+			line = nl + 1;
+		}
+		have -= line - buf;
+		memmove(buf, line, have);
+		if (have == KSYM_READ_BLOCK)
+			have = 0;	/* no line is this long: drop it */
+	}
+	close(fd);
+	free(buf);
+	return err;
+}
+
+struct table_load {
+	struct ksym_table *t;
+	unsigned int last_mod;	/* text offset of the last module named */
+};
+
+static int table_add(const struct ksym_line *sym, void *ctx)
+{
+	struct table_load *ld = ctx;
+	char name[256], mod[128];
+
+	snprintf(name, sizeof(name), "%.*s", (int)sym->name_len, sym->name);
+	snprintf(mod, sizeof(mod), "%.*s", (int)sym->module_len,
+		 sym->module ? sym->module : "");
+	return add_row(ld->t, sym->addr, name, mod, &ld->last_mod);
+}
+
 struct ksym_table *ksym_table_load(const char *path)
 {
-	char line[512], name[256], mod[128], type;
-	struct ksym_table *t = calloc(1, sizeof(*t));
-	unsigned int last_mod = 0;
-	unsigned long addr;
-	int err = !t;
-	FILE *f;
+	struct table_load ld = { .t = calloc(1, sizeof(*ld.t)) };
 
-	if (!err && add_text(t, "") != 0)
-		err = 1;
-	f = err ? NULL : fopen(path, "re");
-	if (!f) {
-		ksym_table_free(t);
+	if (!ld.t || add_text(ld.t, "") != 0 || ksym_each(path, table_add, &ld) ||
+	    !ld.t->n) {
+		ksym_table_free(ld.t);
 		return NULL;
 	}
-	while (!err && fgets(line, sizeof(line), f)) {
-		int n;
-
-		mod[0] = 0;
-		n = sscanf(line, "%lx %c %255s [%127[^]]]", &addr, &type, name, mod);
-		if (n < 3 || !addr || !type || !strchr("tTwW", type))
-			continue;
-		err = add_row(t, addr, name, n == 4 ? mod : "", &last_mod);
-	}
-	fclose(f);
-	if (err || !t->n) {
-		ksym_table_free(t);
-		return NULL;
-	}
-	qsort(t->rows, t->n, sizeof(*t->rows), cmp_row);
-	return t;
+	qsort(ld.t->rows, ld.t->n, sizeof(*ld.t->rows), cmp_row);
+	return ld.t;
 }
 
 void ksym_table_lookup(const struct ksym_table *t, struct ksym_pending *p)

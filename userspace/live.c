@@ -94,20 +94,28 @@ static bool stack_resolves(const struct iag_live *l, const struct iag_event *ev)
 
 /* Look the stack's addresses up in /proc/kallsyms (each address once), and
  * forget what was looked up (at most once a second) when a stack does not
- * resolve: modules come and go. */
+ * resolve: modules come and go. At a stop (draining), the whole table is
+ * read at the first address not known, once: a pass per queued stack made
+ * the stop take seconds. */
 static void load_ksyms(struct iag_live *l, const struct iag_event *ev, __u32 n)
 {
 	if (l->ksyms_tried) {
 		if (!l->ksyms)
 			return;
+		if (l->draining)
+			iag_ksyms_table_now(l->ksyms);
 		iag_ksyms_resolve(l->ksyms, ev->stack, n);
-		if (stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
+		if (l->draining || stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
 			return;
+		if (iag_verbose)
+			iag_info("kallsyms: a stack did not resolve: looked up afresh");
 		iag_ksyms_free(l->ksyms);
 	}
 	l->ksyms_tried = true;
 	l->ksyms_at = mono_now();
 	l->ksyms = iag_ksyms_load(NULL);
+	if (l->draining)
+		iag_ksyms_table_now(l->ksyms);
 	if (!l->ksyms)
 		iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
 			 strerror(errno));
@@ -302,6 +310,28 @@ static void reresolve(struct iag_session *s, const struct iag_policy *pol,
 			iag_prog, ks->n, before);
 }
 
+/* Write what is queued; with -v, what that cost (part of a stop's time). */
+static void drain(struct iag_live *l, struct iag_session *s)
+{
+	struct iag_ksyms_stats a, b;
+	unsigned long n = l->records;
+	double t0 = mono_s();
+
+	iag_ksyms_stats(l->ksyms, &a);
+	iag_session_poll(s, 0, iag_live_event, l);
+	if (l->out)
+		fflush(l->out);
+	if (!iag_stop_times())
+		return;
+	iag_ksyms_stats(l->ksyms, &b);
+	if (b.passes < a.passes || b.ms < a.ms)
+		a = (struct iag_ksyms_stats){ 0 };	/* reloaded meanwhile */
+	iag_info("stop: %lu queued records written in %.1f ms; kallsyms: %u passes, "
+		 "%.1f ms (whole table %s; before the stop: %u passes, %.1f ms)",
+		 l->records - n, (mono_s() - t0) * 1e3, b.passes - a.passes,
+		 b.ms - a.ms, b.table ? "read" : "not read", a.passes, a.ms);
+}
+
 int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 		  long duration_s, volatile int *stop,
 		  const struct iag_policy *pol, struct iag_keyset *ks)
@@ -347,9 +377,7 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 	}
 	/* What is already in the ring buffer still counts: all of it is written. */
 	l->draining = true;
-	iag_session_poll(s, 0, iag_live_event, l);
-	if (l->out)
-		fflush(l->out);
+	drain(l, s);
 	iag_hotplug_close(hp);
 	return rc;
 }

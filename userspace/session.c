@@ -553,7 +553,7 @@ void iag_session_close(struct iag_session *s)
 	ring_buffer__free(s->rb);
 	iag_bpf__destroy(s->skel);
 	/* Part of the time a stop takes (it must stay under a second). */
-	if (iag_verbose)
+	if (iag_stop_times())
 		iag_info("stop: detach and unload %.1f ms", lap_ms(&t0));
 	free(s);
 }

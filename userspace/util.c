@@ -16,6 +16,11 @@ const char *iag_prog = "i2c-atomic-guard";
 bool iag_json;
 int iag_verbose;
 
+bool iag_stop_times(void)
+{
+	return iag_verbose || getenv("IAG_STOP_TIMES");
+}
+
 static void say(const char *level, const char *fmt, va_list ap)
 {
 	char msg[1024];

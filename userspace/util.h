@@ -26,6 +26,8 @@ extern int iag_verbose;
 /* All errors go through here: "i2c-atomic-guard: error: ..." on stderr. */
 void iag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void iag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* -v, or IAG_STOP_TIMES set: say what a stop spent its time on. */
+bool iag_stop_times(void);
 void iag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "record" or "records" for @n: messages say "1 record", "2 records". */
