@@ -34,6 +34,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 abi_version = IAG_ABI_VERSION;
 const volatile bool report_all = false;		/* records for allowed transfers */
 const volatile __u32 stack_depth = 16;		/* frames per violation */
+/* Repeats of a violation add to a count (iag_agg.bpf.h) instead of a record each. */
+const volatile bool aggregate = true;
 /* Frames of the probe machinery on top (bpf_prog_*, bpf_trace_run*): also taken. */
 const volatile __u32 stack_extra = 0;
 

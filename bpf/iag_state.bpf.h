@@ -110,6 +110,8 @@ static __always_inline void count(__u32 idx)
 		*v += 1;
 }
 
+#include "iag_agg.bpf.h"
+
 /* The level of context @cx (context_of()) of the current task or CPU. */
 static __always_inline struct level *level_of(__u32 cx, bool create)
 {
@@ -206,22 +208,8 @@ static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
 	ev->irqs_disabled = irqs;
 	ev->path_len = 1;
 	ev->adapter_path[0] = adapter;
+	ev->stack_id = IAG_NO_STACK;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-}
-
-/* The kernel stack, --stack-depth frames (plus the probe's own). */
-static __always_inline void take_stack(void *ctx, struct iag_event *ev)
-{
-	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
-	long n;
-
-	if (size > sizeof(ev->stack))
-		size = sizeof(ev->stack);
-	if (!size)
-		return;
-	n = bpf_get_stack(ctx, ev->stack, size, 0);
-	if (n > 0)
-		ev->stack_len = n / sizeof(__u64);
 }
 
 /* Verdict from the allowlist; violations get the kernel stack. */
@@ -236,7 +224,10 @@ static __always_inline void decide(void *ctx, struct iag_event *ev)
 		take_stack(ctx, ev);
 }
 
-/* Count and, unless it is an allowed one nobody asked for, emit. */
+/*
+ * Count and, unless it is an allowed one nobody asked for or a repeat
+ * counted in its aggregate, emit.
+ */
 static __always_inline void finish(struct iag_event *ev)
 {
 	count(IAG_CNT_SEEN);
@@ -250,7 +241,10 @@ static __always_inline void finish(struct iag_event *ev)
 	}
 	if (ev->verdict == IAG_VERDICT_ALLOWED && !report_all)
 		return;
-	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
+	if (aggregated(ev))
+		return;
+	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0) &&
+	    !record_lost_into_aggregate(ev))
 		count(IAG_CNT_DROPPED);
 }
 

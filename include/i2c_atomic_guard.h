@@ -11,13 +11,15 @@
 
 #include <linux/types.h>
 
-#define IAG_ABI_VERSION		3
+#define IAG_ABI_VERSION		4
 
 #define IAG_MAX_STACK		32	/* kernel frames kept per violation */
 #define IAG_MAX_PATH		8	/* adapters from the leaf to the root */
 #define IAG_COMM_LEN		16
 #define IAG_ADDR_ANY		0xffff	/* adapter-wide allowlist key */
 #define IAG_NO_RULE		0xffffffffu
+#define IAG_NO_STACK		(-1)	/* stack_id: none asked for (--stack-depth 0) */
+#define IAG_STACK_INLINE	(-2)	/* stack_id: the frames are in the record only */
 
 /*
  * Each enum is an X-macro list that keeps a value next to its JSON name, as
@@ -136,7 +138,9 @@ enum iag_system_state {
 	/* buses found stuck (bus_stuck events) */			\
 	X(IAG_CNT_BUS_STUCK,		"bus_stuck")			\
 	/* recoveries that freed the bus (ret 0) */			\
-	X(IAG_CNT_BUS_RECOVERED,	"bus_recovered")
+	X(IAG_CNT_BUS_RECOVERED,	"bus_recovered")			\
+	/* repeats counted in the aggregates map, not sent as records */ \
+	X(IAG_CNT_AGGREGATED,		"aggregated")
 
 enum iag_counter {
 	IAG_COUNTERS(IAG_ENUM)
@@ -172,8 +176,38 @@ struct iag_event {
 	__s8 sda;
 	__u8 recovery;		/* bus_stuck: enum iag_recovery */
 	__u8 pulses;		/* bus_recovery: SCL pulses given (at most 9) */
+	/* the stacks map's id of the stack, or IAG_NO_STACK / IAG_STACK_INLINE */
+	__s32 stack_id;
+	__u32 first_of_aggregate;	/* 1: its repeats go to the aggregates map */
 	__u64 stack[IAG_MAX_STACK];
 	char comm[IAG_COMM_LEN];
+};
+
+/*
+ * In-kernel aggregation (issue 13): the first violation or denial of each
+ * key is a record; its repeats only add to the key's value in the
+ * aggregates hash map, which userspace reads once per batch. A storm, or
+ * atomic mode where userspace cannot read, then loses nothing: every key
+ * has its exact count. The key is the record's fields that userspace shows
+ * per device and stack.
+ */
+struct iag_agg_key {
+	__s32 stack_id;		/* >= 0, or IAG_NO_STACK */
+	__s32 adapter;
+	__u16 addr;
+	__u16 flags;		/* IAG_KEY_TEN or 0 */
+	__u8 kind;
+	__u8 verdict;
+	__u8 system_state;
+	__u8 callback;
+};
+
+struct iag_agg_val {
+	__u64 count;		/* repeats: events of this key after its record */
+	__u64 first_ns;		/* ts_ns of the first repeat, 0 while none */
+	__u64 last_ns;		/* ts_ns of the latest repeat */
+	__u32 first_lost;	/* the key's first record did not fit in the ring */
+	__u32 pad;
 };
 
 /* key.flags: the kernel's I2C_M_TEN (message flags) == I2C_CLIENT_TEN (SMBus flags). */

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "devmodel.h"
 #include "ksyms.h"
+#include "live.h"
 #include "policy.h"
 #include "record.h"
 #include "report.h"
@@ -56,41 +57,108 @@ static void usage(FILE *f)
 		iag_prog);
 }
 
+/* The first record of an aggregate: its repeats are added at the end. */
+struct ci_first {
+	struct iag_agg_key key;
+	size_t idx;		/* in rep.rec */
+};
+
 struct ci_ctx {
 	struct iag_report rep;
 	struct iag_ksyms *ksyms;
 	bool ksyms_tried;
 	int err;
+	struct ci_first *firsts;
+	size_t n_firsts;
 };
+
+/* A record with its stack symbolized; -ENOMEM. */
+static int to_record(struct ci_ctx *c, const struct iag_event *ev, struct iag_record *r)
+{
+	if (iag_record_from_event(r, ev)) {
+		iag_record_free(r);
+		return -ENOMEM;
+	}
+	if (r->n_stack && !c->ksyms_tried) {
+		c->ksyms_tried = true;
+		c->ksyms = iag_ksyms_load(NULL);
+	}
+	if (c->ksyms && r->n_stack)
+		iag_ksyms_resolve(c->ksyms, ev->stack, r->n_stack < ev->stack_len ? r->n_stack : ev->stack_len);
+	for (size_t i = 0; c->ksyms && i < r->n_stack && i < ev->stack_len; i++) {
+		char buf[256];
+
+		iag_ksyms_name(c->ksyms, ev->stack[i], buf, sizeof(buf));
+		free(r->stack[i]);
+		r->stack[i] = strdup(buf);
+	}
+	return 0;
+}
+
+static void note_first(struct ci_ctx *c, const struct iag_event *ev)
+{
+	struct ci_first *f = realloc(c->firsts, (c->n_firsts + 1) * sizeof(*f));
+
+	if (!f) {
+		c->err = -ENOMEM;
+		return;
+	}
+	c->firsts = f;
+	iag_agg_key_of(&f[c->n_firsts].key, ev);
+	f[c->n_firsts++].idx = c->rep.n - 1;
+}
 
 static int on_event(const struct iag_event *ev, void *p)
 {
 	struct ci_ctx *c = p;
 	struct iag_record r;
 
-	if (iag_record_from_event(&r, ev)) {
+	if (to_record(c, ev, &r) || iag_report_add(&c->rep, &r)) {
 		iag_record_free(&r);
 		c->err = -ENOMEM;
 		return 0;
 	}
-	if (r.n_stack && !c->ksyms_tried) {
-		c->ksyms_tried = true;
-		c->ksyms = iag_ksyms_load(NULL);
-	}
-	if (c->ksyms && r.n_stack)
-		iag_ksyms_resolve(c->ksyms, ev->stack, r.n_stack < ev->stack_len ? r.n_stack : ev->stack_len);
-	for (size_t i = 0; c->ksyms && i < r.n_stack && i < ev->stack_len; i++) {
-		char buf[256];
+	if (ev->first_of_aggregate)
+		note_first(c, ev);
+	return 0;
+}
 
-		iag_ksyms_name(c->ksyms, ev->stack[i], buf, sizeof(buf));
-		free(r.stack[i]);
-		r.stack[i] = strdup(buf);
+struct ci_repeats {
+	struct ci_ctx *c;
+	struct iag_session *s;
+};
+
+/* The repeats of a key, as one record more: its first one's, with the count. */
+static void add_repeats(const struct iag_agg_key *key, const struct iag_agg_val *val, void *p)
+{
+	struct ci_ctx *c = ((struct ci_repeats *)p)->c;
+	struct iag_record r;
+	struct iag_event ev;
+	size_t i;
+	int err;
+
+	if (!val->count)
+		return;
+	for (i = 0; i < c->n_firsts && memcmp(&c->firsts[i].key, key, sizeof(*key)); i++)
+		;
+	if (i < c->n_firsts) {
+		err = iag_record_copy(&r, &c->rep.rec[c->firsts[i].idx]);
+	} else {
+		iag_agg_event_of_key(&ev, key, ((struct ci_repeats *)p)->s);
+		err = to_record(c, &ev, &r);
+		r.first_record_lost = true;
 	}
+	if (err) {
+		c->err = -ENOMEM;
+		return;
+	}
+	r.count = val->count;
+	r.ts_ns = r.last_ts_ns = val->last_ns;
+	r.first_ts_ns = val->first_ns;
 	if (iag_report_add(&c->rep, &r)) {
 		iag_record_free(&r);
 		c->err = -ENOMEM;
 	}
-	return 0;
 }
 
 static double now_ms(void)
@@ -203,6 +271,7 @@ static int collect(struct ci_run *r, pid_t pid)
 		if (iag_session_poll(r->s, 50, on_event, &r->ctx) < 0)
 			break;
 	iag_session_poll(r->s, 0, on_event, &r->ctx);
+	iag_agg_walk(r->s, add_repeats, &(struct ci_repeats){ &r->ctx, r->s });
 	r->have_cnt = !iag_session_counters(r->s, &r->cnt);
 	return r->ctx.err ? IAG_EXIT_INTERNAL : rc;
 }
@@ -327,6 +396,7 @@ int do_ci(int argc, char **argv)
 			verdict(&r);
 	}
 	iag_ksyms_free(r.ctx.ksyms);
+	free(r.ctx.firsts);
 	iag_report_free(&r.ctx.rep);
 out:
 	free(cmdline);

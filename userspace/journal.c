@@ -35,6 +35,9 @@ static const struct {
 	/* bus_stuck and bus_recovery records only */
 	{ "scl", "SCL" }, { "sda", "SDA" }, { "recovery", "RECOVERY" },
 	{ "pulses", "PULSES" },
+	/* records of repeats counted in the kernel only */
+	{ "count", "COUNT" }, { "first_ts_ns", "FIRST_TS_NS" },
+	{ "last_ts_ns", "LAST_TS_NS" }, { "first_record_lost", "FIRST_RECORD_LOST" },
 };
 
 /* Defined only in the static binary (static/journal_static.c). */
@@ -178,17 +181,5 @@ int iag_journal_send_record(const json_t *rec)
 out:
 	for (i = 0; i < n; i++)
 		free(text[i]);
-	return ret;
-}
-
-int iag_journal_event(struct iag_live *l, const struct iag_event *ev)
-{
-	json_t *rec = iag_live_event_json(l, ev);
-	int ret;
-
-	if (!rec)
-		return -ENOMEM;
-	ret = iag_journal_send_record(rec);
-	json_decref(rec);
 	return ret;
 }

@@ -6,7 +6,9 @@
  * Fields (besides MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=i2c-atomic-guard and
  * MESSAGE_ID): KIND, VERDICT, ADAPTER, ADAPTER_PATH, ADDR, DEVICE, DRIVER,
  * SYSFS, CALLBACK, SYSTEM_STATE, IRQS_DISABLED, PREEMPT_COUNT, RET, RULE,
- * RULE_TEXT, TRANSFER_COMM, TRANSFER_PID, TS_NS, STACK (one frame a line):
+ * RULE_TEXT, TRANSFER_COMM, TRANSFER_PID, TS_NS, STACK (one frame a line),
+ * and for a record of repeats COUNT, FIRST_TS_NS, LAST_TS_NS (and
+ * FIRST_RECORD_LOST):
  * the JSON record of DESIGN.md, with upper-case names. Absent values (JSON
  * null) are left out. PRIORITY is warning (4) for a violation or a denial,
  * info (6) for an allowed transfer (audit --all).
@@ -27,9 +29,7 @@ struct iag_event;
  * static binary), -ENOENT if no journald listens here.
  */
 int iag_journal_probe(void);
-/* Send the entry of @ev (via iag_live_event_json()). 0 or -errno. */
-int iag_journal_event(struct iag_live *l, const struct iag_event *ev);
-/* The same for a JSON record (what the entry holds; for tests). */
+/* Send the entry of a JSON record. 0 or -errno. */
 int iag_journal_send_record(const json_t *rec);
 
 #endif

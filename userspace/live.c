@@ -163,7 +163,22 @@ static int symbolize(struct iag_live *l, const struct iag_event *ev,
 	return 0;
 }
 
-json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev)
+/* What is not known of an event made from its aggregate's key. */
+static void forget_unknown(struct iag_record *r)
+{
+	free(r->comm);
+	r->comm = NULL;
+	r->pid = -1;
+	r->irqs_disabled = -1;
+	r->preempt_count = -1;
+	r->has_ret = false;
+	r->flags = -1;
+	r->msg_count = -1;
+	r->smbus_protocol = -1;
+}
+
+json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
+			     const struct iag_repeat *rep)
 {
 	struct iag_record r;
 	json_t *o = NULL;
@@ -182,10 +197,24 @@ json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev)
 			     rule->value ? rule->value : "") < 0)
 			r.rule_text = NULL;
 	}
+	if (rep) {
+		r.count = rep->count;
+		r.ts_ns = rep->last_ns;
+		r.first_ts_ns = rep->first_ns;
+		r.last_ts_ns = rep->last_ns;
+		r.first_record_lost = rep->first_lost;
+		if (rep->first_lost)
+			forget_unknown(&r);
+	}
 	o = iag_record_to_json(&r);
 out:
 	iag_record_free(&r);
 	return o;
+}
+
+json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev)
+{
+	return iag_live_record_json(l, ev, NULL);
 }
 
 /* Under a bus record's row, what report --console says of the same events. */
@@ -252,34 +281,63 @@ static bool stop_now(const struct iag_live *l)
 	return l->stop && *l->stop && !l->draining;
 }
 
+/* Tally what a record (or @n repeats of it) says. */
+static void tally(struct iag_live *l, const struct iag_event *ev, unsigned long n)
+{
+	if (ev->kind == IAG_KIND_BUS_STUCK)
+		l->buses_stuck += n;
+	else if (ev->kind == IAG_KIND_BUS_RECOVERY && !ev->ret)
+		l->buses_recovered += n;
+	if (ev->verdict == IAG_VERDICT_VIOLATION)
+		l->violations += n;
+	else if (ev->verdict == IAG_VERDICT_DENIED)
+		l->denied += n;
+}
+
+/* The text table's line under a row that stands for repeats. */
+static void print_repeat(struct iag_live *l, const struct iag_repeat *rep)
+{
+	fprintf(l->out, "      x%lu: repeats from %.6f to %.6f s%s\n", rep->count,
+		rep->first_ns / 1e9, rep->last_ns / 1e9,
+		rep->first_lost ? " (their first record was lost: ring buffer full)" : "");
+}
+
+int iag_live_write(struct iag_live *l, const struct iag_event *ev,
+		   const struct iag_repeat *rep)
+{
+	json_t *o = NULL;
+	char *s;
+
+	tally(l, ev, rep ? rep->count : 1);
+	if (rep)
+		l->repeats += rep->count;
+	else
+		l->records++;
+	if (l->journal || (l->out && l->json))
+		o = iag_live_record_json(l, ev, rep);
+	if (l->journal && (!o || iag_journal_send_record(o)))
+		iag_warn("a journal entry was not sent");
+	if (l->out && l->json) {
+		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		if (s)
+			fprintf(l->out, "%s\n", s);
+		free(s);
+	} else if (l->out) {
+		print_row(l, ev);
+		if (rep)
+			print_repeat(l, rep);
+	}
+	json_decref(o);
+	return 0;
+}
+
 int iag_live_event(const struct iag_event *ev, void *ctx)
 {
 	struct iag_live *l = ctx;
 
-	l->records++;
-	if (ev->kind == IAG_KIND_BUS_STUCK)
-		l->buses_stuck++;
-	else if (ev->kind == IAG_KIND_BUS_RECOVERY && !ev->ret)
-		l->buses_recovered++;
-	if (ev->verdict == IAG_VERDICT_VIOLATION)
-		l->violations++;
-	else if (ev->verdict == IAG_VERDICT_DENIED)
-		l->denied++;
-	if (l->journal && iag_journal_event(l, ev))
-		iag_warn("a journal entry was not sent");
-	if (!l->out)
-		return stop_now(l) ? -EINTR : 0;
-	if (l->json) {
-		json_t *o = iag_live_event_json(l, ev);
-		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-
-		if (s)
-			fprintf(l->out, "%s\n", s);
-		free(s);
-		json_decref(o);
-	} else {
-		print_row(l, ev);
-	}
+	if (ev->first_of_aggregate)
+		iag_live_agg_first(l, ev);
+	iag_live_write(l, ev, NULL);
 	/* Written (and flushed by the loop once per batch); then perhaps stop. */
 	return stop_now(l) ? -EINTR : 0;
 }
@@ -319,6 +377,7 @@ static void drain(struct iag_live *l, struct iag_session *s)
 
 	iag_ksyms_stats(l->ksyms, &a);
 	iag_session_poll(s, 0, iag_live_event, l);
+	iag_live_agg_flush(l, s);
 	if (l->out)
 		fflush(l->out);
 	if (!iag_stop_times())
@@ -365,6 +424,7 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 				timeout = (int)(left * 1000) + 1;
 		}
 		n = iag_session_poll(s, timeout, iag_live_event, l);
+		iag_live_agg_flush(l, s);
 		if (l->out)
 			fflush(l->out);	/* once per batch */
 		if (n < 0 && n != -EINTR) {
@@ -411,6 +471,7 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s)
 			json_object_set_new(o, nm(iag_counter_name(i)),
 					    json_integer((json_int_t)c.v[i]));
 		json_object_set_new(o, "records", json_integer(l->records));
+		json_object_set_new(o, "repeats", json_integer(l->repeats));
 		json_object_set_new(o, "bad_records",
 				    json_integer(iag_session_bad_records(s)));
 		json_object_set_new(o, "duration_s", json_real(dur));
@@ -424,7 +485,7 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s)
 		for (i = 0; i < IAG_CNT_MAX; i++)
 			fprintf(l->out, " %s %llu", nm(iag_counter_name(i)),
 				(unsigned long long)c.v[i]);
-		fprintf(l->out, ", records %lu\n", l->records);
+		fprintf(l->out, ", records %lu, repeats %lu\n", l->records, l->repeats);
 	}
 	fflush(l->out);
 	return IAG_EXIT_OK;
@@ -460,6 +521,7 @@ void iag_live_fini(struct iag_live *l)
 	l->out = NULL;
 	iag_ksyms_free(l->ksyms);
 	l->ksyms = NULL;
+	iag_live_agg_free(l);
 	if (l->dm)
 		iag_devmodel_close(l->dm);
 	l->dm = NULL;

@@ -32,6 +32,8 @@ struct iag_live {
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
 	unsigned long records;
+	unsigned long repeats;	/* events written as counts of aggregates */
+	void *agg;		/* live_agg.c: the aggregates seen (tsearch tree) */
 	unsigned long violations;	/* records with verdict violation */
 	unsigned long denied;
 	unsigned long buses_stuck;	/* bus_stuck records */
@@ -48,6 +50,37 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 int iag_live_event(const struct iag_event *ev, void *ctx);
 /* The JSON record of @ev (new reference). */
 json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev);
+
+/* What a record of repeats (counted in the kernel's aggregates map) adds. */
+struct iag_repeat {
+	unsigned long count;	/* events since the last such record */
+	__u64 first_ns, last_ns;	/* first and latest repeat of its key */
+	bool first_lost;	/* @ev was made from the key: no first record came */
+};
+/* The same with @rep's count and times (@rep NULL: one event). */
+json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
+			     const struct iag_repeat *rep);
+/* Tally, write (and journal) @ev, or @rep->count repeats of it. Returns 0. */
+int iag_live_write(struct iag_live *l, const struct iag_event *ev,
+		   const struct iag_repeat *rep);
+
+/* live_agg.c: remember the first record of an aggregate. */
+void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev);
+/*
+ * Write a record for each aggregate whose count grew since the last call
+ * (once per batch, and at the end).
+ */
+void iag_live_agg_flush(struct iag_live *l, struct iag_session *s);
+void iag_live_agg_free(struct iag_live *l);
+/* The aggregates key of a record. */
+void iag_agg_key_of(struct iag_agg_key *key, const struct iag_event *ev);
+/* The event a key stands for when its first record never came. */
+void iag_agg_event_of_key(struct iag_event *ev, const struct iag_agg_key *key,
+			  struct iag_session *s);
+/* Call @fn on every key of the aggregates map and its value. */
+typedef void (*iag_agg_fn)(const struct iag_agg_key *key, const struct iag_agg_val *val,
+			   void *ctx);
+void iag_agg_walk(struct iag_session *s, iag_agg_fn fn, void *ctx);
 struct iag_keyset;
 
 /*

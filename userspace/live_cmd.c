@@ -26,6 +26,7 @@ static int live_cmd_opt(int opt, const char *arg, void *ctx)
 	case 'm':
 	case IAG_OPT_STACK:
 	case IAG_OPT_RB:
+	case IAG_OPT_NO_AGG:
 		return iag_session_opt(&c->so, opt, arg, c->cli.cmd) ? -1 : 0;
 	}
 	return 1;

@@ -22,7 +22,8 @@
 	{ "duration", required_argument, NULL, 'd' }, \
 	{ "mode", required_argument, NULL, 'm' }, \
 	{ "stack-depth", required_argument, NULL, IAG_OPT_STACK }, \
-	{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB }
+	{ "ringbuf-kb", required_argument, NULL, IAG_OPT_RB }, \
+	{ "no-aggregate", no_argument, NULL, IAG_OPT_NO_AGG }
 
 struct iag_live_cmd {
 	struct iag_cli cli;		/* --policy, --output, --json */

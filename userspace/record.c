@@ -48,6 +48,7 @@ void iag_record_init(struct iag_record *r)
 	r->scl = r->sda = -1;
 	r->recovery = -1;
 	r->pulses = -1;
+	r->count = 1;
 }
 
 /*
@@ -285,6 +286,13 @@ json_t *iag_record_to_json(const struct iag_record *r)
 						iag_recovery_name(r->recovery) : "unknown"));
 	if (r->kind == IAG_KIND_BUS_RECOVERY)
 		set(o, "pulses", int_or_null(r->pulses));
+	if (r->count != 1 || r->last_ts_ns) {
+		set(o, "count", json_integer((json_int_t)r->count));
+		set(o, "first_ts_ns", json_integer((json_int_t)r->first_ts_ns));
+		set(o, "last_ts_ns", json_integer((json_int_t)r->last_ts_ns));
+	}
+	if (r->first_record_lost)
+		set(o, "first_record_lost", json_true());
 	return o;
 }
 

@@ -61,6 +61,14 @@ struct iag_record {
 	int scl, sda;
 	int recovery;		/* bus_stuck: enum iag_recovery, -1 unknown */
 	int pulses;		/* bus_recovery: SCL pulses, -1 unknown */
+	/*
+	 * Events the record stands for: 1, or the repeats of an earlier
+	 * record counted in the kernel's aggregates map (JSON "count", with
+	 * "first_ts_ns" and "last_ts_ns" of those repeats).
+	 */
+	unsigned long count;
+	uint64_t first_ts_ns, last_ts_ns;
+	bool first_record_lost;	/* repeats whose first record the ring lost */
 };
 
 /* A bus_stuck or bus_recovery record: not a transfer. */

@@ -253,6 +253,30 @@ static int get_stack(struct jdec *j, struct iag_record *r)
 	return 0;
 }
 
+/* The repeats an aggregate record stands for; absent: one event. */
+static int get_count(struct jdec *j, struct iag_record *r)
+{
+	static const char *const times[] = { "first_ts_ns", "last_ts_ns" };
+	uint64_t *dst[] = { &r->first_ts_ns, &r->last_ts_ns };
+	const json_t *v;
+	long n = 1;
+	int rc = get_int(j, "count", 1, LONG_MAX, false, &n);
+
+	if (rc < 0)
+		return rc;
+	r->count = (unsigned long)n;
+	for (size_t i = 0; i < 2; i++) {
+		v = json_object_get(j->o, times[i]);
+		if (!v || json_is_null(v))
+			continue;
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			FAIL(j, "field '%s' must be a non-negative integer", times[i]);
+		*dst[i] = (uint64_t)json_integer_value(v);
+	}
+	r->first_record_lost = json_is_true(json_object_get(j->o, "first_record_lost"));
+	return 0;
+}
+
 int iag_record_from_json(struct iag_record *r, const json_t *o, char *err,
 			 size_t errlen)
 {
@@ -268,7 +292,8 @@ int iag_record_from_json(struct iag_record *r, const json_t *o, char *err,
 			   IAG_VERDICT_MAX, &r->verdict, false)) < 0 ||
 	    (rc = get_where(&j, r)) < 0 || (rc = get_names(&j, r)) < 0 ||
 	    (rc = get_context(&j, r)) < 0 || (rc = get_transfer(&j, r)) < 0 ||
-	    (rc = get_bus(&j, r)) < 0 || (rc = get_stack(&j, r)) < 0) {
+	    (rc = get_bus(&j, r)) < 0 || (rc = get_stack(&j, r)) < 0 ||
+	    (rc = get_count(&j, r)) < 0) {
 		if (rc == -ENOMEM)
 			snprintf(err, errlen, "out of memory");
 		iag_record_free(r);

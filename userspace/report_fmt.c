@@ -136,12 +136,13 @@ struct rf_group *rf_make_groups(const struct iag_report *rep, size_t *ng)
 			continue;
 		g[k].idx = ni;
 		ni[g[k].n++] = i;
+		/* An aggregate record stands for r->count events. */
 		if (r->verdict == IAG_VERDICT_ALLOWED)
-			g[k].allowed++;
+			g[k].allowed += r->count;
 		else if (r->verdict == IAG_VERDICT_DENIED)
-			g[k].denied++;
+			g[k].denied += r->count;
 		else
-			g[k].violations++;
+			g[k].violations += r->count;
 	}
 	return g;
 }

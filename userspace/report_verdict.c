@@ -77,13 +77,13 @@ static void count(struct iag_report *rep, const struct iag_record *r)
 {
 	switch (r->verdict) {
 	case IAG_VERDICT_ALLOWED:
-		rep->allowed++;
+		rep->allowed += r->count;
 		break;
 	case IAG_VERDICT_DENIED:
-		rep->denied++;
+		rep->denied += r->count;
 		break;
 	default:
-		rep->violations++;
+		rep->violations += r->count;
 		break;
 	}
 }

@@ -18,20 +18,9 @@
 #include "probe.h"
 #include "resolve.h"
 #include "session.h"
+#include "session_int.h"
 #include "util.h"
 
-struct iag_session {
-	struct iag_bpf *skel;
-	struct ring_buffer *rb;
-	enum iag_mode mode;
-	int tp_gen;		/* tracepoint mode: which series' programs */
-	bool enforce;
-	bool no_trampolines;	/* fentry/fexit refused: kprobe pairs only */
-	iag_event_fn fn;
-	void *fn_ctx;
-	int fn_err;
-	unsigned long bad_records;
-};
 
 enum iag_mode iag_session_mode(const struct iag_session *s)
 {
@@ -79,7 +68,16 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	if (!s->fn)
 		return 0;
-	r = s->fn(ev, s->fn_ctx);
+	if (ev->stack_id >= 0 && !ev->stack_len) {
+		/* The frames are in the stacks map, kept once per distinct stack. */
+		struct iag_event full = *ev;
+		int n = iag_session_stack(s, ev->stack_id, full.stack);
+
+		full.stack_len = n > 0 ? n : 0;
+		r = s->fn(&full, s->fn_ctx);
+	} else {
+		r = s->fn(ev, s->fn_ctx);
+	}
 	if (r < 0) {
 		s->fn_err = r;
 		return r;	/* stops this poll round */
@@ -94,6 +92,24 @@ static unsigned int pow2_at_least(unsigned int v)
 	while (p < v && p < (1U << 30))
 		p <<= 1;
 	return p;
+}
+
+/*
+ * The stacks map holds @frames per stack: the kernel walks no deeper. With
+ * no stacks asked for, one small entry (the map must exist).
+ */
+static int size_stacks(struct iag_session *s, unsigned int frames)
+{
+	int err;
+
+	if (frames > IAG_MAX_STACK)
+		frames = IAG_MAX_STACK;
+	s->stack_frames = frames;
+	err = bpf_map__set_value_size(s->skel->maps.stacks,
+				      (frames ? frames : 1) * sizeof(__u64));
+	if (!err && !frames)
+		err = bpf_map__set_max_entries(s->skel->maps.stacks, 1);
+	return err;
 }
 
 /* Is @prog one that a session of @mode (and @tp_gen series) loads? */
@@ -153,6 +169,13 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	/* tp_btf stacks start in bpf_prog_* and bpf_trace_run*: userspace drops them. */
 	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
 
+	s->skel->rodata->aggregate = !opts->no_aggregate;
+	err = size_stacks(s, opts->stack_depth ? s->skel->rodata->stack_depth +
+			  s->skel->rodata->stack_extra : 0);
+	if (err) {
+		snprintf(why, len, "stacks map: %s", strerror(-err));
+		return err;
+	}
 	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 256) * 1024);
 	if (rb_bytes < page)
 		rb_bytes = page;
@@ -447,11 +470,6 @@ fail:
 	return NULL;
 }
 
-int iag_session_set_keys(struct iag_session *s, const struct iag_keyset *ks)
-{
-	return iag_allow_swap(bpf_map__fd(s->skel->maps.allow), ks);
-}
-
 int iag_session_poll(struct iag_session *s, int timeout_ms, iag_event_fn fn, void *ctx)
 {
 	int n;
@@ -465,34 +483,6 @@ int iag_session_poll(struct iag_session *s, int timeout_ms, iag_event_fn fn, voi
 	if (n == -EINTR)
 		return 0;
 	return n;
-}
-
-int iag_session_counters(struct iag_session *s, struct iag_counters *c)
-{
-	int fd = bpf_map__fd(s->skel->maps.counters);
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 *vals;
-	__u32 k;
-	int i;
-
-	memset(c, 0, sizeof(*c));
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (k = 0; k < IAG_CNT_MAX; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals)) {
-			int err = -errno;
-
-			free(vals);
-			return err;
-		}
-		for (i = 0; i < ncpu; i++)
-			c->v[k] += vals[i];
-	}
-	free(vals);
-	return 0;
 }
 
 /* The info entry of a new pinned set: what, from which policy, which generation. */

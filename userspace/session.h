@@ -22,6 +22,7 @@ struct iag_session_opts {
 	bool report_all;	/* --all: records for allowed transfers too */
 	unsigned int stack_depth;	/* frames per violation, <= IAG_MAX_STACK */
 	unsigned int ringbuf_kb;	/* ring buffer size, power of two */
+	bool no_aggregate;	/* --no-aggregate: a record for every violation */
 	/* The allowlist, filled after the load and before the attach; NULL: empty. */
 	const struct iag_keyset *keys;
 };
@@ -64,6 +65,16 @@ struct iag_probe;
 int iag_session_try_load(const struct iag_probe *pr, enum iag_mode mode, bool enforce,
 			 char *why, size_t len);
 void iag_session_close(struct iag_session *s);
+/*
+ * The aggregates map (struct iag_agg_key -> struct iag_agg_val), for
+ * live_agg.c; -1 when not loaded.
+ */
+int iag_session_aggregates_fd(const struct iag_session *s);
+/*
+ * The frames of stack @id from the stacks map into @frames (IAG_MAX_STACK
+ * entries): how many, or -errno.
+ */
+int iag_session_stack(const struct iag_session *s, __s32 id, __u64 *frames);
 /* Records lost by userspace (short or foreign records), not by the kernel. */
 unsigned long iag_session_bad_records(const struct iag_session *s);
 
@@ -75,7 +86,7 @@ const char *iag_mode_name(enum iag_mode m);
  * --ringbuf-kb (--mode is 'm'). iag_session_opt() parses one into @so; it
  * returns 0, or IAG_EXIT_USAGE after saying which value of @cmd was wrong.
  */
-enum { IAG_OPT_STACK = 300, IAG_OPT_RB };
+enum { IAG_OPT_STACK = 300, IAG_OPT_RB, IAG_OPT_NO_AGG };
 int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
 		    const char *cmd);
 

@@ -85,6 +85,9 @@ int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
 		}
 		so->ringbuf_kb = v;
 		return 0;
+	case IAG_OPT_NO_AGG:
+		so->no_aggregate = true;
+		return 0;
 	}
 	return IAG_EXIT_USAGE;
 }

@@ -112,14 +112,24 @@ trace_reset() { echo 0 >$TR/tracing_on; echo >$TR/trace; echo >$TR/set_event; }
 trace_on() { trace_reset; for e in "$@"; do echo "$e" >>$TR/set_event; done; echo 1 >$TR/tracing_on; }
 trace_dump() { echo 0 >$TR/tracing_on; cat $TR/trace | grep -v '^#'; }
 
-# jcount FILE PATTERN...: JSON Lines in FILE that contain every PATTERN,
-# written compactly ("key":value, no spaces after ':' or ',').
+# jcount FILE PATTERN...: events in the JSON Lines of FILE that contain
+# every PATTERN, written compactly ("key":value, no spaces after ':' or
+# ','). A record stands for one event, a record of repeats (counted in the
+# kernel's aggregates map) for its "count"; jrecords counts lines only.
 jcount() {
+	jlines "$@" | awk 'NF {
+		if (match($0, /[{,]"count":[0-9]+/)) {
+			s = substr($0, RSTART, RLENGTH); sub(/.*:/, "", s); n += s
+		} else n++
+	} END { print n + 0 }'
+}
+jrecords() { jlines "$@" | grep -c .; }
+jlines() {
 	local f=$1 out p
 	shift
 	out=$(sed 's/": /":/g; s/, /,/g' "$f" 2>/dev/null)
 	for p in "$@"; do out=$(echo "$out" | grep -F -- "$p"); done
-	echo "$out" | grep -c .
+	echo "$out"
 }
 
 # jfield FILE KEY: the value of KEY in the summary record of FILE.

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The session's maps as userspace reads and writes them while it runs. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "pins.h"
+#include "session_int.h"
+
+int iag_session_set_keys(struct iag_session *s, const struct iag_keyset *ks)
+{
+	return iag_allow_swap(bpf_map__fd(s->skel->maps.allow), ks);
+}
+
+int iag_session_counters(struct iag_session *s, struct iag_counters *c)
+{
+	int fd = bpf_map__fd(s->skel->maps.counters);
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+	__u32 k;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (k = 0; k < IAG_CNT_MAX; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals)) {
+			int err = -errno;
+
+			free(vals);
+			return err;
+		}
+		for (i = 0; i < ncpu; i++)
+			c->v[k] += vals[i];
+	}
+	free(vals);
+	return 0;
+}
+
+int iag_session_aggregates_fd(const struct iag_session *s)
+{
+	return s->skel ? bpf_map__fd(s->skel->maps.aggregates) : -1;
+}
+
+int iag_session_stack(const struct iag_session *s, __s32 id, __u64 *frames)
+{
+	__u64 buf[IAG_MAX_STACK] = { 0 };
+	unsigned int n;
+
+	if (id < 0 || !s->stack_frames)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &id, buf))
+		return -errno;
+	/* Unused frames at the end are zero. */
+	for (n = 0; n < s->stack_frames && buf[n]; n++)
+		frames[n] = buf[n];
+	return n;
+}
