@@ -130,8 +130,11 @@ static __always_inline struct level *push(void *ctx, struct level *lv,
 /* The level a single event of context @cx falls in, if a transfer is open there. */
 static __always_inline bool inside_open(__u32 cx)
 {
-	struct level *lv = level_of(cx, false);
+	struct level *lv;
 
+	if (!cx)
+		return task_open(&cx) != NULL;
+	lv = level_of(cx, false);
 	return lv && lv->depth;
 }
 

@@ -25,6 +25,7 @@ static __always_inline __s8 line_value(int v)
 static __always_inline void bus_emit(struct iag_event *ev)
 {
 	ev->rule_id = IAG_NO_RULE;
+	stamp_task(ev);
 	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0))
 		count(IAG_CNT_DROPPED);
 }

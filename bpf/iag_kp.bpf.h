@@ -72,7 +72,7 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 						bool smbus, bool irqs_off, __u32 pc)
 {
 	__u32 cx = context_of(pc), state;
-	struct level *lv = level_of(cx, false);
+	struct level *lv = cx ? level_of(cx, false) : task_open(&cx);
 	__u8 kind;
 
 	if (lv && lv->depth) {
@@ -89,7 +89,7 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 		kind = IAG_KIND_ATOMIC_CONTEXT_XFER;
 	else
 		return NULL;	/* the core does not see atomic mode here */
-	lv = level_of(cx, true);
+	lv = level_of(slot_of(pc, kind), true);
 	if (!lv)
 		return NULL;
 	lv = push(ctx, lv, adap, addr, kind, state, pc, irqs_off);

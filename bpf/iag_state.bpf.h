@@ -21,7 +21,16 @@
 #ifndef IAG_STATE_BPF_H
 #define IAG_STATE_BPF_H
 
-#define IAG_N_CTX	4
+/*
+ * Per-CPU level slots: 1-3 softirq, hard IRQ, NMI (context_of()), and
+ * CX_ATOMIC_TASK: task context in atomic mode, where the task runs with
+ * interrupts or preemption off and cannot sleep or migrate until the
+ * transfer ends. Only a task-context transfer outside atomic mode (it may
+ * sleep and migrate) needs the task-keyed map, whose insert and delete per
+ * transfer cost most of an allowed transfer (issue 13).
+ */
+#define IAG_N_CTX	8
+#define CX_ATOMIC_TASK	4
 /* A record pending longer than this lost its end (attached mid-transfer). */
 #define STALE_NS	(10ULL * 1000 * 1000 * 1000)
 /* Parent links walked to find an adapter's ancestors. */
@@ -63,7 +72,8 @@ struct {
 } counters SEC(".maps");
 
 /*
- * Task context: a transfer may sleep and migrate, so keyed by task. A
+ * Task context outside atomic mode (a transfer from atomic context while
+ * the system runs, kprobe mode): it may sleep and migrate, so keyed by task. A
  * task holds its slot only while inside a transfer, which it makes with the
  * root adapter's bus lock held: there are at most as many as root
  * adapters busy at once. LRU: the slot of a task whose end was never seen
@@ -78,7 +88,10 @@ struct {
 	__type(value, struct level);
 } task_levels SEC(".maps");
 
-/* Interrupt contexts (softirq, hard IRQ, NMI) run to completion on their CPU. */
+/*
+ * Interrupt contexts (softirq, hard IRQ, NMI), and task context in atomic
+ * mode, run to completion on their CPU.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, IAG_N_CTX);
@@ -112,7 +125,18 @@ static __always_inline void count(__u32 idx)
 
 #include "iag_agg.bpf.h"
 
-/* The level of context @cx (context_of()) of the current task or CPU. */
+/*
+ * The slot of a transfer of @kind in preempt count @pc: an interrupt
+ * context's, else CX_ATOMIC_TASK in atomic mode, else 0 (the task's).
+ */
+static __always_inline __u32 slot_of(__u32 pc, __u8 kind)
+{
+	__u32 cx = context_of(pc);
+
+	return cx || kind != IAG_KIND_ATOMIC_XFER ? cx : CX_ATOMIC_TASK;
+}
+
+/* The level of slot @cx (slot_of()) of the current task or CPU. */
 static __always_inline struct level *level_of(__u32 cx, bool create)
 {
 	__u64 task = bpf_get_current_task();
@@ -144,6 +168,19 @@ static __always_inline struct level *irq_open(__u32 cx)
 	return lv && lv->depth ? lv : NULL;
 }
 
+/* The task's open level: in atomic mode on this CPU, else its own. */
+static __always_inline struct level *task_open(__u32 *cx)
+{
+	struct level *lv = irq_open(CX_ATOMIC_TASK);
+
+	*cx = CX_ATOMIC_TASK;
+	if (lv)
+		return lv;
+	*cx = 0;
+	lv = level_of(0, false);
+	return lv && lv->depth ? lv : NULL;
+}
+
 /* Unrolled by hand: 6.1's verifier loses a loop counter spilled to the stack. */
 static __always_inline struct level *open_level(__u32 *cx)
 {
@@ -159,11 +196,7 @@ static __always_inline struct level *open_level(__u32 *cx)
 		*cx = 1;
 		lv = irq_open(1);
 	}
-	if (lv)
-		return lv;
-	*cx = 0;
-	lv = level_of(0, false);
-	return lv && lv->depth ? lv : NULL;
+	return lv ? lv : task_open(cx);
 }
 
 /*
@@ -195,7 +228,8 @@ static __always_inline __u32 lookup_rule(int adapter, __u16 addr, __u16 flags)
 static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
 				  __u16 addr, __u32 state, __u32 pc, __u8 irqs)
 {
-	__builtin_memset(ev, 0, sizeof(*ev));
+	/* The frames and comm are written only for a record that is sent. */
+	__builtin_memset(ev, 0, __builtin_offsetof(struct iag_event, stack));
 	ev->abi_version = IAG_ABI_VERSION;
 	ev->kind = kind;
 	ev->callback = IAG_CB_UNKNOWN;
@@ -203,12 +237,20 @@ static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
 	ev->ts_ns = bpf_ktime_get_boot_ns();
 	ev->adapter = adapter;
 	ev->addr = addr;
-	ev->pid = bpf_get_current_pid_tgid() >> 32;
 	ev->preempt_count = pc;
 	ev->irqs_disabled = irqs;
 	ev->path_len = 1;
 	ev->adapter_path[0] = adapter;
 	ev->stack_id = IAG_NO_STACK;
+}
+
+/*
+ * Who made it, for a record about to be sent: the same task as at begin()
+ * (a level ends in its own task, or on its own CPU for an interrupt).
+ */
+static __always_inline void stamp_task(struct iag_event *ev)
+{
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }
 
@@ -243,6 +285,7 @@ static __always_inline void finish(struct iag_event *ev)
 		return;
 	if (aggregated(ev))
 		return;
+	stamp_task(ev);
 	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0) &&
 	    !record_lost_into_aggregate(ev))
 		count(IAG_CNT_DROPPED);

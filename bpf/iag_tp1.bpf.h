@@ -23,7 +23,7 @@ static __always_inline struct level *tp_push(void *ctx, struct i2c_adapter *adap
 					     int cb)
 {
 	__u32 pc = caller_preempt_count(tp_preempt_offset());
-	struct level *lv = level_of(context_of(pc), true);
+	struct level *lv = level_of(slot_of(pc, IAG_KIND_ATOMIC_XFER), true);
 
 	if (!lv)
 		return NULL;

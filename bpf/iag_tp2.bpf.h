@@ -18,7 +18,7 @@ static __always_inline struct level *tp2_push(void *ctx, struct i2c_adapter *ada
 					      int cb, int state, bool irqs_off, int preempt)
 {
 	__u32 pc = tp2_pc(preempt);
-	struct level *lv = level_of(context_of(pc), true);
+	struct level *lv = level_of(slot_of(pc, IAG_KIND_ATOMIC_XFER), true);
 
 	if (!lv)
 		return NULL;

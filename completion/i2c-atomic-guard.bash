@@ -67,9 +67,9 @@ _i2c_atomic_guard()
 			return
 		fi ;;
 	audit) opts="--policy --duration --all --json --output --fail-on-violation --journal
-		--mode --stack-depth --ringbuf-kb --help" ;;
+		--mode --stack-depth --ringbuf-kb --no-aggregate --help" ;;
 	enforce) opts="--policy --pin --unpin --duration --json --output --stack-depth
-		--ringbuf-kb --mode --insecure-policy --help" ;;
+		--ringbuf-kb --no-aggregate --mode --insecure-policy --help" ;;
 	report)
 		opts="--policy --format --console --sysfs-root --no-sysfs --output --help"
 		if [[ $cur != -* ]]; then

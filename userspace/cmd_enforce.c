@@ -19,7 +19,7 @@ static void enforce_usage(FILE *f)
 	fprintf(f,
 		"Usage: %s enforce --policy FILE [--pin] [--json] [--output FILE]\n"
 		"                   [--duration SEC] [--stack-depth N] [--ringbuf-kb N]\n"
-		"                   [--mode auto|tracepoint]\n"
+		"                   [--mode auto|tracepoint] [--no-aggregate]\n"
 		"       %s enforce --unpin\n"
 		"\n"
 		"Refuse (with -EPERM) I2C/SMBus transfers made in atomic mode by devices\n"
@@ -45,6 +45,9 @@ static void enforce_usage(FILE *f)
 		"                       patched kernel); kprobe is refused with exit 3\n"
 		"      --stack-depth N  kernel frames per violation, 0..%d (default 16)\n"
 		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 256)\n"
+		"      --no-aggregate   a record for every refusal (default: repeats of one\n"
+		"                       device and stack are counted in the kernel and\n"
+		"                       written as one record with a \"count\")\n"
 		"      --insecure-policy  take a policy file that non-root users could have\n"
 		"                       written (refused otherwise, exit 2), with a warning\n"
 		"      --override-mode  enforce a policy that says 'mode: audit' (refused\n"

@@ -509,7 +509,7 @@ int iag_session_pin(struct iag_session *s, const char *policy_path, __u32 flags,
 		    size_t n_keys)
 {
 	unsigned int n = s->skel->skeleton->prog_cnt, i, k = 0;
-	struct iag_pin_obj objs[3 + 32];
+	struct iag_pin_obj objs[5 + 32];
 	static char names[32][64];
 	struct iag_pin_info pi;
 	__u32 zero = 0;
@@ -522,6 +522,9 @@ int iag_session_pin(struct iag_session *s, const char *policy_path, __u32 flags,
 	objs[k++] = (struct iag_pin_obj){ "allow", bpf_map__fd(s->skel->maps.allow) };
 	objs[k++] = (struct iag_pin_obj){ "counters", bpf_map__fd(s->skel->maps.counters) };
 	objs[k++] = (struct iag_pin_obj){ "info", bpf_map__fd(s->skel->maps.info) };
+	/* Repeats keep counting with nobody reading: bpftool can dump them. */
+	objs[k++] = (struct iag_pin_obj){ "aggregates", bpf_map__fd(s->skel->maps.aggregates) };
+	objs[k++] = (struct iag_pin_obj){ "stacks", bpf_map__fd(s->skel->maps.stacks) };
 	for (i = 0; i < n && k < sizeof(objs) / sizeof(objs[0]); i++) {
 		struct bpf_prog_skeleton *ps = &s->skel->skeleton->progs[i];
 

@@ -353,11 +353,13 @@ atomic enforce_allowed $IAG enforce --json --policy /tmp/policy.yaml
 
 # ---- event throughput: atomic-context violations from a hard-IRQ hrtimer ----
 # storm KIND RATE [AUDIT ARGS...]: RATE violations/s for SECS s while
-# `audit --output FIFO ARGS` runs; delivered = records read from the FIFO.
+# `audit --output FIFO ARGS` runs; delivered = events the records read from
+# the FIFO stand for (a record of repeats stands for its count), records =
+# the records themselves.
 mkfifo /tmp/ev.fifo
 MEM_DONE=0
 storm() {
-	local kind=$1 rate=$2 st delivered summary dropped sent
+	local kind=$1 rate=$2 st delivered records summary dropped sent
 	shift 2
 	$BU sink atomic_context_xfer </tmp/ev.fifo >/tmp/sink.out &
 	sink=$!
@@ -387,13 +389,14 @@ storm() {
 	fi
 	bg_stop
 	wait $sink
-	delivered=$(sed -n 's/^count=//p' /tmp/sink.out)
+	delivered=$(sed -n 's/^count=\([0-9]*\).*/\1/p' /tmp/sink.out)
+	records=$(sed -n 's/^count=.* records=\([0-9]*\).*/\1/p' /tmp/sink.out)
 	summary=$(sed -n 2p /tmp/sink.out | sed 's/": /":/g; s/, /,/g')
 	echo "$summary"
 	# JSON ("dropped":N) or the text summary (dropped N).
 	dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p; s/.* dropped \([0-9]*\).*/\1/p' | head -1)
 	sent=$(echo "$st" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')
-	res "$kind rate=$rate $st delivered=${delivered:-?} dropped=${dropped:-?} args=\"$*\""
+	res "$kind rate=$rate $st delivered=${delivered:-?} records=${records:-?} dropped=${dropped:-?} args=\"$*\""
 	if [ -n "$sent" ] && [ -n "$delivered" ] && [ -n "$dropped" ] &&
 		[ $((delivered + dropped)) = "$sent" ]; then
 		ok "$kind $rate/s $*: delivered + dropped == sent ($delivered + $dropped = $sent)"
@@ -408,6 +411,9 @@ done
 # lookups), and JSON without stacks (no symbolization).
 storm diag 10000
 storm diag 10000 --json --stack-depth 0
+# The consumer's own speed: a record per event (no aggregation in the
+# kernel), as many as the tool can read.
+storm consumer 50000 --json --no-aggregate
 $BU readtime /proc/kallsyms /sys/kernel/tracing/available_filter_functions /sys/kernel/btf/vmlinux >/tmp/readtime.out
 while read -r l; do res "$l"; done </tmp/readtime.out
 

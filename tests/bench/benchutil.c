@@ -189,22 +189,47 @@ static int do_startup(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Events in a JSON Lines record: its "count" (a record of repeats the
+ * kernel aggregated), else 1. "msg_count" is not it: the key must follow
+ * '{' or ','.
+ */
+static unsigned long record_events(const char *line)
+{
+	const char *p = line;
+
+	while ((p = strstr(p, "\"count\":")) != NULL) {
+		if (p > line && (p[-1] == '{' || p[-1] == ','))
+			return strtoul(p + 8, NULL, 10);
+		p++;
+	}
+	return 1;
+}
+
+/*
+ * Lines on stdin: records matching PATTERN (records=), the events they
+ * stand for (count=), and the summary. The text table's "xN: repeats" line
+ * under a row makes that row stand for N events.
+ */
 static int do_sink(const char *pattern)
 {
 	char *line = NULL, *summary = NULL;
 	size_t cap = 0;
-	unsigned long count = 0;
+	unsigned long count = 0, records = 0, n_rep;
 	ssize_t n;
 
 	while ((n = getline(&line, &cap, stdin)) > 0) {
-		if (strstr(line, pattern))
-			count++;
-		else if (strstr(line, "summary")) {
+		if (strstr(line, pattern)) {
+			records++;
+			count += record_events(line);
+		} else if (sscanf(line, " x%lu: repeats", &n_rep) == 1 && n_rep) {
+			count += n_rep - 1;
+		} else if (strstr(line, "summary")) {
 			free(summary);
 			summary = strdup(line);
 		}
 	}
-	printf("count=%lu\n%s", count, summary ? summary : "no summary\n");
+	printf("count=%lu records=%lu\n%s", count, records, summary ? summary : "no summary\n");
 	return 0;
 }
 

@@ -326,6 +326,52 @@ static void test_drain_reads_kallsyms_once(void **state)
 	assert_int_equal(n, 40);
 }
 
+/* Repeats counted in the kernel: written as the first record with a count. */
+static void test_live_repeats(void **state)
+{
+	struct iag_repeat rep = { .count = 41, .first_ns = 6000, .last_ns = 9000 };
+	struct iag_live l;
+	struct iag_event ev;
+	json_t *o;
+
+	assert_int_equal(iag_live_init(&l, "/dev/null", true, NULL), IAG_EXIT_OK);
+	l.dm_tried = true;
+	fill_event(&ev);
+	ev.stack_len = 0;
+	ev.first_of_aggregate = 1;
+	assert_int_equal(iag_live_event(&ev, &l), 0);
+	assert_non_null(l.agg);	/* remembered for its repeats */
+	assert_int_equal(iag_live_write(&l, &ev, &rep), 0);
+	assert_int_equal(l.records, 1);
+	assert_int_equal(l.repeats, 41);
+	assert_int_equal(l.violations, 42);
+
+	o = iag_live_record_json(&l, &ev, &rep);
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 41);
+	assert_int_equal(json_integer_value(json_object_get(o, "first_ts_ns")), 6000);
+	assert_int_equal(json_integer_value(json_object_get(o, "last_ts_ns")), 9000);
+	assert_int_equal(json_integer_value(json_object_get(o, "ts_ns")), 9000);
+	assert_string_equal(json_string_value(json_object_get(o, "comm")), "in\\xffit");
+	assert_null(json_object_get(o, "first_record_lost"));
+	json_decref(o);
+
+	/* Made from the key alone: what the key does not hold is null. */
+	rep.first_lost = true;
+	o = iag_live_record_json(&l, &ev, &rep);
+	assert_true(json_is_true(json_object_get(o, "first_record_lost")));
+	assert_true(json_is_null(json_object_get(o, "comm")));
+	assert_true(json_is_null(json_object_get(o, "pid")));
+	assert_int_equal(json_integer_value(json_object_get(o, "addr")), 81);
+	json_decref(o);
+
+	/* An ordinary record has no count. */
+	o = iag_live_event_json(&l, &ev);
+	assert_null(json_object_get(o, "count"));
+	json_decref(o);
+	iag_live_fini(&l);
+	assert_null(l.agg);
+}
+
 static void patched(struct iag_probe *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -444,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_event_json),
 		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_drain_reads_kallsyms_once),
+		cmocka_unit_test(test_live_repeats),
 		cmocka_unit_test(test_probe_decisions),
 		cmocka_unit_test(test_parsers),
 		cmocka_unit_test(test_pin_dir),

@@ -383,6 +383,28 @@ static void test_jsonl_bad_line(void **state)
 	iag_report_free(&rep);
 }
 
+/* A record of repeats (the kernel's aggregates) counts for its "count". */
+static void test_jsonl_repeats_count(void **state)
+{
+	struct iag_report rep;
+
+	read_jsonl(&rep,
+		"{\"ts_ns\": 5, \"kind\": \"atomic_xfer\", \"verdict\": \"violation\", \"adapter\": 0, \"addr\": 80}\n"
+		"{\"ts_ns\": 9, \"kind\": \"atomic_xfer\", \"verdict\": \"violation\", \"adapter\": 0, \"addr\": 80, \"count\": 41, \"first_ts_ns\": 6, \"last_ts_ns\": 9}\n"
+		"{\"ts_ns\": 9, \"kind\": \"denied\", \"verdict\": \"denied\", \"adapter\": 0, \"addr\": 81, \"count\": 0}\n"
+		"{\"ts_ns\": 9, \"kind\": \"denied\", \"verdict\": \"denied\", \"adapter\": 0, \"addr\": 81, \"count\": 2, \"first_ts_ns\": \"x\"}\n");
+	assert_int_equal(rep.n, 2);
+	assert_int_equal(rep.n_bad, 2);
+	assert_non_null(strstr(rep.bad[0].msg, "'count' is out of range"));
+	assert_non_null(strstr(rep.bad[1].msg, "'first_ts_ns' must be"));
+	assert_int_equal(rep.rec[1].count, 41);
+	assert_int_equal(rep.rec[1].first_ts_ns, 6);
+	assert_int_equal(rep.rec[1].last_ts_ns, 9);
+	iag_report_decide(&rep, NULL, NULL, NULL);
+	assert_int_equal(rep.violations, 42);
+	iag_report_free(&rep);
+}
+
 static void test_json_report_reads_back(void **state)
 {
 	struct iag_report rep, back;
@@ -832,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_console_ranges),
 		cmocka_unit_test(test_console_garbage),
 		cmocka_unit_test(test_jsonl_bad_line),
+		cmocka_unit_test(test_jsonl_repeats_count),
 		cmocka_unit_test(test_json_report_reads_back),
 		cmocka_unit_test(test_verdicts_from_policy),
 		cmocka_unit_test(test_verdicts_ignore_declared_names),

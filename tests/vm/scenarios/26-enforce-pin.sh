@@ -23,8 +23,8 @@ P
 chmod 600 /tmp/policy.yaml
 check "enforce --pin exits 0" $IAG enforce --policy /tmp/policy.yaml --pin
 ls -l $PIN
-check_eq "allow, counters and the enforce link are pinned" 3 \
-	"$(ls $PIN | grep -cE '^(allow|counters|link_enforce_check)$')"
+check_eq "allow, counters, aggregates, stacks and the enforce link are pinned" 5 \
+	"$(ls $PIN | grep -cE '^(allow|counters|aggregates|stacks|link_enforce_check)$')"
 check_eq "every pin is mode 0600" 0 "$(for f in $PIN/*; do stat -c %a "$f"; done | grep -vc '^600$')"
 $IAG status --json >/tmp/status.json 2>&1
 cat /tmp/status.json
