@@ -41,6 +41,7 @@ struct iag_ksyms {
 	unsigned int passes;		/* over the file, for the cache */
 	struct ksym_table *table;	/* after KSYMS_PASSES passes */
 	bool table_now;			/* the next new address reads it */
+	const volatile int *stop;	/* set: a pass gives up, the table instead */
 	double ms;			/* reading the file, in all */
 };
 
@@ -176,6 +177,8 @@ static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 	int err = 0;
 
 	qsort(p, n, sizeof(*p), cmp_pending);
+	if (ks->stop && *ks->stop)
+		ks->table_now = true;
 	if (!ks->table && (ks->table_now || ks->passes >= KSYMS_PASSES))
 		ks->table = ksym_table_load(ks->path);
 	if (ks->table) {
@@ -184,7 +187,14 @@ static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 	} else {
 		struct pass ps = { p, n };
 
-		err = ksym_each(ks->path, scan_sym, &ps);
+		err = ksym_each(ks->path, scan_sym, &ps, ks->stop);
+		if (err == -EINTR && !ks->table_now) {	/* a stop: the table */
+			ks->ms += now_ms() - t0;
+			ks->table_now = true;
+			for (size_t k = 0; k < n; k++)
+				p[k].addr = 0;
+			return resolve_batch(ks, p, n);
+		}
 		if (err)
 			return err;
 		ks->passes++;
@@ -269,6 +279,12 @@ void iag_ksyms_table_now(struct iag_ksyms *ks)
 {
 	if (ks)
 		ks->table_now = true;
+}
+
+void iag_ksyms_watch(struct iag_ksyms *ks, const volatile int *stop)
+{
+	if (ks)
+		ks->stop = stop;
 }
 
 void iag_ksyms_stats(const struct iag_ksyms *ks, struct iag_ksyms_stats *st)

@@ -37,6 +37,12 @@ void iag_ksyms_free(struct iag_ksyms *ks);
  * stacks may be queued and each pass costs as much as the read.
  */
 void iag_ksyms_table_now(struct iag_ksyms *ks);
+/*
+ * A pass over the file in progress gives up as soon as *@stop is set (a
+ * stop signal), and the whole table is read instead (iag_ksyms_table_now):
+ * a stop must not wait for a pass that only serves one stack.
+ */
+void iag_ksyms_watch(struct iag_ksyms *ks, const volatile int *stop);
 
 /* What the lookups have cost so far (for -v: a stop must stay short). */
 struct iag_ksyms_stats {

@@ -20,10 +20,11 @@ struct ksym_line {
  * Call @fn with each code symbol (types t T w W, address not 0) of @path,
  * read in large blocks and parsed by hand: sscanf and a read per line made
  * a pass cost twice the kernel's time to produce the file under TCG. A
- * non-zero return from @fn stops and is returned; -errno if unreadable.
+ * non-zero return from @fn stops and is returned; -errno if unreadable;
+ * -EINTR as soon as *@stop (if given) is set, checked at each block.
  */
 int ksym_each(const char *path, int (*fn)(const struct ksym_line *sym, void *ctx),
-	      void *ctx);
+	      void *ctx, const volatile int *stop);
 
 struct ksym_table;
 

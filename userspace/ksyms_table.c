@@ -125,7 +125,7 @@ static bool parse_line(char *line, struct ksym_line *sym)
 #define KSYM_READ_BLOCK	(256 * 1024)
 
 int ksym_each(const char *path, int (*fn)(const struct ksym_line *sym, void *ctx),
-	      void *ctx)
+	      void *ctx, const volatile int *stop)
 {
 	char *buf = malloc(KSYM_READ_BLOCK + 1);
 	size_t have = 0;
@@ -139,9 +139,14 @@ int ksym_each(const char *path, int (*fn)(const struct ksym_line *sym, void *ctx
 		return -errno;
 	}
 	while (!err) {
-		ssize_t got = read(fd, buf + have, KSYM_READ_BLOCK - have);
 		char *line = buf, *nl;
+		ssize_t got;
 
+		if (stop && *stop) {
+			err = -EINTR;
+			break;
+		}
+		got = read(fd, buf + have, KSYM_READ_BLOCK - have);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -190,7 +195,7 @@ struct ksym_table *ksym_table_load(const char *path)
 {
 	struct table_load ld = { .t = calloc(1, sizeof(*ld.t)) };
 
-	if (!ld.t || add_text(ld.t, "") != 0 || ksym_each(path, table_add, &ld) ||
+	if (!ld.t || add_text(ld.t, "") != 0 || ksym_each(path, table_add, &ld, NULL) ||
 	    !ld.t->n) {
 		ksym_table_free(ld.t);
 		return NULL;

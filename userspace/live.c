@@ -94,18 +94,20 @@ static bool stack_resolves(const struct iag_live *l, const struct iag_event *ev)
 
 /* Look the stack's addresses up in /proc/kallsyms (each address once), and
  * forget what was looked up (at most once a second) when a stack does not
- * resolve: modules come and go. At a stop (draining), the whole table is
- * read at the first address not known, once: a pass per queued stack made
- * the stop take seconds. */
+ * resolve: modules come and go. At a stop, the whole table is read at the
+ * first address not known, once (a pass in progress gives up for it): a pass
+ * per queued stack made the stop take seconds. */
 static void load_ksyms(struct iag_live *l, const struct iag_event *ev, __u32 n)
 {
+	bool stopping = l->draining || (l->stop && *l->stop);
+
 	if (l->ksyms_tried) {
 		if (!l->ksyms)
 			return;
-		if (l->draining)
+		if (stopping)
 			iag_ksyms_table_now(l->ksyms);
 		iag_ksyms_resolve(l->ksyms, ev->stack, n);
-		if (l->draining || stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
+		if (stopping || stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
 			return;
 		if (iag_verbose)
 			iag_info("kallsyms: a stack did not resolve: looked up afresh");
@@ -114,7 +116,8 @@ static void load_ksyms(struct iag_live *l, const struct iag_event *ev, __u32 n)
 	l->ksyms_tried = true;
 	l->ksyms_at = mono_now();
 	l->ksyms = iag_ksyms_load(NULL);
-	if (l->draining)
+	iag_ksyms_watch(l->ksyms, l->stop);
+	if (stopping)
 		iag_ksyms_table_now(l->ksyms);
 	if (!l->ksyms)
 		iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
@@ -368,6 +371,9 @@ static void reresolve(struct iag_session *s, const struct iag_policy *pol,
 			iag_prog, ks->n, before);
 }
 
+static volatile int stop_signal;	/* sig_atomic_t is an int */
+static struct timespec stop_signal_at;	/* when it came (IAG_STOP_TIMES) */
+
 /* Write what is queued; with -v, what that cost (part of a stop's time). */
 static void drain(struct iag_live *l, struct iag_session *s)
 {
@@ -375,6 +381,9 @@ static void drain(struct iag_live *l, struct iag_session *s)
 	unsigned long n = l->records;
 	double t0 = mono_s();
 
+	if (iag_stop_times() && l->stop == &stop_signal && stop_signal)
+		iag_info("stop: the read loop ended %.1f ms after the signal",
+			 (t0 - stop_signal_at.tv_sec - stop_signal_at.tv_nsec / 1e9) * 1e3);
 	iag_ksyms_stats(l->ksyms, &a);
 	iag_session_poll(s, 0, iag_live_event, l);
 	iag_live_agg_flush(l, s);
@@ -527,10 +536,11 @@ void iag_live_fini(struct iag_live *l)
 	l->dm = NULL;
 }
 
-static volatile int stop_signal;	/* sig_atomic_t is an int */
 
 static void on_signal(int sig)
 {
+	if (!stop_signal)
+		clock_gettime(CLOCK_MONOTONIC, &stop_signal_at);	/* async-signal-safe */
 	stop_signal = sig;
 }
 
