@@ -188,11 +188,7 @@ json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
 
 	if (iag_record_from_event(&r, ev) || symbolize(l, ev, &r))
 		goto out;
-	if (!l->dm_tried) {
-		l->dm_tried = true;
-		l->dm = iag_devmodel_open("/sys");
-	}
-	iag_record_fill_device(&r, l->dm);
+	iag_live_fill_device(l, &r);
 	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
 		const struct iag_rule *rule = &l->pol->rules[ev->rule_id];
 
@@ -531,6 +527,7 @@ void iag_live_fini(struct iag_live *l)
 	iag_ksyms_free(l->ksyms);
 	l->ksyms = NULL;
 	iag_live_agg_free(l);
+	iag_live_dev_free(l);
 	if (l->dm)
 		iag_devmodel_close(l->dm);
 	l->dm = NULL;

@@ -17,6 +17,7 @@
 struct iag_policy;
 struct iag_ksyms;
 struct iag_devmodel;
+struct live_dev;
 
 struct iag_live {
 	FILE *out;
@@ -41,6 +42,7 @@ struct iag_live {
 	bool journal;		/* also one journald entry per record (journal.c) */
 	volatile int *stop;	/* set by a signal: the loop ends */
 	bool draining;		/* the loop ended: what is queued is written */
+	struct live_dev *drain_dev;	/* the last device named while draining */
 };
 
 /* @output NULL: stdout; JSON when @json or when writing to a file. */
@@ -64,6 +66,13 @@ json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
 int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 		   const struct iag_repeat *rep);
 
+struct iag_record;
+/*
+ * live_dev.c: iag_record_fill_device(); while draining, what it made of a
+ * record is reused for the next record naming the same device.
+ */
+void iag_live_fill_device(struct iag_live *l, struct iag_record *r);
+void iag_live_dev_free(struct iag_live *l);
 /* live_agg.c: remember the first record of an aggregate. */
 void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev);
 /*

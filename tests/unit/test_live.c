@@ -316,6 +316,9 @@ static void test_drain_reads_kallsyms_once(void **state)
 		l.draining = i >= 20;
 		assert_int_equal(iag_live_event(&ev, &l), l.draining ? 0 : -EINTR);
 	}
+	/* The device named while draining is that record's, not the last one's. */
+	ev.addr = 0x52;
+	assert_int_equal(iag_live_event(&ev, &l), 0);
 	iag_ksyms_stats(l.ksyms, &st);
 	assert_int_equal(st.passes, 0);
 	assert_true(st.table);
@@ -323,11 +326,15 @@ static void test_drain_reads_kallsyms_once(void **state)
 	unlink(copy);
 	f = fopen(path, "r");
 	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		n += !!strstr(line, "\"stack\":[\"__i2c_smbus_xfer\",\"plan_run\"]");
+	while (fgets(line, sizeof(line), f)) {
+		bool named = strstr(line, "\"stack\":[\"__i2c_smbus_xfer\",\"plan_run\"]");
+
+		n += named && strstr(line, "\"device\":\"4-0051\"");
+		n += 100 * (named && strstr(line, "\"device\":\"4-0052\""));
+	}
 	fclose(f);
 	unlink(path);
-	assert_int_equal(n, 40);
+	assert_int_equal(n, 140);
 }
 
 /* Repeats counted in the kernel: written as the first record with a count. */
