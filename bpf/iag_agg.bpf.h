@@ -22,8 +22,9 @@
 #define IAG_AGG_BPF_H
 
 /*
- * Distinct stacks. The value size (frames) is set by userspace before load
- * to --stack-depth plus the probe's own frames: the kernel walks no deeper.
+ * Distinct stacks. The value size is set by userspace before load to
+ * IAG_KEY_FRAMES (or --stack-depth, if less) plus the probe's own frames:
+ * the kernel walks no deeper for an id.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
@@ -40,28 +41,49 @@ struct {
 	__type(value, struct iag_agg_val);
 } aggregates SEC(".maps");
 
-/* The kernel stack, --stack-depth frames (plus the probe's own). */
-static __always_inline void take_stack(void *ctx, struct iag_event *ev)
+/* The frames into the record itself. */
+static __always_inline void inline_stack(void *ctx, struct iag_event *ev, __u32 size)
 {
-	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
 	long n;
 
-	if (!size)
-		return;		/* stack_id stays IAG_NO_STACK */
-	if (aggregate) {
-		n = bpf_get_stackid(ctx, &stacks, 0);
-		if (n >= 0) {
-			ev->stack_id = n;
-			return;
-		}
-	}
-	/* Not aggregating, or the stacks map is full or the bucket taken. */
-	ev->stack_id = IAG_STACK_INLINE;
 	if (size > sizeof(ev->stack))
 		size = sizeof(ev->stack);
 	n = bpf_get_stack(ctx, ev->stack, size, 0);
 	if (n > 0)
 		ev->stack_len = n / sizeof(__u64);
+}
+
+static __always_inline void agg_key(struct iag_agg_key *key, const struct iag_event *ev);
+
+/*
+ * The kernel stack, --stack-depth frames (plus the probe's own). Its top
+ * IAG_KEY_FRAMES go into the stacks map (their id is the aggregates key's);
+ * all of them into the record only when it may be sent: the key is new,
+ * or there is no key.
+ */
+static __always_inline void take_stack(void *ctx, struct iag_event *ev)
+{
+	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
+	struct iag_agg_key key;
+	long id;
+
+	if (!size)
+		return;		/* stack_id stays IAG_NO_STACK */
+	if (aggregate) {
+		id = bpf_get_stackid(ctx, &stacks, 0);
+		if (id >= 0) {
+			ev->stack_id = id;
+			if (stack_depth <= IAG_KEY_FRAMES)
+				return;	/* the map holds them all */
+			agg_key(&key, ev);
+			if (!bpf_map_lookup_elem(&aggregates, &key))
+				inline_stack(ctx, ev, size);
+			return;
+		}
+	}
+	/* Not aggregating, or the stacks map is full or the bucket taken. */
+	ev->stack_id = IAG_STACK_INLINE;
+	inline_stack(ctx, ev, size);
 }
 
 static __always_inline void agg_key(struct iag_agg_key *key, const struct iag_event *ev)

@@ -14,6 +14,12 @@
 #define IAG_ABI_VERSION		4
 
 #define IAG_MAX_STACK		32	/* kernel frames kept per violation */
+/*
+ * Frames (below the probe's own) that make a stack's id in the aggregates
+ * key: the code path into the I2C core. Deeper frames (in a hard IRQ: the
+ * code it interrupted) would make every event of a storm a key of its own.
+ */
+#define IAG_KEY_FRAMES		8
 #define IAG_MAX_PATH		8	/* adapters from the leaf to the root */
 #define IAG_COMM_LEN		16
 #define IAG_ADDR_ANY		0xffff	/* adapter-wide allowlist key */

@@ -403,12 +403,11 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 	double deadline = 0;
 	int hp = -1, rc = IAG_EXIT_OK;
 
-	if (pol && ks) {
-		hp = iag_hotplug_open();
-		if (hp < 0)
-			iag_warn("no uevents (%s): devices added later are not covered",
-				 strerror(-hp));
-	}
+	/* Uevents: the policy is re-resolved, the device names looked up again. */
+	hp = iag_hotplug_open();
+	if (hp < 0 && ((pol && ks) || iag_verbose))
+		iag_warn("no uevents (%s): devices added later are not covered",
+			 strerror(-hp));
 	fprintf(stderr, "%s: %s: attached (mode %s)\n", iag_prog, cmd,
 		iag_mode_name(iag_session_mode(s)));
 	fflush(stderr);
@@ -437,8 +436,11 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 			rc = IAG_EXIT_INTERNAL;
 			break;
 		}
-		if (iag_hotplug_pending(hp))
-			reresolve(s, pol, ks);
+		if (iag_hotplug_pending(hp)) {
+			iag_live_devices_changed(l);
+			if (pol && ks)
+				reresolve(s, pol, ks);
+		}
 	}
 	/* What is already in the ring buffer still counts: all of it is written. */
 	l->draining = true;
@@ -527,7 +529,7 @@ void iag_live_fini(struct iag_live *l)
 	iag_ksyms_free(l->ksyms);
 	l->ksyms = NULL;
 	iag_live_agg_free(l);
-	iag_live_dev_free(l);
+	iag_live_devcache_free(l);
 	if (l->dm)
 		iag_devmodel_close(l->dm);
 	l->dm = NULL;

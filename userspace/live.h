@@ -17,7 +17,6 @@
 struct iag_policy;
 struct iag_ksyms;
 struct iag_devmodel;
-struct live_dev;
 
 struct iag_live {
 	FILE *out;
@@ -29,6 +28,8 @@ struct iag_live {
 	bool ksyms_tried;
 	double ksyms_at;	/* when loaded (CLOCK_MONOTONIC) */
 	struct iag_devmodel *dm;	/* sysfs, for device names */
+	struct iag_live_dev *devs;	/* live_devcache.c: names looked up */
+	size_t n_devs;
 	bool dm_tried;
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
@@ -42,7 +43,6 @@ struct iag_live {
 	bool journal;		/* also one journald entry per record (journal.c) */
 	volatile int *stop;	/* set by a signal: the loop ends */
 	bool draining;		/* the loop ended: what is queued is written */
-	struct live_dev *drain_dev;	/* the last device named while draining */
 };
 
 /* @output NULL: stdout; JSON when @json or when writing to a file. */
@@ -68,11 +68,14 @@ int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 
 struct iag_record;
 /*
- * live_dev.c: iag_record_fill_device(); while draining, what it made of a
- * record is reused for the next record naming the same device.
+ * live_devcache.c: device, driver, sysfs and adapter path of @r from the
+ * sysfs, looked up once per (adapter, address) until
+ * iag_live_devices_changed() (a uevent).
  */
 void iag_live_fill_device(struct iag_live *l, struct iag_record *r);
-void iag_live_dev_free(struct iag_live *l);
+void iag_live_devices_changed(struct iag_live *l);
+void iag_live_devcache_free(struct iag_live *l);
+
 /* live_agg.c: remember the first record of an aggregate. */
 void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev);
 /*

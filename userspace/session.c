@@ -95,8 +95,9 @@ static unsigned int pow2_at_least(unsigned int v)
 }
 
 /*
- * The stacks map holds @frames per stack: the kernel walks no deeper. With
- * no stacks asked for, one small entry (the map must exist).
+ * The stacks map holds @frames per stack (the aggregates key's part): the
+ * kernel walks no deeper for an id. With no stacks asked for, one small
+ * entry (the map must exist).
  */
 static int size_stacks(struct iag_session *s, unsigned int frames)
 {
@@ -170,7 +171,8 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
 
 	s->skel->rodata->aggregate = !opts->no_aggregate;
-	err = size_stacks(s, opts->stack_depth ? s->skel->rodata->stack_depth +
+	err = size_stacks(s, opts->stack_depth ?
+			  (opts->stack_depth < IAG_KEY_FRAMES ? opts->stack_depth : IAG_KEY_FRAMES) +
 			  s->skel->rodata->stack_extra : 0);
 	if (err) {
 		snprintf(why, len, "stacks map: %s", strerror(-err));

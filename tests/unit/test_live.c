@@ -20,6 +20,9 @@
 #include <jansson.h>
 
 #include "iag_test_stubs.h"
+#include "devmodel.h"
+#include "fixture_util.h"
+#include "record.h"
 #include "ksyms.h"
 #include "live.h"
 #include "probe.h"
@@ -383,6 +386,44 @@ static void test_live_repeats(void **state)
 	assert_null(l.agg);
 }
 
+/* Device names are looked up once, until devices come or go. */
+static void test_live_device_cache(void **state)
+{
+	const char *root = mk_weird_tree();
+	struct iag_live l;
+	struct iag_record r;
+	char link[PATH_MAX];
+
+	assert_non_null(root);
+	assert_int_equal(iag_live_init(&l, "/dev/null", true, NULL), IAG_EXIT_OK);
+	l.dm = iag_devmodel_open(root);
+	l.dm_tried = true;
+	assert_non_null(l.dm);
+	for (int round = 0; round < 3; round++) {
+		iag_record_init(&r);
+		r.adapter = 7;
+		r.addr = 0x42;
+		r.adapter_path[0] = 7;
+		r.path_len = 1;
+		iag_live_fill_device(&l, &r);
+		assert_string_equal(r.device, "7-0042");
+		if (round < 2)	/* the cached name, though the driver went */
+			assert_string_equal(r.driver, "drv \"q\"");
+		else		/* a uevent came: looked up again */
+			assert_null(r.driver);
+		iag_record_free(&r);
+		if (round == 0) {
+			snprintf(link, sizeof(link), "%s/devices/i2c-7/7-0042/driver", root);
+			assert_int_equal(unlink(link), 0);
+		}
+		if (round == 1)
+			iag_live_devices_changed(&l);
+	}
+	assert_int_equal(l.n_devs, 1);
+	iag_live_fini(&l);
+	rm_tree(root);
+}
+
 static void patched(struct iag_probe *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -502,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_drain_reads_kallsyms_once),
 		cmocka_unit_test(test_live_repeats),
+		cmocka_unit_test(test_live_device_cache),
 		cmocka_unit_test(test_probe_decisions),
 		cmocka_unit_test(test_parsers),
 		cmocka_unit_test(test_pin_dir),
