@@ -9,28 +9,30 @@
  * (struct iag_agg_key: kind, verdict, state, callback, adapter, address,
  * stack id) is a record, and its repeats add one to the key's count in the
  * aggregates map, which userspace reads once per batch and reports with
- * exact counts and the first and last time. Stacks are kept once per
- * distinct stack in the stacks map; a record carries the stack's id, and
- * userspace reads the frames once per id.
+ * exact counts and the first and last time. A key's stack is its top
+ * IAG_KEY_FRAMES frames, kept once per distinct stack in the stacks map
+ * under their id; a record carries the id, and the first record of a key
+ * all of its frames.
  *
- * When either map is full, or two stacks share a bucket of the stacks map,
- * events fall back to a record of their own with the frames inline (as
- * without aggregation): never merged with another key's count.
+ * When the aggregates map is full, or the stack cannot be read, events
+ * fall back to a record of their own (as without aggregation): never merged
+ * with another key's count.
  * Included by iag_state.bpf.h only (it needs count()).
  */
 #ifndef IAG_AGG_BPF_H
 #define IAG_AGG_BPF_H
 
 /*
- * Distinct stacks. The value size is set by userspace before load to
- * IAG_KEY_FRAMES (or --stack-depth, if less) plus the probe's own frames:
- * the kernel walks no deeper for an id.
+ * Distinct key stacks, by their id (a 64-bit hash of the frames, computed
+ * here). Not a stack-trace map: there two stacks that fall in one bucket
+ * cannot both have an id (bpf_get_stackid() fails for the second), and a
+ * few dozen stacks in 256 buckets often collide.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, IAG_MAX_STACK * sizeof(__u64));
+	__type(key, __u64);
+	__type(value, struct iag_key_stack);
 } stacks SEC(".maps");
 
 /* Keys seen, and the count of their repeats. */
@@ -40,6 +42,14 @@ struct {
 	__type(key, struct iag_agg_key);
 	__type(value, struct iag_agg_val);
 } aggregates SEC(".maps");
+
+/* This CPU's key stack being taken. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iag_key_stack);
+} key_stack SEC(".maps");
 
 /* The frames into the record itself. */
 static __always_inline void inline_stack(void *ctx, struct iag_event *ev, __u32 size)
@@ -53,43 +63,72 @@ static __always_inline void inline_stack(void *ctx, struct iag_event *ev, __u32 
 		ev->stack_len = n / sizeof(__u64);
 }
 
+/* FNV-1a over the frames; never 0 (0 is "no key"). */
+static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+	__u32 i;
+
+	for (i = 0; i < IAG_KEY_STACK; i++) {
+		if (i >= n)
+			break;
+		h = (h ^ ks->ip[i]) * 0x100000001b3ULL;
+	}
+	return h ? h : 1;
+}
+
 static __always_inline void agg_key(struct iag_agg_key *key, const struct iag_event *ev);
 
 /*
- * The kernel stack, --stack-depth frames (plus the probe's own). Its top
- * IAG_KEY_FRAMES go into the stacks map (their id is the aggregates key's);
- * all of them into the record only when it may be sent: the key is new,
- * or there is no key.
+ * The id of the stack's top IAG_KEY_FRAMES (and the probe's own), its
+ * frames kept once in the stacks map; 0 if the stack could not be read.
+ */
+static __always_inline __u64 key_stack_id(void *ctx)
+{
+	__u32 frames = stack_depth < IAG_KEY_FRAMES ? stack_depth : IAG_KEY_FRAMES;
+	__u32 size = (frames + stack_extra) * sizeof(__u64), zero = 0;
+	struct iag_key_stack *ks = bpf_map_lookup_elem(&key_stack, &zero);
+	__u64 id;
+	long n;
+
+	if (!ks || size > sizeof(ks->ip))
+		return 0;
+	/* The rest of the buffer is zeroed by the helper. */
+	n = bpf_get_stack(ctx, ks->ip, size, 0);
+	if (n <= 0)
+		return 0;
+	id = hash_frames(ks, n / sizeof(__u64));
+	bpf_map_update_elem(&stacks, &id, ks, BPF_NOEXIST);
+	return id;
+}
+
+/*
+ * The kernel stack, --stack-depth frames (plus the probe's own): its key
+ * stack's id into the record and, only when the key is new (its record
+ * may be sent) or there is no key, all the frames.
  */
 static __always_inline void take_stack(void *ctx, struct iag_event *ev)
 {
 	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
 	struct iag_agg_key key;
-	long id;
 
 	if (!size)
-		return;		/* stack_id stays IAG_NO_STACK */
+		return;		/* stack_key stays 0 */
 	if (aggregate) {
-		id = bpf_get_stackid(ctx, &stacks, 0);
-		if (id >= 0) {
-			ev->stack_id = id;
-			if (stack_depth <= IAG_KEY_FRAMES)
-				return;	/* the map holds them all */
+		ev->stack_key = key_stack_id(ctx);
+		if (ev->stack_key) {
 			agg_key(&key, ev);
-			if (!bpf_map_lookup_elem(&aggregates, &key))
-				inline_stack(ctx, ev, size);
-			return;
+			if (bpf_map_lookup_elem(&aggregates, &key))
+				return;	/* a repeat: its first record has the frames */
 		}
 	}
-	/* Not aggregating, or the stacks map is full or the bucket taken. */
-	ev->stack_id = IAG_STACK_INLINE;
 	inline_stack(ctx, ev, size);
 }
 
 static __always_inline void agg_key(struct iag_agg_key *key, const struct iag_event *ev)
 {
 	__builtin_memset(key, 0, sizeof(*key));
-	key->stack_id = ev->stack_id;
+	key->stack_key = ev->stack_key;
 	key->adapter = ev->adapter;
 	key->addr = ev->addr;
 	key->flags = ev->flags & IAG_KEY_TEN;
@@ -124,7 +163,8 @@ static __always_inline bool aggregated(struct iag_event *ev)
 	static const struct iag_agg_val fresh;
 	struct iag_agg_key key;
 
-	if (!aggregate || ev->stack_id == IAG_STACK_INLINE)
+	/* A stack was asked for and not read: no key that could be merged. */
+	if (!aggregate || (stack_depth && !ev->stack_key))
 		return false;
 	if (ev->verdict != IAG_VERDICT_VIOLATION && ev->verdict != IAG_VERDICT_DENIED)
 		return false;

@@ -241,7 +241,6 @@ static __always_inline void begin(struct iag_event *ev, __u8 kind, int adapter,
 	ev->irqs_disabled = irqs;
 	ev->path_len = 1;
 	ev->adapter_path[0] = adapter;
-	ev->stack_id = IAG_NO_STACK;
 }
 
 /*

@@ -20,12 +20,12 @@
  * code it interrupted) would make every event of a storm a key of its own.
  */
 #define IAG_KEY_FRAMES		8
+/* A key stack: IAG_KEY_FRAMES and the probe's own (at most 4). */
+#define IAG_KEY_STACK		(IAG_KEY_FRAMES + 4)
 #define IAG_MAX_PATH		8	/* adapters from the leaf to the root */
 #define IAG_COMM_LEN		16
 #define IAG_ADDR_ANY		0xffff	/* adapter-wide allowlist key */
 #define IAG_NO_RULE		0xffffffffu
-#define IAG_NO_STACK		(-1)	/* stack_id: none asked for (--stack-depth 0) */
-#define IAG_STACK_INLINE	(-2)	/* stack_id: the frames are in the record only */
 
 /*
  * Each enum is an X-macro list that keeps a value next to its JSON name, as
@@ -182,9 +182,14 @@ struct iag_event {
 	__s8 sda;
 	__u8 recovery;		/* bus_stuck: enum iag_recovery */
 	__u8 pulses;		/* bus_recovery: SCL pulses given (at most 9) */
-	/* the stacks map's id of the stack, or IAG_NO_STACK / IAG_STACK_INLINE */
-	__s32 stack_id;
 	__u32 first_of_aggregate;	/* 1: its repeats go to the aggregates map */
+	__u32 pad;
+	/*
+	 * The stack's id: a hash of its top frames (the stacks map holds
+	 * them), never 0; 0 when there is no key (no stack asked for, or not
+	 * aggregating).
+	 */
+	__u64 stack_key;
 	__u64 stack[IAG_MAX_STACK];
 	char comm[IAG_COMM_LEN];
 };
@@ -198,7 +203,7 @@ struct iag_event {
  * per device and stack.
  */
 struct iag_agg_key {
-	__s32 stack_id;		/* >= 0, or IAG_NO_STACK */
+	__u64 stack_key;	/* iag_event.stack_key */
 	__s32 adapter;
 	__u16 addr;
 	__u16 flags;		/* IAG_KEY_TEN or 0 */
@@ -206,6 +211,12 @@ struct iag_agg_key {
 	__u8 verdict;
 	__u8 system_state;
 	__u8 callback;
+	__u32 pad;
+};
+
+/* The stacks map's value: a key stack's frames, zero after the last. */
+struct iag_key_stack {
+	__u64 ip[IAG_KEY_STACK];
 };
 
 struct iag_agg_val {

@@ -33,7 +33,7 @@ static int key_cmp(const void *a, const void *b)
 void iag_agg_key_of(struct iag_agg_key *key, const struct iag_event *ev)
 {
 	memset(key, 0, sizeof(*key));
-	key->stack_id = ev->stack_id;
+	key->stack_key = ev->stack_key;
 	key->adapter = ev->adapter;
 	key->addr = ev->addr;
 	key->flags = ev->flags & IAG_KEY_TEN;
@@ -93,8 +93,8 @@ void iag_agg_event_of_key(struct iag_event *ev, const struct iag_agg_key *key,
 	ev->rule_id = IAG_NO_RULE;
 	ev->path_len = 1;
 	ev->adapter_path[0] = key->adapter;
-	ev->stack_id = key->stack_id;
-	n = iag_session_stack(s, key->stack_id, ev->stack);
+	ev->stack_key = key->stack_key;
+	n = iag_session_stack(s, key->stack_key, ev->stack);
 	ev->stack_len = n > 0 ? n : 0;
 }
 

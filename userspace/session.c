@@ -68,10 +68,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	if (!s->fn)
 		return 0;
-	if (ev->stack_id >= 0 && !ev->stack_len) {
-		/* The frames are in the stacks map, kept once per distinct stack. */
+	if (ev->stack_key && !ev->stack_len) {
+		/* A repeat's key stack, kept once in the stacks map. */
 		struct iag_event full = *ev;
-		int n = iag_session_stack(s, ev->stack_id, full.stack);
+		int n = iag_session_stack(s, ev->stack_key, full.stack);
 
 		full.stack_len = n > 0 ? n : 0;
 		r = s->fn(&full, s->fn_ctx);
@@ -92,25 +92,6 @@ static unsigned int pow2_at_least(unsigned int v)
 	while (p < v && p < (1U << 30))
 		p <<= 1;
 	return p;
-}
-
-/*
- * The stacks map holds @frames per stack (the aggregates key's part): the
- * kernel walks no deeper for an id. With no stacks asked for, one small
- * entry (the map must exist).
- */
-static int size_stacks(struct iag_session *s, unsigned int frames)
-{
-	int err;
-
-	if (frames > IAG_MAX_STACK)
-		frames = IAG_MAX_STACK;
-	s->stack_frames = frames;
-	err = bpf_map__set_value_size(s->skel->maps.stacks,
-				      (frames ? frames : 1) * sizeof(__u64));
-	if (!err && !frames)
-		err = bpf_map__set_max_entries(s->skel->maps.stacks, 1);
-	return err;
 }
 
 /* Is @prog one that a session of @mode (and @tp_gen series) loads? */
@@ -171,13 +152,6 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
 
 	s->skel->rodata->aggregate = !opts->no_aggregate;
-	err = size_stacks(s, opts->stack_depth ?
-			  (opts->stack_depth < IAG_KEY_FRAMES ? opts->stack_depth : IAG_KEY_FRAMES) +
-			  s->skel->rodata->stack_extra : 0);
-	if (err) {
-		snprintf(why, len, "stacks map: %s", strerror(-err));
-		return err;
-	}
 	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 256) * 1024);
 	if (rb_bytes < page)
 		rb_bytes = page;

@@ -71,10 +71,10 @@ void iag_session_close(struct iag_session *s);
  */
 int iag_session_aggregates_fd(const struct iag_session *s);
 /*
- * The frames of stack @id from the stacks map into @frames (IAG_MAX_STACK
- * entries): how many, or -errno.
+ * The frames of key stack @id (iag_event.stack_key) from the stacks map
+ * into @frames (IAG_MAX_STACK entries): how many, or -errno.
  */
-int iag_session_stack(const struct iag_session *s, __s32 id, __u64 *frames);
+int iag_session_stack(const struct iag_session *s, __u64 id, __u64 *frames);
 /* Records lost by userspace (short or foreign records), not by the kernel. */
 unsigned long iag_session_bad_records(const struct iag_session *s);
 

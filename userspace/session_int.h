@@ -19,7 +19,6 @@ struct iag_session {
 	void *fn_ctx;
 	int fn_err;
 	unsigned long bad_records;
-	unsigned int stack_frames;	/* value size of the stacks map, in frames */
 };
 
 #endif

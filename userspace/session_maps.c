@@ -48,17 +48,17 @@ int iag_session_aggregates_fd(const struct iag_session *s)
 	return s->skel ? bpf_map__fd(s->skel->maps.aggregates) : -1;
 }
 
-int iag_session_stack(const struct iag_session *s, __s32 id, __u64 *frames)
+int iag_session_stack(const struct iag_session *s, __u64 id, __u64 *frames)
 {
-	__u64 buf[IAG_MAX_STACK] = { 0 };
+	struct iag_key_stack ks;
 	unsigned int n;
 
-	if (id < 0 || !s->stack_frames)
+	if (!id || !s->skel)
 		return -ENOENT;
-	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &id, buf))
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stacks), &id, &ks))
 		return -errno;
 	/* Unused frames at the end are zero. */
-	for (n = 0; n < s->stack_frames && buf[n]; n++)
-		frames[n] = buf[n];
+	for (n = 0; n < IAG_KEY_STACK && n < IAG_MAX_STACK && ks.ip[n]; n++)
+		frames[n] = ks.ip[n];
 	return n;
 }
