@@ -37,7 +37,7 @@ static void audit_usage(FILE *f)
 		"                           (fields KIND, VERDICT, ADAPTER, ADDR, DEVICE, ...)\n"
 		"  -m, --mode MODE          auto (default), tracepoint (patched kernel), kprobe\n"
 		"      --stack-depth N      kernel frames per violation, 0..%d (default 16)\n"
-		"      --ringbuf-kb N       ring buffer size in KiB, a power of two (default 256)\n"
+		"      --ringbuf-kb N       ring buffer size in KiB, a power of two (default 64)\n"
 		"      --no-aggregate       a record for every violation; by default the\n"
 		"                           repeats of one (kind, device, stack) are counted\n"
 		"                           in the kernel and written once per batch as one\n"

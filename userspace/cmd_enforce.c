@@ -44,7 +44,7 @@ static void enforce_usage(FILE *f)
 		"  -m, --mode MODE      auto or tracepoint (the same: enforcement needs the\n"
 		"                       patched kernel); kprobe is refused with exit 3\n"
 		"      --stack-depth N  kernel frames per violation, 0..%d (default 16)\n"
-		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 256)\n"
+		"      --ringbuf-kb N   ring buffer size in KiB, a power of two (default 64)\n"
 		"      --no-aggregate   a record for every refusal (default: repeats of one\n"
 		"                       device and stack are counted in the kernel and\n"
 		"                       written as one record with a \"count\")\n"

@@ -152,12 +152,24 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
 
 	s->skel->rodata->aggregate = !opts->no_aggregate;
-	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 256) * 1024);
+	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 64) * 1024);
 	if (rb_bytes < page)
 		rb_bytes = page;
 	err = bpf_map__set_max_entries(s->skel->maps.events, rb_bytes);
 	if (err) {
 		snprintf(why, len, "ring buffer size %u: %s", rb_bytes, strerror(-err));
+		return err;
+	}
+	/*
+	 * Only kprobe mode keeps levels by task (tracepoint mode: per CPU); an
+	 * LRU map is kept at one entry per CPU at least.
+	 */
+	if (s->mode == IAG_MODE_TRACEPOINT)
+		err = bpf_map__set_max_entries(s->skel->maps.task_levels,
+					       libbpf_num_possible_cpus() > 0 ?
+					       libbpf_num_possible_cpus() : 1);
+	if (err) {
+		snprintf(why, len, "task map: %s", strerror(-err));
 		return err;
 	}
 	bpf_object__for_each_program(prog, s->skel->obj)

@@ -92,6 +92,6 @@ int iag_session_opt(struct iag_session_opts *so, int opt, const char *arg,
 
 /* "auto", "tracepoint", "kprobe" -> mode; -1 if unknown. */
 int iag_mode_parse(const char *s);
-/* Defaults: auto mode, audit, stack 16 frames, 256 KiB ring buffer. */
+/* Defaults: auto mode, audit, stack 16 frames, 64 KiB ring buffer. */
 void iag_session_opts_default(struct iag_session_opts *o);
 #endif

@@ -38,7 +38,7 @@ void iag_session_opts_default(struct iag_session_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mode = IAG_MODE_AUTO;
 	o->stack_depth = 16;
-	o->ringbuf_kb = 256;
+	o->ringbuf_kb = 64;
 }
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)

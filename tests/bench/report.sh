@@ -117,11 +117,12 @@ declare -A alabel=(
 	[none]="nothing attached"
 	[audit_allowed]="audit, policy allows the client (no records)"
 	[audit_violations]="audit, no policy (every transfer a violation, with stack)"
+	[audit_violations_d4]="the same with \`--stack-depth 4\` (the stack walk's share)"
 	[audit_kprobe_allowed]="audit --mode kprobe, policy allows the client"
 	[enforce_allowed]="enforce, policy allows the client"
 )
 declare -A aratio
-for n in none audit_allowed audit_violations audit_kprobe_allowed enforce_allowed; do
+for n in none audit_allowed audit_violations audit_violations_d4 audit_kprobe_allowed enforce_allowed; do
 	l=$(B | awk -v n="$n" '$1 == "atomic" && $2 == n' | head -1)
 	if [ -z "$l" ]; then
 		atomic_table+=$'\n'"| ${alabel[$n]} | not measured | | | | |"
@@ -245,7 +246,7 @@ g_kp=$(le "$k_ov" "$floor_ov" 1.2)
 p_audit=$(pv audit)
 busy_rss=$(kv "$mem_busy" storm_rss_max_kb)
 busy_hwm=$(kv "$mem_busy" vmhwm_kb)
-pol64_kb=$(kv "$(B | awk '$1 == "memory" && $2 == "policy_rb64"' | head -1)" map_memlock_kb)
+pol4_kb=$(kv "$(B | awk '$1 == "memory" && $2 == "policy_rb4"' | head -1)" map_memlock_kb)
 pol_kb=$(kv "$mem_pol" map_memlock_kb)
 # a_ok NAME: 1 when nothing-attached and NAME both proved their suspend loop.
 a_ok() { is_proved atomic none && is_proved atomic "$1" && echo 1 || echo 0; }
@@ -260,7 +261,7 @@ goals_table="| goal | figure | verdict | proof |
 | storms: no information lost up to 50,000 violation events/s | $( [ "$tp_lost" = 0 ] && echo "nothing dropped" || echo "drops at $tp_lost of $tp_n rates; first: $first_drop" ) | $(verdict "$([ "$tp_n" -gt 0 ] && [ "$tp_lost" = 0 ] && echo 1 || echo 0)") | as above |
 | storms: at least 20,000 distinct records/s consumed in the VM | $tp_best_rate records/s read with \`--no-aggregate\` (a record per event, 50,000/s requested) | $(verdict "$(le 20000 "$tp_best_rate")") | records counted at the FIFO's far end |
 | start-up: exec to attached at most 1.5 times the empty-fentry skeleton's | audit ${su_audit:-?} ms, kprobe mode ${su_kp:-?} ms, floor ${su_floor:-?} ms ($(ratio "$su_audit" "$su_floor")x, $(ratio "$su_kp" "$su_floor")x) | $(verdict "$(($(le "$su_audit" "$su_floor" 1.5) && $(le "$su_kp" "$su_floor" 1.5)))") | the \"attached\" line, printed after every link is made |
-| memory: BPF map memory at most 256 KiB for a 100-key policy | $( [ -n "$mem_pol" ] && echo "$pol_kb KiB ($(kv "$mem_pol" maps) maps, $(kv "$mem_pol" keys) allowlist keys; the default 256 KiB ring buffer included; with \`--ringbuf-kb 64\`: ${pol64_kb:-?} KiB)" || echo "not measured" ) | $(verdict "$(le "$pol_kb" 256)") | every map in the system (bpf() ids), while \`audit --policy\` runs |
+| memory: BPF map memory at most 256 KiB for a 100-key policy | $( [ -n "$mem_pol" ] && echo "$pol_kb KiB ($(kv "$mem_pol" maps) maps, $(kv "$mem_pol" keys) allowlist keys; the default 64 KiB ring buffer included; the maps but the ring, measured with \`--ringbuf-kb 4\`: ${pol4_kb:-?} KiB)" || echo "not measured" ) | $(verdict "$(le "$pol_kb" 256)") | every map in the system (bpf() ids), while \`audit --policy\` runs |
 | memory: the tool's RSS at most 4 MB during a 10,000 events/s storm | $( [ -n "$busy_rss" ] && echo "at most $busy_rss KiB during the storm ($(kv "$mem_busy" storm_rss_samples) samples); peak of its life (VmHWM, start-up included) $busy_hwm KiB" || echo "not measured" ) | $(verdict "$(le "$busy_rss" 4096)") | VmRSS from /proc/PID/status every 0.2 s while the storm runs |
 | atomic mode: an allowed transfer at most 2 times nothing attached | audit ${aratio[audit_allowed]:--}x, kprobe mode ${aratio[audit_kprobe_allowed]:--}x, enforce ${aratio[enforce_allowed]:--}x | $(gv "$(a_ok audit_allowed)" "$(le "${aratio[audit_allowed]:-}" 2)") | $(ps atomic audit_allowed) |
 | atomic mode: a violation with its stack at most 10 times | ${aratio[audit_violations]:--}x | $(gv "$(a_ok audit_violations)" "$(le "${aratio[audit_violations]:-}" 10)") | $(ps atomic audit_violations) |
@@ -371,7 +372,7 @@ had exited ($stop_n stops; slowest $stop_max ms, start-up runs included).
 Atomic-context violations: \`i2c_smbus_xfer()\` from a hard-IRQ hrtimer while
 the system runs (each one an \`atomic_context_xfer\` violation with a kernel
 stack), at each requested rate for ${secs_per:-?} s, \`audit --json\` with the
-default ring buffer (256 KiB) writing into a FIFO. The kernel aggregates
+default ring buffer (64 KiB) writing into a FIFO. The kernel aggregates
 repeats of a violation (same device, same stack): delivered = the events the
 records read from the FIFO stand for (a record of repeats stands for its
 \`count\`), in records = the records themselves, dropped = the summary's
