@@ -535,7 +535,6 @@ void iag_live_fini(struct iag_live *l)
 	l->dm = NULL;
 }
 
-
 static void on_signal(int sig)
 {
 	if (!stop_signal)
