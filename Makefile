@@ -76,14 +76,14 @@ $(BUILD)/.deps-ok: scripts/deps.sh
 	@scripts/deps.sh --check || scripts/deps.sh
 	@touch $@
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/i2c_atomic_guard.h $(BUILD)/.deps-ok
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/*.h) $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/us/%.o: userspace/%.c $(wildcard userspace/*.h) include/i2c_atomic_guard.h $(SKELS) $(BUILD)/.deps-ok
+$(BUILD)/us/%.o: userspace/%.c $(wildcard userspace/*.h) $(wildcard include/*.h) $(SKELS) $(BUILD)/.deps-ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 

@@ -22,6 +22,8 @@
 #ifndef IAG_AGG_BPF_H
 #define IAG_AGG_BPF_H
 
+#include "iag_agg_key.h"
+
 /*
  * Distinct key stacks, by their id (a 64-bit hash of the frames, computed
  * here). Not a stack-trace map: there two stacks that fall in one bucket
@@ -77,8 +79,6 @@ static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n
 	return h ? h : 1;
 }
 
-static __always_inline void agg_key(struct iag_agg_key *key, const struct iag_event *ev);
-
 /*
  * The id of the stack's top IAG_KEY_FRAMES (and the probe's own), its
  * frames kept once in the stacks map; 0 if the stack could not be read.
@@ -117,25 +117,12 @@ static __always_inline void take_stack(void *ctx, struct iag_event *ev)
 	if (aggregate) {
 		ev->stack_key = key_stack_id(ctx);
 		if (ev->stack_key) {
-			agg_key(&key, ev);
+			iag_agg_key_fill(&key, ev);
 			if (bpf_map_lookup_elem(&aggregates, &key))
 				return;	/* a repeat: its first record has the frames */
 		}
 	}
 	inline_stack(ctx, ev, size);
-}
-
-static __always_inline void agg_key(struct iag_agg_key *key, const struct iag_event *ev)
-{
-	__builtin_memset(key, 0, sizeof(*key));
-	key->stack_key = ev->stack_key;
-	key->adapter = ev->adapter;
-	key->addr = ev->addr;
-	key->flags = ev->flags & IAG_KEY_TEN;
-	key->kind = ev->kind;
-	key->verdict = ev->verdict;
-	key->system_state = ev->system_state;
-	key->callback = ev->callback;
 }
 
 /* One more repeat of @key at @ts; false if the key is not in the map. */
@@ -168,7 +155,7 @@ static __always_inline bool aggregated(struct iag_event *ev)
 		return false;
 	if (ev->verdict != IAG_VERDICT_VIOLATION && ev->verdict != IAG_VERDICT_DENIED)
 		return false;
-	agg_key(&key, ev);
+	iag_agg_key_fill(&key, ev);
 	if (add_repeat(&key, ev->ts_ns))
 		return true;
 	if (bpf_map_update_elem(&aggregates, &key, &fresh, BPF_NOEXIST))
@@ -185,7 +172,7 @@ static __always_inline bool record_lost_into_aggregate(const struct iag_event *e
 
 	if (!ev->first_of_aggregate)
 		return false;
-	agg_key(&key, ev);
+	iag_agg_key_fill(&key, ev);
 	val = bpf_map_lookup_elem(&aggregates, &key);
 	if (val)
 		val->first_lost = 1;	/* userspace then writes it from the key */

@@ -15,6 +15,7 @@
 
 #include <bpf/bpf.h>
 
+#include "../include/iag_agg_key.h"
 #include "live.h"
 #include "util.h"
 
@@ -32,15 +33,7 @@ static int key_cmp(const void *a, const void *b)
 
 void iag_agg_key_of(struct iag_agg_key *key, const struct iag_event *ev)
 {
-	memset(key, 0, sizeof(*key));
-	key->stack_key = ev->stack_key;
-	key->adapter = ev->adapter;
-	key->addr = ev->addr;
-	key->flags = ev->flags & IAG_KEY_TEN;
-	key->kind = ev->kind;
-	key->verdict = ev->verdict;
-	key->system_state = ev->system_state;
-	key->callback = ev->callback;
+	iag_agg_key_fill(key, ev);
 }
 
 /* The entry of @key, made if new (from the key alone); NULL on ENOMEM. */

@@ -25,23 +25,13 @@
 #include "record.h"
 #include "report.h"
 #include "report_fixture.h"
+#include "event_fixture.h"
 
 static void bus_event(struct iag_event *ev, int kind, int adapter, int scl, int sda)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->abi_version = IAG_ABI_VERSION;
-	ev->kind = kind;
-	ev->callback = IAG_CB_UNKNOWN;
-	ev->system_state = IAG_STATE_SUSPEND;
-	ev->adapter = adapter;
-	ev->addr = 0x50;
-	ev->rule_id = IAG_NO_RULE;
-	ev->irqs_disabled = 1;
-	ev->path_len = 1;
-	ev->adapter_path[0] = adapter;
+	fx_event(ev, kind, adapter, 0x50);
 	ev->scl = scl;
 	ev->sda = sda;
-	memcpy(ev->comm, "sh", 3);
 }
 
 static json_t *event_json(const struct iag_event *ev)

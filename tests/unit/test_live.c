@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "iag_test_stubs.h"
+#include "event_fixture.h"
 #include "devmodel.h"
 #include "fixture_util.h"
 #include "record.h"
@@ -84,22 +85,13 @@ static void test_ksyms(void **state)
 
 static void fill_event(struct iag_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->abi_version = IAG_ABI_VERSION;
-	ev->kind = IAG_KIND_ATOMIC_XFER;
+	fx_event(ev, IAG_KIND_ATOMIC_XFER, 4, 0x51);
 	ev->verdict = IAG_VERDICT_VIOLATION;
 	ev->callback = IAG_CB_SMBUS_XFER_ATOMIC;
-	ev->system_state = IAG_STATE_SUSPEND;
 	ev->ts_ns = 123;
-	ev->adapter = 4;
-	ev->addr = 0x51;
 	ev->ret = -1;
 	ev->pid = 1;
-	ev->preempt_count = 0;
-	ev->rule_id = IAG_NO_RULE;
-	ev->irqs_disabled = 1;
 	ev->path_len = 2;
-	ev->adapter_path[0] = 4;
 	ev->adapter_path[1] = 1;
 	ev->is_smbus = 1;
 	ev->smbus_protocol = 2;
