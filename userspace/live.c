@@ -549,9 +549,26 @@ static void on_signal(int sig)
  * command then ran until killed (seen with the benchmark). Caught here, it
  * stops the live loop as soon as that starts.
  */
+/* IAG_STOP_TIMES: the whole of a stop, as far as this process sees it. */
+static void stop_times_at_exit(void)
+{
+	struct timespec t;
+
+	if (!stop_signal || !iag_stop_times())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	iag_info("stop: exiting %.1f ms after the signal",
+		 (t.tv_sec - stop_signal_at.tv_sec) * 1e3 +
+		 (t.tv_nsec - stop_signal_at.tv_nsec) / 1e6);
+}
+
 void iag_live_catch_signals(void)
 {
+	static bool registered;
 	struct sigaction sa;
+
+	if (!registered)
+		registered = !atexit(stop_times_at_exit);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: poll returns EINTR */
