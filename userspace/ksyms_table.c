@@ -28,10 +28,10 @@ struct ksym_table {
 	size_t len, text_cap;
 };
 
-/* Append @s to the text; its offset, or 0 when out of memory. */
-static unsigned int add_text(struct ksym_table *t, const char *s)
+/* Append @len bytes of @s and a NUL to the text; the offset, or 0 when out of memory. */
+static unsigned int add_text(struct ksym_table *t, const char *s, size_t len)
 {
-	size_t need = strlen(s) + 1;
+	size_t need = len + 1;
 	unsigned int off;
 
 	if (t->len + need > t->text_cap) {
@@ -47,14 +47,16 @@ static unsigned int add_text(struct ksym_table *t, const char *s)
 		t->text_cap = cap;
 	}
 	off = (unsigned int)t->len;
-	memcpy(t->text + off, s, need);
+	memcpy(t->text + off, s, len);
+	t->text[off + len] = 0;
 	t->len += need;
 	return off;
 }
 
-static int add_row(struct ksym_table *t, unsigned long addr, const char *name,
-		   const char *mod, unsigned int *last_mod)
+static int add_row(struct ksym_table *t, const struct ksym_line *sym,
+		   unsigned int *last_mod)
 {
+	size_t ml = sym->module_len;
 	struct ksym_row *r;
 
 	if (t->n == t->cap) {
@@ -67,14 +69,15 @@ static int add_row(struct ksym_table *t, unsigned long addr, const char *name,
 		t->cap = cap;
 	}
 	r = &t->rows[t->n];
-	r->addr = addr;
-	r->name = add_text(t, name);
+	r->addr = sym->addr;
+	r->name = add_text(t, sym->name, sym->name_len);
 	r->module = 0;
-	if (mod[0] && *last_mod && !strcmp(t->text + *last_mod, mod))
+	if (ml && *last_mod && !strncmp(t->text + *last_mod, sym->module, ml) &&
+	    !t->text[*last_mod + ml])
 		r->module = *last_mod;
-	else if (mod[0])
-		r->module = *last_mod = add_text(t, mod);
-	if (!r->name || (mod[0] && !r->module))
+	else if (ml)
+		r->module = *last_mod = add_text(t, sym->module, ml);
+	if (!r->name || (ml && !r->module))
 		return -1;
 	t->n++;
 	return 0;
@@ -183,19 +186,15 @@ struct table_load {
 static int table_add(const struct ksym_line *sym, void *ctx)
 {
 	struct table_load *ld = ctx;
-	char name[256], mod[128];
 
-	snprintf(name, sizeof(name), "%.*s", (int)sym->name_len, sym->name);
-	snprintf(mod, sizeof(mod), "%.*s", (int)sym->module_len,
-		 sym->module ? sym->module : "");
-	return add_row(ld->t, sym->addr, name, mod, &ld->last_mod);
+	return add_row(ld->t, sym, &ld->last_mod);
 }
 
 struct ksym_table *ksym_table_load(const char *path)
 {
 	struct table_load ld = { .t = calloc(1, sizeof(*ld.t)) };
 
-	if (!ld.t || add_text(ld.t, "") != 0 || ksym_each(path, table_add, &ld, NULL) ||
+	if (!ld.t || add_text(ld.t, "", 0) != 0 || ksym_each(path, table_add, &ld, NULL) ||
 	    !ld.t->n) {
 		ksym_table_free(ld.t);
 		return NULL;
