@@ -20,9 +20,12 @@ SECS=${iag_bench_secs:-3}
 B=/sys/kernel/debug/iag_bench
 BU=/bin/benchutil
 nrates=$(echo $RATES | wc -w)
-plan $((3 + ROUNDS * 7 + 6 + nrates + 3 + 4 + 1))
+plan $((3 + ROUNDS * 7 + 7 + nrates + 3 + 4 + 1))
 
 res() { out "# bench $*"; echo "bench: $*"; }
+# audit and enforce say on stderr what each stop spent (records still
+# queued, kernel symbol reads, detach): bg_stop reports it with the stop.
+export IAG_STOP_TIMES=1
 
 # ---- set-up ----
 stub=$(load_stub 0x50)
@@ -78,10 +81,13 @@ proof_of() {
 		if (n <= 0) why = "no transfer count"
 		else if (want == "none") { ok = na == 0; why = ok ? "no BPF link attached" : na " BPF links attached" }
 		else if (changed) why = changed
-		else if (!np || !na) why = "nothing attached"
+		else if (!np || (!na && want != "each")) why = "nothing attached"
 		else if (want == "each") {
+			# A tracepoint attached through a perf event (bpftrace) has no
+			# BPF link: its run count is the whole proof.
 			ok = hot != ""
-			why = ok ? "links held throughout; " hot " ran once per transfer" : "no program ran exactly " n " times"
+			held = na ? "links held throughout; " : "programs held throughout (attached through perf events, no BPF link); "
+			why = ok ? held hot " ran once per transfer" : "no program ran exactly " n " times"
 		} else {
 			ok = !ran
 			why = ok ? "links held throughout; no program ran on this path" : ran " programs ran"
@@ -144,7 +150,18 @@ bg_start() {
 	"$@" >/dev/null 2>>"$err" &
 	BG_PID=$!
 	BG_CMD="$*"
+	BG_ERR=$err
 	wait_for "$err" "$marker" 600 || { cat "$err"; kill -INT $BG_PID 2>/dev/null; wait $BG_PID; return 1; }
+}
+# own_stop: what the stopped tool said its stop cost (IAG_STOP_TIMES), as
+# own_loop_ms= (signal to the end of its read loop) own_queued= (records
+# still queued, then written) own_drain_ms= own_passes= (over
+# /proc/kallsyms) own_ksyms_ms= own_detach_ms=; nothing for other tools.
+own_stop() {
+	[ -n "${BG_ERR:-}" ] && sed -n \
+		-e 's/.*stop: the read loop ended \([0-9.]*\) ms after the signal.*/own_loop_ms=\1/p' \
+		-e 's/.*stop: \([0-9]*\) queued records written in \([0-9.]*\) ms; kallsyms: \([0-9]*\) passes, \([0-9.]*\) ms.*/own_queued=\1 own_drain_ms=\2 own_passes=\3 own_ksyms_ms=\4/p' \
+		-e 's/.*stop: detach and unload \([0-9.]*\) ms.*/own_detach_ms=\1/p' "$BG_ERR" | tr '\n' ' '
 }
 # bg_stop: SIGINT, and the time it takes to end (it must be under 1 s);
 # at most 20 s (then SIGKILL, noted): one stuck tool must not stall the
@@ -152,7 +169,7 @@ bg_start() {
 bg_stop() {
 	local s
 	s=$($BU stop "$BG_PID" 20000)
-	res "stop $(echo "$s" | sed 's/^stop //') cmd=\"$BG_CMD\""
+	res "stop $(echo "$s" | sed 's/^stop //') $(own_stop) cmd=\"$BG_CMD\""
 	case $s in
 	*ended=1*) ;;
 	*)
@@ -216,20 +233,26 @@ if [ -x /bin/bpftrace ]; then
 else
 	res "bpftrace runs=0 output=\"not in the initramfs\""
 fi
+# bt_start SCRIPT NAME: bpftrace running SCRIPT in the background, waiting
+# until its BEGIN probe prints; its output (and the maps it prints at exit)
+# go to /tmp/bt.run. BG_PID, for bg_stop.
+bt_start() {
+	: >/tmp/bt.run	# as in bg_start: no stale marker
+	/bin/bpftrace -e "$1 BEGIN { printf(\"bpftrace ready\\n\"); }" >>/tmp/bt.run 2>&1 &
+	BG_PID=$!
+	BG_CMD="bpftrace $2"
+	BG_ERR=
+	wait_for /tmp/bt.run "bpftrace ready" 1200 ||
+		{ kill -INT $BG_PID 2>/dev/null; wait $BG_PID; return 1; }
+}
 bpftrace_loop() {
-	if [ "$BPFTRACE_OK" = 1 ]; then
-: >/tmp/bt.run	# as in bg_start: no stale marker
-		/bin/bpftrace -e 'kfunc:__i2c_smbus_xfer { @n = count(); } BEGIN { printf("bpftrace ready\n"); }' >>/tmp/bt.run 2>&1 &
-		BG_PID=$!
-		BG_CMD="bpftrace kfunc one-liner"
-		if wait_for /tmp/bt.run "bpftrace ready" 1200; then
-			loop bpftrace
-		else
-			not_ok "per-transfer: bpftrace" "$(cat /tmp/bt.run)"
-		fi
+	if [ "$BPFTRACE_OK" != 1 ]; then
+		skip "per-transfer: bpftrace" "bpftrace cannot run in the VM"
+	elif bt_start 'kfunc:__i2c_smbus_xfer { @n = count(); }' "kfunc one-liner"; then
+		loop bpftrace
 		bg_stop
 	else
-		skip "per-transfer: bpftrace" "bpftrace cannot run in the VM"
+		not_ok "per-transfer: bpftrace" "$(cat /tmp/bt.run)"
 	fi
 }
 
@@ -317,10 +340,22 @@ fi
 
 # ---- atomic mode: the loop in a syscore suspend callback ----
 # atomic NAME [CMD...]: one pm_test=core suspend with CMD attached.
+# atomic NAME --bpftrace SCRIPT LABEL: the same with bpftrace running SCRIPT;
+# the counts of the maps it prints at exit are added up (counted=, keys=).
 atomic() {
-	local name=$1 r
+	local name=$1 r want=none bt=0 counted=
 	shift
-	if [ $# -gt 0 ]; then
+	if [ "${1:-}" = --bpftrace ]; then
+		bt=1 want=each
+		if [ "$BPFTRACE_OK" != 1 ]; then
+			skip "atomic mode: $name" "bpftrace cannot run in the VM"
+			return
+		elif ! bt_start "$2" "$3"; then
+			not_ok "atomic mode: $name" "$(cat /tmp/bt.run)"
+			return
+		fi
+	elif [ $# -gt 0 ]; then
+		want=each
 		if ! bg_start /tmp/bg.err "attached" "$@"; then
 			not_ok "atomic mode: $name" "$(cat /tmp/bg.err)"
 			return
@@ -331,14 +366,14 @@ atomic() {
 	suspend_core
 	r=$(cat $B/suspend)
 	objs /tmp/objs.after
-	res "proof atomic $name $(proof_of /tmp/objs.before /tmp/objs.after \
-		"$([ $# -gt 0 ] && echo each || echo none)" "$(xfers_of "$r")")"
-	[ $# -gt 0 ] && bg_stop
+	res "proof atomic $name $(proof_of /tmp/objs.before /tmp/objs.after "$want" "$(xfers_of "$r")")"
+	[ $want = each ] && bg_stop
+	[ $bt = 1 ] && counted=" $(awk '/^\]: [0-9]+$/ { s += $2; k++ } END { printf "counted=%d keys=%d", s, k }' /tmp/bt.run)"
 	summary=$(grep -h '"summary"' /tmp/bg.out 2>/dev/null | tail -1 | sed 's/": /":/g; s/, /,/g')
 	rm -f /tmp/bg.out
 	case $r in
 	suspend\ count=*)
-		res "atomic $name $r dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p')"
+		res "atomic $name $r dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p')$counted"
 		ok "atomic mode: $name"
 		;;
 	*) not_ok "atomic mode: $name" "$r" ;;
@@ -351,6 +386,13 @@ atomic audit_violations $IAG audit --json --output /tmp/bg.out
 atomic audit_violations_d4 $IAG audit --json --output /tmp/bg.out --stack-depth 4
 atomic audit_kprobe_allowed $IAG audit --json --output /tmp/bg.out --policy /tmp/policy.yaml --mode kprobe
 atomic enforce_allowed $IAG enforce --json --policy /tmp/policy.yaml
+# bpftrace doing audit's job (issue 13, side by side): every atomic-mode
+# SMBus transfer counted by adapter, address and kernel stack, in the
+# kernel (a stack map, and a hash it prints at exit). With no policy each
+# of these is one of audit_violations' violations.
+atomic bpftrace_violations --bpftrace \
+	'tracepoint:i2c_atomic:i2c_atomic_smbus_xfer { @[args->adapter_nr, args->addr, kstack] = count(); }' \
+	"count by device and stack"
 # (enforce writes records on stdout; bg_start sends stdout to /dev/null)
 
 # ---- event throughput: atomic-context violations from a hard-IRQ hrtimer ----
