@@ -109,8 +109,10 @@ static __always_inline struct level *push(void *ctx, struct level *lv,
 					  struct i2c_adapter *adap, __u16 addr, __u8 kind,
 					  __u32 state, __u32 pc, __u8 irqs)
 {
-	if (lv->depth && bpf_ktime_get_boot_ns() - lv->ev.ts_ns > STALE_NS)
+	if (lv->depth && bpf_ktime_get_boot_ns() - lv->ev.ts_ns > STALE_NS) {
 		lv->depth = lv->pending = 0;
+		level_closed();
+	}
 	if (lv->depth) {
 		lv->depth++;
 		if (on_leaf_path(lv->leaf, adap))
@@ -120,6 +122,7 @@ static __always_inline struct level *push(void *ctx, struct level *lv,
 		return NULL;
 	}
 	lv->depth = 1;
+	level_opened();
 	lv->pending = 1;
 	lv->leaf = (__u64)adap;
 	lv->refuse_mask = 0;
@@ -143,8 +146,11 @@ static __always_inline void end_level(int ret)
 {
 	__u64 task;
 	__u32 cx;
-	struct level *lv = open_level(&cx);
+	struct level *lv;
 
+	if (!levels_open)
+		return;		/* nothing to end: the hot path of kprobe mode */
+	lv = open_level(&cx);
 	if (!lv)
 		return;
 	pop(lv, ret);

@@ -72,9 +72,12 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 						bool smbus, bool irqs_off, __u32 pc)
 {
 	__u32 cx = context_of(pc), state;
-	struct level *lv = cx ? level_of(cx, false) : task_open(&cx);
+	struct level *lv = NULL;
 	__u8 kind;
 
+	/* Nothing open anywhere: no lookups (an ordinary transfer's path). */
+	if (levels_open)
+		lv = cx ? level_of(cx, false) : task_open(&cx);
 	if (lv && lv->depth) {
 		/* An inner level: decided with the outermost one, if on its path. */
 		push(ctx, lv, adap, addr, lv->ev.kind, read_system_state(), pc, irqs_off);

@@ -112,6 +112,25 @@ struct {
 	__type(value, struct iag_pin_info);
 } info SEC(".maps");
 
+/*
+ * Logical transfers open now, on any CPU or task. Zero on the hot path of
+ * kprobe mode (an ordinary transfer: preemptible, nothing open), where it
+ * spares the per-task and per-CPU lookups of every transfer (issue 13).
+ * A level lost without its end (an LRU eviction) leaves it too high: only
+ * slower, never wrong.
+ */
+__u64 levels_open;
+
+static __always_inline void level_opened(void)
+{
+	__sync_fetch_and_add(&levels_open, 1);
+}
+
+static __always_inline void level_closed(void)
+{
+	__sync_fetch_and_add(&levels_open, -1);
+}
+
 /* The value a task's first transfer starts from. */
 static struct level zero_level;
 
@@ -345,6 +364,8 @@ static __always_inline void pop(struct level *lv, int ret)
 	if (!lv->depth)
 		return;		/* attached in the middle of a transfer */
 	lv->depth--;
+	if (!lv->depth)
+		level_closed();
 	if (lv->depth || !lv->pending)
 		return;
 	lv->pending = 0;
