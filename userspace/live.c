@@ -479,6 +479,7 @@ int iag_live_summary(struct iag_live *l, struct iag_session *s)
 					    json_integer((json_int_t)c.v[i]));
 		json_object_set_new(o, "records", json_integer(l->records));
 		json_object_set_new(o, "repeats", json_integer(l->repeats));
+		json_object_set_new(o, "aggregate_keys", json_integer(l->agg_keys));
 		json_object_set_new(o, "bad_records",
 				    json_integer(iag_session_bad_records(s)));
 		json_object_set_new(o, "duration_s", json_real(dur));

@@ -36,6 +36,7 @@ struct iag_live {
 	unsigned long records;
 	unsigned long repeats;	/* events written as counts of aggregates */
 	void *agg;		/* live_agg.c: the aggregates seen (tsearch tree) */
+	unsigned long agg_keys;	/* keys in the aggregates map at the last flush */
 	unsigned long violations;	/* records with verdict violation */
 	unsigned long denied;
 	unsigned long buses_stuck;	/* bus_stuck records */

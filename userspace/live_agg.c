@@ -104,6 +104,7 @@ static void flush_key(const struct iag_agg_key *key, const struct iag_agg_val *v
 	struct agg_entry *e = entry_of(l, key);
 	struct iag_repeat rep;
 
+	l->agg_keys++;
 	if (!e || val->count <= e->written)
 		return;
 	/* The first record is still on its way: wait for it (not at the end). */
@@ -125,6 +126,7 @@ void iag_live_agg_flush(struct iag_live *l, struct iag_session *s)
 {
 	struct flush_ctx c = { l, s };
 
+	l->agg_keys = 0;
 	iag_agg_walk(s, flush_key, &c);
 }
 

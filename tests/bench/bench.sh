@@ -440,7 +440,7 @@ storm() {
 	# JSON ("dropped":N) or the text summary (dropped N).
 	dropped=$(echo "$summary" | sed -n 's/.*"dropped":\([0-9]*\).*/\1/p; s/.* dropped \([0-9]*\).*/\1/p' | head -1)
 	sent=$(echo "$st" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')
-	res "$kind rate=$rate $st delivered=${delivered:-?} records=${records:-?} dropped=${dropped:-?} args=\"$*\""
+	res "$kind rate=$rate $st delivered=${delivered:-?} records=${records:-?} keys=$(echo "$summary" | sed -n 's/.*"aggregate_keys":\([0-9]*\).*/\1/p') dropped=${dropped:-?} args=\"$*\""
 	if [ -n "$sent" ] && [ -n "$delivered" ] && [ -n "$dropped" ] &&
 		[ $((delivered + dropped)) = "$sent" ]; then
 		ok "$kind $rate/s $*: delivered + dropped == sent ($delivered + $dropped = $sent)"

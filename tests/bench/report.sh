@@ -174,8 +174,8 @@ done <<<"$(B | awk '$1 == "stop" { for (i = 2; i <= NF; i++) if ($i ~ /^ms=/) { 
 stuck=$(B | awk '$1 == "stuck" { sub(/^stuck /, ""); print "- " $0 }')
 
 # Throughput.
-tp_table="| requested (events/s) | generated (events/s) | sent | delivered (events) | in records | dropped | delivered + dropped = sent |
-| ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+tp_table="| requested (events/s) | generated (events/s) | sent | delivered (events) | in records | distinct keys | dropped | delivered + dropped = sent |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 best_zero=0 first_drop='' tp_exact=1 tp_n=0 tp_lost=0 tp_best_rate=0
 secs_per=$(kv "$(B | awk '$1 == "throughput"' | head -1)" seconds)
 while read -r l; do
@@ -187,7 +187,7 @@ while read -r l; do
 	tp_n=$((tp_n + 1))
 	[ $sum = yes ] || tp_exact=0
 	[ "$drop" = 0 ] 2>/dev/null || tp_lost=$((tp_lost + 1))
-	tp_table+=$'\n'"| $rate | $ach | $sent | $del | $(kv "$l" records) | $drop | $sum |"
+	tp_table+=$'\n'"| $rate | $ach | $sent | $del | $(kv "$l" records) | $(kv "$l" keys) | $drop | $sum |"
 	if [ "$drop" = 0 ] && [ "$sum" = yes ]; then
 		[ "$ach" -gt "$best_zero" ] && best_zero=$ach
 	elif [ -z "$first_drop" ]; then
