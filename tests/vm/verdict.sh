@@ -8,7 +8,7 @@
 # splat counts against the scenario that printed it, a hang or a panic
 # fails the scenario it happened in, and the scenarios after it fail as not
 # run. Uses run-vm.sh's: names, qrc, timeout_s, secs, accel, expect_panic,
-# bootcon, bootres, logdir, multi.
+# bootcon, bootres, logdir, multi, boot_retried.
 
 # slice_results NAME: NAME's lines of the boot's results port.
 slice_results() {
@@ -175,6 +175,8 @@ judge() {
 	[ "$multi" = 1 ] && where="one of ${#names[@]} in a boot of ${secs}s ($bootcon)"
 	echo "    KTAP version 1"
 	echo "    # $name: accel=$accel, $where, ${gs:-?}s of guest time, console log: $logdir/$name.console.log"
+	[ -n "$boot_retried" ] &&
+		echo "    # the first boot panicked before any scenario began, booted again: $(grep -m1 -E 'Oops|BUG|Kernel panic' "$boot_retried") (console: $boot_retried)"
 	judge_results "$res"
 	judge_end "$k" "$con"
 	if [ -z "$planned" ] || [ "$got" != "$planned" ]; then
