@@ -85,13 +85,13 @@ static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n
 }
 
 /*
- * The id of the stack's top IAG_KEY_FRAMES (and the probe's own), its
- * frames kept once in the stacks map; 0 if the stack could not be read.
+ * The id of the stack's top IAG_KEY_FRAMES (and the probe's own), and in
+ * *@frames this CPU's copy of them; 0 if the stack could not be read.
  */
-static __always_inline __u64 key_stack_id(void *ctx)
+static __always_inline __u64 key_stack_id(void *ctx, struct iag_key_stack **frames)
 {
-	__u32 frames = stack_depth < IAG_KEY_FRAMES ? stack_depth : IAG_KEY_FRAMES;
-	__u32 size = (frames + stack_extra) * sizeof(__u64), zero = 0;
+	__u32 n_key = stack_depth < IAG_KEY_FRAMES ? stack_depth : IAG_KEY_FRAMES;
+	__u32 size = (n_key + stack_extra) * sizeof(__u64), zero = 0;
 	struct iag_key_stack *ks = bpf_map_lookup_elem(&key_stack, &zero);
 	__u64 id;
 	long n;
@@ -103,7 +103,7 @@ static __always_inline __u64 key_stack_id(void *ctx)
 	if (n <= 0)
 		return 0;
 	id = hash_frames(ks, n / sizeof(__u64));
-	bpf_map_update_elem(&stacks, &id, ks, BPF_NOEXIST);
+	*frames = ks;
 	return id;
 }
 
@@ -115,16 +115,19 @@ static __always_inline __u64 key_stack_id(void *ctx)
 static __always_inline void take_stack(void *ctx, struct iag_event *ev)
 {
 	__u32 size = stack_depth ? (stack_depth + stack_extra) * sizeof(__u64) : 0;
+	struct iag_key_stack *frames = NULL;
 	struct iag_agg_key key;
 
 	if (!size)
 		return;		/* stack_key stays 0 */
 	if (aggregate) {
-		ev->stack_key = key_stack_id(ctx);
-		if (ev->stack_key) {
+		ev->stack_key = key_stack_id(ctx, &frames);
+		if (ev->stack_key && frames) {
 			iag_agg_key_fill(&key, ev);
 			if (bpf_map_lookup_elem(&aggregates, &key))
 				return;	/* a repeat: its first record has the frames */
+			/* A new key: its frames are kept (a repeat does not pay this). */
+			bpf_map_update_elem(&stacks, &ev->stack_key, frames, BPF_NOEXIST);
 		}
 	}
 	inline_stack(ctx, ev, size);
