@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "ksyms.h"
 #include "probe.h"
 #include "util.h"
 
@@ -75,29 +76,12 @@ static int file_has_word(const char *path, const char *word)
 }
 
 /*
- * /proc/kallsyms: "addr type name [mod]". 1, 0, -1 unreadable; @addr (if
- * not NULL) gets the address. A slow file (a quarter of a second in a TCG
- * VM): read only where BTF cannot answer.
+ * /proc/kallsyms: 1, 0, -errno unreadable; @addr (if not NULL) gets the
+ * address. A slow file in a TCG VM: read only where BTF cannot answer.
  */
 static int kallsyms_find(const char *sym, unsigned long long *addr)
 {
-	char line[512], name[256];
-	unsigned long long a;
-	FILE *f = fopen("/proc/kallsyms", "re");
-	int found = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %*c %255s", &a, name) == 2 && !strcmp(name, sym)) {
-			found = 1;
-			if (addr)
-				*addr = a;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
+	return iag_kallsyms_find("/proc/kallsyms", sym, addr);
 }
 
 static int kallsyms_has(const char *sym)

@@ -83,6 +83,35 @@ static void test_ksyms(void **state)
 	assert_null(iag_ksyms_load("/nonexistent/kallsyms"));
 }
 
+/* One symbol of any type, whole names only, and across the read's blocks. */
+static void test_kallsyms_find(void **state)
+{
+	char big[] = "/tmp/iag-kallsyms-big-XXXXXX";
+	unsigned long long addr = 0;
+	long off = 0;
+	FILE *f;
+
+	assert_int_equal(iag_kallsyms_find(kallsyms, "some_data", &addr), 1);
+	assert_true(addr == 0xffffffff81100800ULL);
+	assert_int_equal(iag_kallsyms_find(kallsyms, "plan_run", &addr), 1);
+	assert_true(addr == 0xffffffffa0010000ULL);
+	assert_int_equal(iag_kallsyms_find(kallsyms, "i2c_smbus", NULL), 0);
+	assert_int_equal(iag_kallsyms_find(kallsyms, "smbus_xfer", NULL), 0);
+	assert_int_equal(iag_kallsyms_find(kallsyms, "iag_test", NULL), 0);
+	assert_true(iag_kallsyms_find("/nonexistent/kallsyms", "x", NULL) < 0);
+
+	/* The line sought cut in two by the first 256 KiB block. */
+	f = fdopen(mkstemp(big), "w");
+	assert_non_null(f);
+	while (off < 256 * 1024 - 20)
+		off += fprintf(f, "ffffffff81000000 t filler_%08ld\n", off);
+	fputs("ffffffff82a0b2c0 D system_state\n", f);
+	fclose(f);
+	assert_int_equal(iag_kallsyms_find(big, "system_state", &addr), 1);
+	assert_true(addr == 0xffffffff82a0b2c0ULL);
+	unlink(big);
+}
+
 static void fill_event(struct iag_event *ev)
 {
 	fx_event(ev, IAG_KIND_ATOMIC_XFER, 4, 0x51);
@@ -529,6 +558,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ksyms),
+		cmocka_unit_test(test_kallsyms_find),
 		cmocka_unit_test(test_ksyms_on_demand),
 		cmocka_unit_test(test_ksyms_table_after_passes),
 		cmocka_unit_test(test_event_json),
