@@ -150,6 +150,8 @@ static int scan_sym(const struct ksym_line *sym, void *ctx)
 	struct pass *ps = ctx;
 	size_t k;
 
+	if (!ksym_is_code(sym))
+		return 0;
 	for (k = ps->n; k-- > 0 && ps->p[k].query >= sym->addr;) {
 		struct ksym_pending *p = &ps->p[k];
 

@@ -32,7 +32,7 @@ const char *iag_ksyms_name(struct iag_ksyms *ks, unsigned long addr,
 			   char *buf, size_t len);
 void iag_ksyms_free(struct iag_ksyms *ks);
 /*
- * ksyms_find.c: the address of @sym (any type) in the kallsyms file @path
+ * ksyms_table.c: the address of @sym (any type) in the kallsyms file @path
  * into *@addr (if not NULL): 1 found, 0 not there, -errno unreadable.
  */
 int iag_kallsyms_find(const char *path, const char *sym, unsigned long long *addr);

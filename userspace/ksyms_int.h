@@ -3,21 +3,31 @@
 #ifndef IAG_KSYMS_INT_H
 #define IAG_KSYMS_INT_H
 
+#include <stdbool.h>
+
 /* One address of a lookup: the best symbol found so far (addr 0: none). */
 struct ksym_pending {
 	unsigned long query, addr;
 	char name[256], module[128];
 };
 
-/* A code symbol's line of the file, parsed in place (not NUL-ended). */
+/* A symbol's line of the file, parsed in place (not NUL-ended). */
 struct ksym_line {
 	unsigned long addr;
+	char type;			/* 't', 'T', 'D', 'b', ... */
 	const char *name, *module;	/* module NULL: vmlinux */
 	size_t name_len, module_len;
 };
 
+/* A code symbol, with an address (0: hidden by kptr_restrict). */
+static inline bool ksym_is_code(const struct ksym_line *sym)
+{
+	return sym->addr && (sym->type == 't' || sym->type == 'T' ||
+			     sym->type == 'w' || sym->type == 'W');
+}
+
 /*
- * Call @fn with each code symbol (types t T w W, address not 0) of @path,
+ * Call @fn with each symbol of @path (code or not: see ksym_is_code()),
  * read in large blocks and parsed by hand: sscanf and a read per line made
  * a pass cost twice the kernel's time to produce the file under TCG. A
  * non-zero return from @fn stops and is returned; -errno if unreadable;

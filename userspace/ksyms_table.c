@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ksyms.h"
 #include "ksyms_int.h"
 
 struct ksym_row {
@@ -105,9 +106,9 @@ static bool parse_line(char *line, struct ksym_line *sym)
 	char *end, *p;
 
 	sym->addr = strtoul(line, &end, 16);
-	if (!sym->addr || end == line || end[0] != ' ' || !end[1] || end[2] != ' ' ||
-	    !strchr("tTwW", end[1]))
+	if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
 		return false;
+	sym->type = end[1];
 	sym->name = p = end + 3;
 	while (*p && *p != '\t' && *p != ' ')
 		p++;
@@ -187,7 +188,7 @@ static int table_add(const struct ksym_line *sym, void *ctx)
 {
 	struct table_load *ld = ctx;
 
-	return add_row(ld->t, sym, &ld->last_mod);
+	return ksym_is_code(sym) ? add_row(ld->t, sym, &ld->last_mod) : 0;
 }
 
 struct ksym_table *ksym_table_load(const char *path)
@@ -224,4 +225,30 @@ void ksym_table_lookup(const struct ksym_table *t, struct ksym_pending *p)
 	p->addr = r->addr;
 	snprintf(p->name, sizeof(p->name), "%s", t->text + r->name);
 	snprintf(p->module, sizeof(p->module), "%s", t->text + r->module);
+}
+
+struct find_one {
+	const char *name;
+	size_t len;
+	unsigned long addr;
+};
+
+static int find_one(const struct ksym_line *sym, void *ctx)
+{
+	struct find_one *f = ctx;
+
+	if (sym->name_len != f->len || memcmp(sym->name, f->name, f->len))
+		return 0;
+	f->addr = sym->addr;
+	return 1;
+}
+
+int iag_kallsyms_find(const char *path, const char *sym, unsigned long long *addr)
+{
+	struct find_one f = { .name = sym, .len = strlen(sym) };
+	int r = ksym_each(path, find_one, &f, NULL);
+
+	if (r == 1 && addr)
+		*addr = f.addr;
+	return r;
 }
