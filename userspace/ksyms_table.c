@@ -4,7 +4,9 @@
  * a time costs more than holding it (ksyms.c decides). Kept compact: a row
  * is an address and two offsets into one block of text (a module's name is
  * stored once for the run of its symbols), about 16 bytes plus the name
- * instead of three allocations per symbol.
+ * instead of three allocations per symbol. Also the file's reader for
+ * everyone (ksym_each()), and one symbol's address by name for the probe
+ * (iag_kallsyms_find()).
  */
 #include <errno.h>
 #include <fcntl.h>
