@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "devmodel.h"
+#include "../include/iag_agg_key.h"
 #include "ksyms.h"
 #include "live.h"
 #include "policy.h"
@@ -104,7 +105,7 @@ static void note_first(struct ci_ctx *c, const struct iag_event *ev)
 		return;
 	}
 	c->firsts = f;
-	iag_agg_key_of(&f[c->n_firsts].key, ev);
+	iag_agg_key_fill(&f[c->n_firsts].key, ev);
 	f[c->n_firsts++].idx = c->rep.n - 1;
 }
 

@@ -85,8 +85,6 @@ void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev);
  */
 void iag_live_agg_flush(struct iag_live *l, struct iag_session *s);
 void iag_live_agg_free(struct iag_live *l);
-/* The aggregates key of a record. */
-void iag_agg_key_of(struct iag_agg_key *key, const struct iag_event *ev);
 /* The event a key stands for when its first record never came. */
 void iag_agg_event_of_key(struct iag_event *ev, const struct iag_agg_key *key,
 			  struct iag_session *s);

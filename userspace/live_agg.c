@@ -31,11 +31,6 @@ static int key_cmp(const void *a, const void *b)
 	return memcmp(a, b, sizeof(struct iag_agg_key));
 }
 
-void iag_agg_key_of(struct iag_agg_key *key, const struct iag_event *ev)
-{
-	iag_agg_key_fill(key, ev);
-}
-
 /* The entry of @key, made if new (from the key alone); NULL on ENOMEM. */
 static struct agg_entry *entry_of(struct iag_live *l, const struct iag_agg_key *key)
 {
@@ -61,7 +56,7 @@ void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev)
 	struct iag_agg_key key;
 	struct agg_entry *e;
 
-	iag_agg_key_of(&key, ev);
+	iag_agg_key_fill(&key, ev);
 	e = entry_of(l, &key);
 	if (!e)
 		return;

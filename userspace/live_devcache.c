@@ -60,11 +60,6 @@ static struct iag_live_dev *entry(struct iag_live *l, const struct iag_record *r
 	return d;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 void iag_live_fill_device(struct iag_live *l, struct iag_record *r)
 {
 	struct iag_live_dev *d;
@@ -78,18 +73,7 @@ void iag_live_fill_device(struct iag_live *l, struct iag_record *r)
 		iag_record_fill_device(r, l->dm);
 		return;
 	}
-	if (!r->device)
-		r->device = dup_or_null(d->names.device);
-	if (!r->driver)
-		r->driver = dup_or_null(d->names.driver);
-	if (!r->sysfs)
-		r->sysfs = dup_or_null(d->names.sysfs);
-	/* The sysfs path only where the kernel saw no mux levels. */
-	if (r->path_len <= 1 && d->names.path_len > r->path_len) {
-		memcpy(r->adapter_path, d->names.adapter_path,
-		       d->names.path_len * sizeof(int));
-		r->path_len = d->names.path_len;
-	}
+	iag_record_take_device(r, &d->names);
 }
 
 void iag_live_devcache_free(struct iag_live *l)

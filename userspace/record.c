@@ -304,29 +304,40 @@ void iag_record_default_device(struct iag_record *r)
 		r->device = NULL;
 }
 
+void iag_record_take_device(struct iag_record *r, const struct iag_record *names)
+{
+	if (!r->device)
+		r->device = dup_or_null(names->device);
+	if (!r->driver)
+		r->driver = dup_or_null(names->driver);
+	if (!r->sysfs)
+		r->sysfs = dup_or_null(names->sysfs);
+	/* The sysfs path only where the kernel saw no mux levels. */
+	if (r->path_len <= 1 && names->path_len > r->path_len) {
+		memcpy(r->adapter_path, names->adapter_path, names->path_len * sizeof(int));
+		r->path_len = names->path_len;
+	}
+}
+
 void iag_record_fill_device(struct iag_record *r, struct iag_devmodel *m)
 {
-	struct iag_devinfo di;
+	struct iag_record names;
+	struct iag_devinfo di = { 0 };
+	int n;
 
+	iag_record_init(&names);	/* its strings are di's: not freed here */
 	if (m && r->adapter >= 0 && r->addr >= 0 &&
 	    !iag_devmodel_lookup(m, r->adapter, (unsigned int)r->addr, &di)) {
-		if (!r->device)
-			r->device = dup_or_null(di.name);
-		if (!r->driver)
-			r->driver = dup_or_null(di.driver);
-		if (!r->sysfs)
-			r->sysfs = dup_or_null(di.sysfs);
-		iag_devinfo_free(&di);
+		names.device = di.name;
+		names.driver = di.driver;
+		names.sysfs = di.sysfs;
 	}
 	if (m && r->path_len <= 1 && r->adapter >= 0) {
-		int path[IAG_MAX_PATH];
-		int n = iag_dev_adapter_path(m, r->adapter, path, IAG_MAX_PATH);
-
-		if (n > (int)r->path_len) {
-			memcpy(r->adapter_path, path, (size_t)n * sizeof(int));
-			r->path_len = (size_t)n;
-		}
+		n = iag_dev_adapter_path(m, r->adapter, names.adapter_path, IAG_MAX_PATH);
+		names.path_len = n > 0 ? (size_t)n : 0;
 	}
+	iag_record_take_device(r, &names);
+	iag_devinfo_free(&di);
 	iag_record_default_device(r);
 }
 

@@ -109,6 +109,11 @@ int iag_record_from_json(struct iag_record *r, const json_t *o, char *err,
 
 /* device/driver/sysfs from the device model (keeps what is already set). */
 void iag_record_fill_device(struct iag_record *r, struct iag_devmodel *m);
+/*
+ * The same from a record that holds them (@names' device, driver, sysfs,
+ * and its adapter path where @r has no more than its leaf).
+ */
+void iag_record_take_device(struct iag_record *r, const struct iag_record *names);
 /* "1-0050" from adapter and addr if no device name is known. */
 void iag_record_default_device(struct iag_record *r);
 
