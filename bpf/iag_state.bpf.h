@@ -46,7 +46,12 @@ struct level {
 };
 
 
-/* The empty set the slot starts with; userspace sizes each new set to fit. */
+/*
+ * The allowlist's shape: each set userspace swaps in is made like it (its
+ * flags and BTF, which 6.1 compares). Not put into the slot at load: every
+ * update of an array of maps waits for an RCU grace period (28 ms of a TCG
+ * VM's start-up, issue 13); an empty slot allows nothing, as an empty set.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 64);
@@ -54,15 +59,13 @@ struct {
 	__type(value, struct iag_allow_val);
 } allow_inner SEC(".maps");
 
-/* The allowlist: slot IAG_ALLOW_SLOT holds the current hash map. */
+/* The allowlist: slot IAG_ALLOW_SLOT holds the current hash map, once there is one. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__array(values, typeof(allow_inner));
-} allow SEC(".maps") = {
-	.values = { [IAG_ALLOW_SLOT] = &allow_inner },	/* empty until userspace swaps */
-};
+} allow SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

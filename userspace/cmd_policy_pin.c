@@ -105,7 +105,7 @@ static int load_into_pin(const char *cmd, const char *file, const char *root, __
 		rc = IAG_EXIT_USAGE;
 		goto out;
 	}
-	if (iag_allow_swap(fd, &ks)) {
+	if (iag_allow_swap(fd, -1, &ks)) {
 		rc = IAG_EXIT_INTERNAL;
 		goto out;
 	}
@@ -233,7 +233,7 @@ int iag_policy_cmd_unload(int argc, char **argv)
 	rc = open_allow_map(&fd);
 	if (rc)
 		return rc;
-	if (iag_allow_swap(fd, &none))
+	if (iag_allow_swap(fd, -1, &none))
 		rc = IAG_EXIT_INTERNAL;
 	else
 		printf("unloaded: the allowlist in %s is empty; no device is allowed now\n",

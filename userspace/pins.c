@@ -55,14 +55,17 @@ static int inner_fd(int outer_fd)
  * A new inner map the outer one accepts: the kernel compares type, sizes,
  * flags and what the value's BTF holds (6.1 compares the timer offset, which
  * a map with BTF and one without differ in), so the new set is made like the
- * current one: same flags, same BTF.
+ * current one: same flags, same BTF; like @like_fd while the slot is empty.
  */
-static int new_inner(int outer_fd, __u32 max)
+static int new_inner(int outer_fd, int like_fd, __u32 max)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o);
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
 	int cur = inner_fd(outer_fd), btf_fd = -1, fd;
+
+	if (cur < 0 && like_fd >= 0)
+		cur = dup(like_fd);
 
 	memset(&info, 0, sizeof(info));
 	if (cur >= 0 && !bpf_obj_get_info_by_fd(cur, &info, &len)) {
@@ -87,13 +90,13 @@ static int new_inner(int outer_fd, __u32 max)
 	return fd;
 }
 
-int iag_allow_swap(int outer_fd, const struct iag_keyset *ks)
+int iag_allow_swap(int outer_fd, int like_fd, const struct iag_keyset *ks)
 {
 	size_t n = ks ? ks->n : 0, i;
 	__u32 slot = IAG_ALLOW_SLOT, max = n < ALLOW_MIN_ENTRIES ? ALLOW_MIN_ENTRIES : n;
 	int fd, err = 0;
 
-	fd = new_inner(outer_fd, max);
+	fd = new_inner(outer_fd, like_fd, max);
 	if (fd < 0) {
 		iag_err("allowlist: creating a map for %zu keys: %s: the old set stays", n,
 			strerror(-fd));

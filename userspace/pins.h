@@ -24,10 +24,11 @@ struct iag_allow_kv {
 /*
  * Build a new inner map holding @ks and swap it into slot IAG_ALLOW_SLOT of
  * the outer map @outer_fd with one update: a program sees the old set or the
- * new one, never a mix. On any failure the old set stays, whole. 0/-errno
- * (reported).
+ * new one, never a mix. On any failure the old set stays, whole. The new map
+ * is made like the current set or, while the slot is empty, like @like_fd
+ * (-1: none). 0/-errno (reported).
  */
-int iag_allow_swap(int outer_fd, const struct iag_keyset *ks);
+int iag_allow_swap(int outer_fd, int like_fd, const struct iag_keyset *ks);
 /* Every key of the current set (*out malloc'ed). 0/-errno. */
 int iag_allow_read(int outer_fd, struct iag_allow_kv **out, size_t *n);
 /* Is @fd an allowlist outer map of this version? 0, or -errno (reported, @what names it). */

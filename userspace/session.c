@@ -500,9 +500,13 @@ int iag_session_pin(struct iag_session *s, const char *policy_path, __u32 flags,
 	struct iag_pin_obj objs[5 + 32];
 	static char names[32][64];
 	struct iag_pin_info pi;
-	__u32 zero = 0;
+	__u32 zero = 0, id;
 
 	fill_pin_info(&pi, policy_path, flags, n_keys);
+	/* A pinned allowlist always holds a set: a later swap makes its map like it. */
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.allow), &zero, &id) &&
+	    iag_session_set_keys(s, NULL))
+		return -EIO;
 	if (bpf_map_update_elem(bpf_map__fd(s->skel->maps.info), &zero, &pi, BPF_ANY)) {
 		iag_err("pin info: %s", strerror(errno));
 		return -errno;

@@ -12,7 +12,8 @@
 
 int iag_session_set_keys(struct iag_session *s, const struct iag_keyset *ks)
 {
-	return iag_allow_swap(bpf_map__fd(s->skel->maps.allow), ks);
+	return iag_allow_swap(bpf_map__fd(s->skel->maps.allow),
+			      bpf_map__fd(s->skel->maps.allow_inner), ks);
 }
 
 int iag_session_counters(struct iag_session *s, struct iag_counters *c)

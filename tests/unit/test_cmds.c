@@ -372,7 +372,8 @@ static int make_allow(const char *dir, __u32 value_size, int *inner)
 	return outer;
 }
 
-static int make_allow_unpinned(int *inner)
+/* @fill: the inner map in the slot, as libbpf's static init would put it. */
+static int make_allow_unpinned(int *inner, bool fill)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, oo);
 	__u32 slot = IAG_ALLOW_SLOT;
@@ -385,7 +386,7 @@ static int make_allow_unpinned(int *inner)
 	oo.inner_map_fd = *inner;
 	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "allow", sizeof(__u32),
 			       sizeof(__u32), 1, &oo);
-	if (outer < 0 || bpf_map_update_elem(outer, &slot, inner, BPF_ANY))
+	if (outer < 0 || (fill && bpf_map_update_elem(outer, &slot, inner, BPF_ANY)))
 		return -1;
 	return outer;
 }
@@ -425,10 +426,10 @@ static void test_allow_swap_ten_bit(void **state)
 
 	if (geteuid() != 0)
 		skip();
-	outer = make_allow_unpinned(&inner);
+	outer = make_allow_unpinned(&inner, true);
 	if (outer < 0)
 		skip();
-	assert_int_equal(iag_allow_swap(outer, &ks), 0);
+	assert_int_equal(iag_allow_swap(outer, -1, &ks), 0);
 	set = current_set(outer);
 	assert_int_equal(count_keys(set), 2);
 	k.flags = IAG_KEY_TEN;
@@ -437,6 +438,35 @@ static void test_allow_swap_ten_bit(void **state)
 	k.flags = 0;
 	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
 	assert_int_equal(v.rule_id, 1);
+	close(set);
+	close(outer);
+	close(inner);
+}
+
+/*
+ * A session's slot starts empty (no grace period at load): the first set is
+ * made like the template map, and the slot then holds it.
+ */
+static void test_allow_swap_empty_slot(void **state)
+{
+	struct iag_key keys[1] = { { .adapter = 3, .addr = 0x51, .rule_id = 7 } };
+	struct iag_keyset ks = { .keys = keys, .n = 1 };
+	struct iag_allow_key k = { .adapter = 3, .addr = 0x51 };
+	struct iag_allow_val v;
+	__u32 slot = IAG_ALLOW_SLOT, id;
+	int outer, inner, set;
+
+	if (geteuid() != 0)
+		skip();
+	outer = make_allow_unpinned(&inner, false);
+	if (outer < 0)
+		skip();
+	assert_int_not_equal(bpf_map_lookup_elem(outer, &slot, &id), 0);
+	assert_int_equal(iag_allow_swap(outer, inner, &ks), 0);
+	set = current_set(outer);
+	assert_int_equal(count_keys(set), 1);
+	assert_int_equal(bpf_map_lookup_elem(set, &k, &v), 0);
+	assert_int_equal(v.rule_id, 7);
 	close(set);
 	close(outer);
 	close(inner);
@@ -632,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_load_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_load_pinned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_swap_ten_bit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allow_swap_empty_slot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_audit, setup, teardown),
 	};
 
