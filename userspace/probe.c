@@ -345,6 +345,7 @@ static void probe_kprobe_facts(struct iag_probe *p, const struct btf *btf,
 {
 	const struct btf *where;
 	unsigned long long addr = 0;
+	char smbus_err[256];
 	bool in_btf;
 	int r, id;
 
@@ -355,11 +356,23 @@ static void probe_kprobe_facts(struct iag_probe *p, const struct btf *btf,
 		p->i2c_core = kallsyms_has("__i2c_transfer") > 0;
 	if (!btf)
 		return;
-	/* fentry/fexit in kprobe mode: or kprobe pairs where the kernel has none. */
-	id = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where);
+	/*
+	 * fentry/fexit in kprobe mode, or kprobe pairs where they cannot go:
+	 * __i2c_smbus_xfer() first, whose seven arguments not every kernel's
+	 * trampolines take. If it attaches, trampolines work and the session
+	 * loads no kprobe pair (their verification is a sixth of a TCG VM's
+	 * start-up, issue 13); each try costs a trampoline, so one try here.
+	 */
+	id = find_in(btf, mod, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where);
 	r = id > 0 && where == btf ?
-	    try_tracing(id, BPF_TRACE_FENTRY, p->trampolines_err,
-			sizeof(p->trampolines_err)) : TRY_LOAD_REFUSED;
+	    try_tracing(id, BPF_TRACE_FENTRY, smbus_err, sizeof(smbus_err)) : TRY_LOAD_REFUSED;
+	p->smbus_fentry = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
+	if (r != TRY_OK) {
+		id = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where);
+		r = id > 0 && where == btf ?
+		    try_tracing(id, BPF_TRACE_FENTRY, p->trampolines_err,
+				sizeof(p->trampolines_err)) : TRY_LOAD_REFUSED;
+	}
 	/* A refused load (no privilege, lockdown) tells nothing about trampolines. */
 	p->trampolines = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
 	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
@@ -387,6 +400,7 @@ void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 	p->hook_errinj = -1;
 	p->fmod_ret = -1;
 	p->trampolines = -1;
+	p->smbus_fentry = -1;
 	if (!uname(&u))
 		snprintf(p->release, sizeof(p->release), "%s", u.release);
 

@@ -27,6 +27,7 @@ struct iag_probe {
 	char fmod_ret_err[256];	/* why not */
 	int trampolines;	/* an fentry attaches to __i2c_transfer: 1, 0, -1 not tried */
 	char trampolines_err[256];	/* why not */
+	int smbus_fentry;	/* an fentry attaches to __i2c_smbus_xfer (7 args): 1, 0, -1 not tried */
 	bool kprobe;		/* __i2c_transfer and __i2c_smbus_xfer traceable */
 	bool bpffs;		/* bpffs mounted at /sys/fs/bpf */
 	char lockdown[32];	/* "none", "integrity", "confidentiality", "" */

@@ -112,9 +112,16 @@ static bool wanted(const struct bpf_program *prog, enum iag_mode mode, bool enfo
 		}
 		return true;
 	}
-	if (has_prefix(prog, "kp_") || has_prefix(prog, "kps_") || has_prefix(prog, "kpt_"))
-		return mode == IAG_MODE_KPROBE;
-	return enforce;		/* enforce_check */
+	if (mode != IAG_MODE_KPROBE)
+		return !has_prefix(prog, "kp") && enforce;	/* enforce_check */
+	/* A kprobe pair only where the probe did not see the fentry it stands for attach. */
+	if (has_prefix(prog, "kps_"))
+		return pr->smbus_fentry != 1;
+	if (has_prefix(prog, "kpt_"))
+		return pr->trampolines != 1;
+	if (has_prefix(prog, "kp_calib"))
+		return pr->smbus_fentry != 1 || pr->trampolines != 1;
+	return has_prefix(prog, "kp_");
 }
 
 /*
