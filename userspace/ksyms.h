@@ -37,6 +37,12 @@ void iag_ksyms_free(struct iag_ksyms *ks);
  */
 int iag_kallsyms_find(const char *path, const char *sym, unsigned long long *addr);
 /*
+ * ksym_lookup.c: the same answer from the kernel's bpf_kallsyms_lookup_name()
+ * (a BPF program run once), without reading the file; -errno where it
+ * cannot be asked (before 5.16, no privilege, addresses hidden).
+ */
+int iag_ksym_lookup(const char *sym, unsigned long long *addr);
+/*
  * The next address not yet known reads the whole table (one read, then
  * every address answers) instead of a pass per stack: for a stop, when many
  * stacks may be queued and each pass costs as much as the read.

@@ -76,12 +76,15 @@ static int file_has_word(const char *path, const char *word)
 }
 
 /*
- * /proc/kallsyms: 1, 0, -errno unreadable; @addr (if not NULL) gets the
- * address. A slow file in a TCG VM: read only where BTF cannot answer.
+ * A kernel symbol: 1, 0, -errno unknown; @addr (if not NULL) gets the
+ * address. Asked of the kernel; /proc/kallsyms (a slow file in a TCG VM)
+ * only where the kernel cannot be asked.
  */
 static int kallsyms_find(const char *sym, unsigned long long *addr)
 {
-	return iag_kallsyms_find("/proc/kallsyms", sym, addr);
+	int r = iag_ksym_lookup(sym, addr);
+
+	return r >= 0 ? r : iag_kallsyms_find("/proc/kallsyms", sym, addr);
 }
 
 static int kallsyms_has(const char *sym)
