@@ -5,9 +5,13 @@
 
 #include <stdbool.h>
 
-/* One address of a lookup: the best symbol found so far (addr 0: none). */
+/*
+ * One address of a lookup: the best symbol found so far (addr 0: none), and
+ * the lowest code symbol above the address (0: none), where the best one's
+ * function ends: every address up to there has the same answer.
+ */
 struct ksym_pending {
-	unsigned long query, addr;
+	unsigned long query, addr, next;
 	char name[256], module[128];
 };
 

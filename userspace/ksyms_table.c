@@ -193,6 +193,22 @@ static int table_add(const struct ksym_line *sym, void *ctx)
 	return ksym_is_code(sym) ? add_row(ld->t, sym, &ld->last_mod) : 0;
 }
 
+/* Give back what the doubling left unused: up to half of the table. */
+static void shrink(struct ksym_table *t)
+{
+	struct ksym_row *rows = realloc(t->rows, t->n * sizeof(*rows));
+	char *text = realloc(t->text, t->len);
+
+	if (rows) {
+		t->rows = rows;
+		t->cap = t->n;
+	}
+	if (text) {
+		t->text = text;
+		t->text_cap = t->len;
+	}
+}
+
 struct ksym_table *ksym_table_load(const char *path)
 {
 	struct table_load ld = { .t = calloc(1, sizeof(*ld.t)) };
@@ -203,6 +219,7 @@ struct ksym_table *ksym_table_load(const char *path)
 		return NULL;
 	}
 	qsort(ld.t->rows, ld.t->n, sizeof(*ld.t->rows), cmp_row);
+	shrink(ld.t);
 	return ld.t;
 }
 
@@ -212,6 +229,7 @@ void ksym_table_lookup(const struct ksym_table *t, struct ksym_pending *p)
 	const struct ksym_row *r;
 
 	p->addr = 0;
+	p->next = t->n ? t->rows[0].addr : 0;
 	if (!t->n || p->query < t->rows[0].addr)
 		return;
 	/* The last row at or below the address. */
@@ -225,6 +243,7 @@ void ksym_table_lookup(const struct ksym_table *t, struct ksym_pending *p)
 	}
 	r = &t->rows[lo];
 	p->addr = r->addr;
+	p->next = lo + 1 < t->n ? t->rows[lo + 1].addr : 0;
 	snprintf(p->name, sizeof(p->name), "%s", t->text + r->name);
 	snprintf(p->module, sizeof(p->module), "%s", t->text + r->module);
 }

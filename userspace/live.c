@@ -49,121 +49,9 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 	return IAG_EXIT_OK;
 }
 
-/* The BPF machinery's own frames at the top of a stack. */
-static bool is_probe_frame(struct iag_ksyms *ks, unsigned long addr)
+static __u32 stack_len_of(const struct iag_event *ev)
 {
-	static const char *const prefixes[] = {
-		"bpf_prog_", "bpf_trace_run", "__bpf_trace_", "trace_call_bpf",
-		"bpf_trampoline_", "kprobe_", "perf_trace_", "__traceiter_",
-	};
-	const struct iag_ksym *s = iag_ksyms_find(ks, addr);
-	size_t i;
-
-	if (!s)
-		return false;
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(s->name, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Kernel functions are far smaller than this: a bigger offset means a symbol
- * table older than the code (a module loaded since). */
-#define KSYM_SANE_OFFSET	0x40000UL
-
-static bool stack_resolves(const struct iag_live *l, const struct iag_event *ev)
-{
-	__u32 i;
-
-	for (i = 0; i < ev->stack_len && i < IAG_MAX_STACK; i++) {
-		const struct iag_ksym *s = iag_ksyms_find(l->ksyms, ev->stack[i]);
-
-		if (!s || ev->stack[i] - s->addr > KSYM_SANE_OFFSET)
-			return false;
-	}
-	return true;
-}
-
-/* Look the stack's addresses up in /proc/kallsyms (each address once), and
- * forget what was looked up (at most once a second) when a stack does not
- * resolve: modules come and go. At a stop, the whole table is read at the
- * first address not known, once (a pass in progress gives up for it): a pass
- * per queued stack made the stop take seconds. */
-static void load_ksyms(struct iag_live *l, const struct iag_event *ev, __u32 n)
-{
-	bool stopping = l->draining || (l->stop && *l->stop);
-
-	if (l->ksyms_tried) {
-		if (!l->ksyms)
-			return;
-		if (stopping)
-			iag_ksyms_table_now(l->ksyms);
-		iag_ksyms_resolve(l->ksyms, ev->stack, n);
-		if (stopping || stack_resolves(l, ev) || mono_now() - l->ksyms_at < 1.0)
-			return;
-		if (iag_verbose)
-			iag_info("kallsyms: a stack did not resolve: looked up afresh");
-		iag_ksyms_free(l->ksyms);
-	}
-	l->ksyms_tried = true;
-	l->ksyms_at = mono_now();
-	l->ksyms = iag_ksyms_load(NULL);
-	iag_ksyms_watch(l->ksyms, l->stop);
-	if (stopping)
-		iag_ksyms_table_now(l->ksyms);
-	if (!l->ksyms)
-		iag_warn("cannot read /proc/kallsyms (%s): stacks stay addresses",
-			 strerror(errno));
-	else
-		iag_ksyms_resolve(l->ksyms, ev->stack, n);
-}
-
-/* Index of the first frame that is not the probe's own. */
-static __u32 first_frame(const struct iag_live *l, const struct iag_event *ev, __u32 n)
-{
-	__u32 i = 0;
-
-	while (i < n && is_probe_frame(l->ksyms, ev->stack[i]))
-		i++;
-	return i;
-}
-
-/* The record's stack as function names, without the probe's own frames. */
-static int symbolize(struct iag_live *l, const struct iag_event *ev,
-		     struct iag_record *r)
-{
-	__u32 i, first, n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-	char buf[256];
-	size_t k;
-
-	for (k = 0; k < r->n_stack; k++)
-		free(r->stack[k]);
-	r->n_stack = 0;
-	if (!n)
-		return 0;
-	load_ksyms(l, ev, n);
-	first = first_frame(l, ev, n);
-	if (n - first > l->max_stack)
-		n = first + l->max_stack;
-	for (i = first; i < n; i++) {
-		if (iag_verbose)
-			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf));
-		else
-			iag_ksyms_name(l->ksyms, ev->stack[i], buf, sizeof(buf));
-		r->stack[r->n_stack] = strdup(buf);
-		if (!r->stack[r->n_stack])
-			return -ENOMEM;
-		r->n_stack++;
-	}
-	return 0;
+	return ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
 }
 
 /* What is not known of an event made from its aggregate's key. */
@@ -184,9 +72,10 @@ json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
 			     const struct iag_repeat *rep)
 {
 	struct iag_record r;
-	json_t *o = NULL;
+	json_t *o = NULL, *stack = NULL;
 
-	if (iag_record_from_event(&r, ev) || symbolize(l, ev, &r))
+	if (iag_record_from_event_fields(&r, ev) ||
+	    (stack_len_of(ev) && !(stack = iag_live_stack_json(l, ev))))
 		goto out;
 	iag_live_fill_device(l, &r);
 	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
@@ -206,7 +95,13 @@ json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
 			forget_unknown(&r);
 	}
 	o = iag_record_to_json(&r);
+	/* The stack, shared with the other records of the same one. */
+	if (o && stack && json_object_set(o, "stack", stack)) {
+		json_decref(o);
+		o = NULL;
+	}
 out:
+	json_decref(stack);
 	iag_record_free(&r);
 	return o;
 }
@@ -234,7 +129,7 @@ static void print_bus(struct iag_live *l, const struct iag_event *ev)
 static void print_row(struct iag_live *l, const struct iag_event *ev)
 {
 	char path[64] = "", comm[IAG_COMM_LEN + 1], buf[256];
-	unsigned int i;
+	__u32 i, n, first;
 	size_t off = 0;
 
 	if (!l->header_done) {
@@ -255,20 +150,10 @@ static void print_row(struct iag_live *l, const struct iag_event *ev)
 		iag_kind_is_bus(ev->kind) ? "-" : nm(iag_callback_name(ev->callback)),
 		nm(iag_state_name(ev->system_state)), ev->ret, comm, ev->pid);
 	print_bus(l, ev);
-	{
-		__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-		__u32 first;
-
-		if (n)
-			load_ksyms(l, ev, n);
-		first = first_frame(l, ev, n);
-
-		if (n - first > l->max_stack)
-			n = first + l->max_stack;
-		for (i = first; i < n; i++)
-			fprintf(l->out, "      %s\n",
-				iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf)));
-	}
+	n = iag_live_stack_frames(l, ev, &first);
+	for (i = first; i < n; i++)
+		fprintf(l->out, "      %s\n",
+			iag_ksyms_format(l->ksyms, ev->stack[i], buf, sizeof(buf)));
 }
 
 /*
@@ -301,11 +186,30 @@ static void print_repeat(struct iag_live *l, const struct iag_repeat *rep)
 		rep->first_lost ? " (their first record was lost: ring buffer full)" : "");
 }
 
+/*
+ * One JSON Lines record: encoded into a buffer kept for the next one (no
+ * allocation per record), then written at once; a record bigger than the
+ * buffer the usual way.
+ */
+static void write_json(FILE *out, const json_t *o)
+{
+	static char buf[16384];
+	size_t n = json_dumpb(o, buf, sizeof(buf) - 1, JSON_COMPACT);
+	char *s;
+
+	if (n && n < sizeof(buf) - 1) {
+		buf[n++] = '\n';
+		fwrite(buf, 1, n, out);
+	} else if (n && (s = json_dumps(o, JSON_COMPACT))) {
+		fprintf(out, "%s\n", s);
+		free(s);
+	}
+}
+
 int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 		   const struct iag_repeat *rep)
 {
 	json_t *o = NULL;
-	char *s;
 
 	tally(l, ev, rep ? rep->count : 1);
 	if (rep)
@@ -317,10 +221,8 @@ int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 	if (l->journal && (!o || iag_journal_send_record(o)))
 		iag_warn("a journal entry was not sent");
 	if (l->out && l->json) {
-		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		if (s)
-			fprintf(l->out, "%s\n", s);
-		free(s);
+		if (o)
+			write_json(l->out, o);
 	} else if (l->out) {
 		print_row(l, ev);
 		if (rep)
@@ -531,6 +433,7 @@ void iag_live_fini(struct iag_live *l)
 	l->ksyms = NULL;
 	iag_live_agg_free(l);
 	iag_live_devcache_free(l);
+	iag_live_stacks_free(l);
 	if (l->dm)
 		iag_devmodel_close(l->dm);
 	l->dm = NULL;

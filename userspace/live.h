@@ -30,6 +30,8 @@ struct iag_live {
 	struct iag_devmodel *dm;	/* sysfs, for device names */
 	struct iag_live_dev *devs;	/* live_devcache.c: names looked up */
 	size_t n_devs;
+	struct iag_live_stack **stacks;	/* live_stacks.c: stacks symbolized */
+	size_t n_stacks;
 	bool dm_tried;
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
@@ -76,6 +78,18 @@ struct iag_record;
 void iag_live_fill_device(struct iag_live *l, struct iag_record *r);
 void iag_live_devices_changed(struct iag_live *l);
 void iag_live_devcache_free(struct iag_live *l);
+
+/*
+ * live_stacks.c: the JSON "stack" of @ev (new reference; NULL on ENOMEM),
+ * symbolized once per distinct stack; the stacks kept, freed.
+ */
+json_t *iag_live_stack_json(struct iag_live *l, const struct iag_event *ev);
+void iag_live_stacks_free(struct iag_live *l);
+/*
+ * The frames of @ev to show, from *@first (below the probe's own) to the
+ * returned end (--stack-depth), with their symbols looked up in l->ksyms.
+ */
+__u32 iag_live_stack_frames(struct iag_live *l, const struct iag_event *ev, __u32 *first);
 
 /* live_agg.c: remember the first record of an aggregate. */
 void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev);

@@ -122,6 +122,15 @@ char *iag_utf8_sanitize(const char *s, size_t len)
 	return out;
 }
 
+/* Nothing but ASCII without NUL: valid UTF-8 as it is. */
+static bool plain_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] - 1 >= 0x7f)
+			return false;
+	return true;
+}
+
 json_t *iag_json_strn(const char *s, size_t len)
 {
 	char *t;
@@ -129,6 +138,9 @@ json_t *iag_json_strn(const char *s, size_t len)
 
 	if (!s)
 		return json_null();
+	/* Almost every string is: no copy, no second check (a storm's records). */
+	if (plain_ascii(s, len))
+		return json_stringn_nocheck(s, len);
 	t = iag_utf8_sanitize(s, len);
 	if (!t)
 		return NULL;
@@ -159,10 +171,9 @@ static void bus_from_event(struct iag_record *r, const struct iag_event *ev)
 	}
 }
 
-int iag_record_from_event(struct iag_record *r, const struct iag_event *ev)
+int iag_record_from_event_fields(struct iag_record *r, const struct iag_event *ev)
 {
 	char comm[IAG_COMM_LEN + 1];
-	size_t n;
 
 	iag_record_init(r);
 	r->kind = ev->kind < IAG_KIND_MAX ? ev->kind : 0;
@@ -196,26 +207,34 @@ int iag_record_from_event(struct iag_record *r, const struct iag_event *ev)
 	memcpy(comm, ev->comm, IAG_COMM_LEN);
 	comm[IAG_COMM_LEN] = '\0';
 	r->comm = strdup(comm);
-	n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-	if (n) {
-		r->stack = calloc(n, sizeof(char *));
-		if (!r->stack)
-			return -ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			if (asprintf(&r->stack[i], "0x%llx",
-				     (unsigned long long)ev->stack[i]) < 0)
-				return -ENOMEM;
-			r->n_stack++;
-		}
-	}
 	return r->comm ? 0 : -ENOMEM;
+}
+
+int iag_record_from_event(struct iag_record *r, const struct iag_event *ev)
+{
+	size_t n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
+
+	if (iag_record_from_event_fields(r, ev))
+		return -ENOMEM;
+	if (!n)
+		return 0;
+	r->stack = calloc(n, sizeof(char *));
+	if (!r->stack)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (asprintf(&r->stack[i], "0x%llx", (unsigned long long)ev->stack[i]) < 0)
+			return -ENOMEM;
+		r->n_stack++;
+	}
+	return 0;
 }
 
 /* ---- JSON ------------------------------------------------------------- */
 
+/* @k is one of this file's literal ASCII keys: not checked again. */
 static void set(json_t *o, const char *k, json_t *v)
 {
-	json_object_set_new(o, k, v ? v : json_null());
+	json_object_set_new_nocheck(o, k, v ? v : json_null());
 }
 
 static json_t *int_or_null(long v)

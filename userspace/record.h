@@ -97,6 +97,8 @@ int iag_recovery_from_name(const char *s);
 
 /* A ring-buffer record; stack entries as "0xffff..." (symbolize later). */
 int iag_record_from_event(struct iag_record *r, const struct iag_event *ev);
+/* The same without its stack (live output builds it once per stack). */
+int iag_record_from_event_fields(struct iag_record *r, const struct iag_event *ev);
 
 /* Encode (new reference; NULL on ENOMEM). */
 json_t *iag_record_to_json(const struct iag_record *r);
