@@ -16,6 +16,7 @@
 
 #include "ksyms.h"
 #include "probe.h"
+#include "probe_btf.h"
 #include "util.h"
 
 #define BPF_FS_MAGIC_NR	0xcafe4a11
@@ -203,17 +204,11 @@ static int try_tracing(int btf_id, enum bpf_attach_type type, char *err, size_t 
 	return TRY_OK;
 }
 
-/* Number of parameters of the tracepoint's BTF prototype (btf_trace_NAME); -1. */
-static int tp_params(const struct btf *btf, const char *tp)
+/* Number of parameters of the tracepoint's BTF prototype (typedef @id, btf_trace_NAME); -1. */
+static int tp_params(const struct btf *btf, int id)
 {
-	char name[128];
 	const struct btf_type *t;
-	int id;
 
-	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
-	if (id <= 0)
-		return -1;
 	t = btf__type_by_id(btf, id);		/* typedef -> pointer -> proto */
 	t = t ? btf__type_by_id(btf, t->type) : NULL;
 	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
@@ -221,32 +216,48 @@ static int tp_params(const struct btf *btf, const char *tp)
 }
 
 /* @name of @kind in vmlinux BTF or, with CONFIG_I2C=m, in i2c_core's. */
-static int find_in(const struct btf *vm, const struct btf *mod, const char *name, __u32 kind,
+static int find_in(const struct iag_btf_names *bn, const char *name, __u32 kind,
 		   const struct btf **where)
 {
-	int id = vm ? btf__find_by_name_kind(vm, name, kind) : -1;
-
-	*where = vm;
-	if (id <= 0 && mod) {
-		id = btf__find_by_name_kind(mod, name, kind);
-		*where = mod;
-	}
-	return id;
+	return iag_btf_names_find(bn, name, kind, where);
 }
 
-static void probe_tracepoints(struct iag_probe *p, const struct btf *vm, const struct btf *mod)
+/* Every name the probe asks BTF about, found in one pass: @vm (or NULL) and @mod. */
+static void btf_names(struct iag_btf_names *bn, const struct btf *vm, const struct btf *mod)
+{
+	static const char *const funcs[] = {
+		"__i2c_transfer", "__i2c_smbus_xfer", HOOK,
+		"preempt_schedule", "__might_resched", "preempt_count_add",	/* kconfig */
+	};
+	char name[128];
+	size_t i;
+
+	iag_btf_names_init(bn, vm, mod);
+	for (i = 0; i < IAG_ARRAY_SIZE(tracepoints); i++) {
+		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
+		iag_btf_names_add(bn, name, BTF_KIND_TYPEDEF);
+	}
+	for (i = 0; i < IAG_ARRAY_SIZE(funcs); i++)
+		iag_btf_names_add(bn, funcs[i], BTF_KIND_FUNC);
+	iag_btf_names_add(bn, "task_struct", BTF_KIND_STRUCT);
+	iag_btf_names_scan(bn);
+}
+
+static void probe_tracepoints(struct iag_probe *p, const struct iag_btf_names *bn)
 {
 	const struct btf *where;
 	char name[128];
 	size_t i;
+	int id;
 
 	for (i = 0; i < IAG_ARRAY_SIZE(tracepoints); i++) {
 		snprintf(name, sizeof(name), "btf_trace_%s", tracepoints[i]);
-		if (find_in(vm, mod, name, BTF_KIND_TYPEDEF, &where) > 0) {
+		id = find_in(bn, name, BTF_KIND_TYPEDEF, &where);
+		if (id > 0) {
 			p->tp_mask |= 1U << i;
 			/* i2c_atomic_xfer: ctx + 4 args in the first series, + 7 in the second. */
 			if (i == 0)
-				p->tp_gen = tp_params(where, tracepoints[i]) >= 8 ? 2 : 1;
+				p->tp_gen = tp_params(where, id) >= 8 ? 2 : 1;
 		}
 	}
 	iag_probe_tp_summary(p);
@@ -288,8 +299,9 @@ static int kconfig_value(gzFile f, const char *opt)
  * rcu_read_lock_nesting, and the count exists when the kernel can preempt
  * (preempt_schedule) or checks sleeping in atomic context (__might_resched).
  */
-static void probe_kconfig(struct iag_probe *p, const struct btf *vm)
+static void probe_kconfig(struct iag_probe *p, const struct iag_btf_names *bn)
 {
+	const struct btf *vm = bn->vm, *where;
 	char path[256];
 	gzFile f = gzopen("/proc/config.gz", "r");
 	int id;
@@ -314,11 +326,11 @@ static void probe_kconfig(struct iag_probe *p, const struct btf *vm)
 	snprintf(p->kconfig_src, sizeof(p->kconfig_src), "BTF");
 	if (!vm)
 		return;
-	p->preempt_count = btf__find_by_name_kind(vm, "preempt_schedule", BTF_KIND_FUNC) > 0 ||
-			   btf__find_by_name_kind(vm, "__might_resched", BTF_KIND_FUNC) > 0 ||
-			   btf__find_by_name_kind(vm, "preempt_count_add", BTF_KIND_FUNC) > 0;
-	id = btf__find_by_name_kind(vm, "task_struct", BTF_KIND_STRUCT);
-	if (id > 0) {
+	p->preempt_count = find_in(bn, "preempt_schedule", BTF_KIND_FUNC, &where) > 0 ||
+			   find_in(bn, "__might_resched", BTF_KIND_FUNC, &where) > 0 ||
+			   find_in(bn, "preempt_count_add", BTF_KIND_FUNC, &where) > 0;
+	id = find_in(bn, "task_struct", BTF_KIND_STRUCT, &where);
+	if (id > 0 && where == vm) {
 		const struct btf_type *t = btf__type_by_id(vm, id);
 		const struct btf_member *m = btf_members(t);
 		int i;
@@ -343,10 +355,10 @@ const char *iag_probe_kconfig_text(const struct iag_probe *p, char *buf, size_t 
  * symbol files are read here only, so a tracepoint session never pays for
  * them.
  */
-static void probe_kprobe_facts(struct iag_probe *p, const struct btf *btf,
-			       const struct btf *mod, unsigned int what)
+static void probe_kprobe_facts(struct iag_probe *p, const struct iag_btf_names *bn,
+			       unsigned int what)
 {
-	const struct btf *where;
+	const struct btf *btf = bn->vm, *where;
 	unsigned long long addr = 0;
 	char smbus_err[256];
 	bool in_btf;
@@ -366,12 +378,12 @@ static void probe_kprobe_facts(struct iag_probe *p, const struct btf *btf,
 	 * loads no kprobe pair (their verification is a sixth of a TCG VM's
 	 * start-up, issue 13); each try costs a trampoline, so one try here.
 	 */
-	id = find_in(btf, mod, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where);
+	id = find_in(bn, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where);
 	r = id > 0 && where == btf ?
 	    try_tracing(id, BPF_TRACE_FENTRY, smbus_err, sizeof(smbus_err)) : TRY_LOAD_REFUSED;
 	p->smbus_fentry = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
 	if (r != TRY_OK) {
-		id = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where);
+		id = find_in(bn, "__i2c_transfer", BTF_KIND_FUNC, &where);
 		r = id > 0 && where == btf ?
 		    try_tracing(id, BPF_TRACE_FENTRY, p->trampolines_err,
 				sizeof(p->trampolines_err)) : TRY_LOAD_REFUSED;
@@ -379,8 +391,8 @@ static void probe_kprobe_facts(struct iag_probe *p, const struct btf *btf,
 	/* A refused load (no privilege, lockdown) tells nothing about trampolines. */
 	p->trampolines = r == TRY_OK ? 1 : r == TRY_ATTACH_REFUSED ? 0 : -1;
 	/* kprobe at the entry, fexit (needs the function in BTF) at the end. */
-	in_btf = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0 &&
-		 find_in(btf, mod, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where) > 0;
+	in_btf = find_in(bn, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0 &&
+		 find_in(bn, "__i2c_smbus_xfer", BTF_KIND_FUNC, &where) > 0;
 	/*
 	 * The ftrace lists (a third of a second to read in a TCG VM) only say
 	 * in advance what the attach says anyway: status reads them, a session
@@ -395,6 +407,7 @@ void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 {
 	const struct btf *where;
 	struct btf *btf, *mod = NULL;
+	struct iag_btf_names bn;
 	struct utsname u;
 	struct statfs sfs;
 	int r, id;
@@ -418,12 +431,13 @@ void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 			mod = NULL;
 		p->i2c_module_btf = mod != NULL;
 	}
+	btf_names(&bn, btf, mod);
 	/* BTF first: /proc/kallsyms only where BTF does not say. */
-	p->i2c_core = find_in(btf, mod, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0;
+	p->i2c_core = find_in(&bn, "__i2c_transfer", BTF_KIND_FUNC, &where) > 0;
 
 	if (btf) {
-		probe_tracepoints(p, btf, mod);
-		id = find_in(btf, mod, HOOK, BTF_KIND_FUNC, &where);
+		probe_tracepoints(p, &bn);
+		id = find_in(&bn, HOOK, BTF_KIND_FUNC, &where);
 		p->hook = id > 0;
 		if (p->hook) {
 			r = file_has_word("/sys/kernel/debug/error_injection/list", HOOK);
@@ -436,12 +450,12 @@ void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 	}
 	/* Without the second series' tracepoints, a session needs kprobe mode's facts. */
 	if ((what & IAG_PROBE_KPROBE) || p->tp_gen < 2)
-		probe_kprobe_facts(p, btf, mod, what);
+		probe_kprobe_facts(p, &bn, what);
 	p->bpffs = !statfs("/sys/fs/bpf", &sfs) && (unsigned long)sfs.f_type == BPF_FS_MAGIC_NR;
 	read_lockdown(p->lockdown, sizeof(p->lockdown));
 	read_caps(p);
 	p->atomic_log = !access("/sys/module/i2c_core/parameters/atomic_log", F_OK);
-	probe_kconfig(p, btf);
+	probe_kconfig(p, &bn);
 	btf__free(mod);
 	btf__free(btf);
 }
@@ -449,6 +463,7 @@ void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 void iag_probe_kprobe_mode(struct iag_probe *p)
 {
 	struct btf *btf, *mod = NULL;
+	struct iag_btf_names bn;
 
 	if (p->kprobe_probed)
 		return;
@@ -460,7 +475,8 @@ void iag_probe_kprobe_mode(struct iag_probe *p)
 		if (libbpf_get_error(mod))
 			mod = NULL;
 	}
-	probe_kprobe_facts(p, btf, mod, 0);
+	btf_names(&bn, btf, mod);
+	probe_kprobe_facts(p, &bn, 0);
 	btf__free(mod);
 	btf__free(btf);
 }

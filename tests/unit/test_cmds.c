@@ -14,12 +14,15 @@
 #include <jansson.h>
 #include <sys/mount.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include "iag_test_stubs.h"
 #include "fixture_util.h"
 #include <linux/types.h>
 #include "commands.h"
 #include "ksyms.h"
+#include "probe_btf.h"
 #include "pins.h"
 #include "resolve.h"
 #include "../include/i2c_atomic_guard.h"
@@ -501,6 +504,36 @@ static void test_ksym_lookup(void **state)
 	assert_true(iag_ksym_lookup("", NULL) < 0);
 }
 
+/* One pass over this machine's vmlinux BTF finds what libbpf's lookups find. */
+static void test_btf_names_one_pass(void **state)
+{
+	static const struct { const char *name; __u32 kind; } q[] = {
+		{ "schedule", BTF_KIND_FUNC }, { "task_struct", BTF_KIND_STRUCT },
+		{ "btf_trace_sched_switch", BTF_KIND_TYPEDEF },
+		{ "task_struct", BTF_KIND_FUNC }, { "iag_no_such_name", BTF_KIND_FUNC },
+	};
+	struct btf *vm = btf__load_vmlinux_btf();
+	struct iag_btf_names bn;
+	const struct btf *where;
+	size_t i;
+	int want;
+
+	if (libbpf_get_error(vm))
+		skip();
+	iag_btf_names_init(&bn, vm, NULL);
+	for (i = 0; i < 4; i++)		/* the last one: asked the slow way */
+		iag_btf_names_add(&bn, q[i].name, q[i].kind);
+	iag_btf_names_scan(&bn);
+	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+		want = btf__find_by_name_kind(vm, q[i].name, q[i].kind);
+		assert_int_equal(iag_btf_names_find(&bn, q[i].name, q[i].kind, &where),
+				 want > 0 ? want : -1);
+		assert_ptr_equal(where, vm);
+	}
+	assert_true(iag_btf_names_find(&bn, "schedule", BTF_KIND_FUNC, &where) > 0);
+	btf__free(vm);
+}
+
 /* Real pinned maps on a private bpffs: root and a bpf syscall needed. */
 static void test_policy_load_pinned(void **state)
 {
@@ -693,6 +726,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_allow_swap_ten_bit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow_swap_empty_slot, setup, teardown),
 		cmocka_unit_test(test_ksym_lookup),
+		cmocka_unit_test(test_btf_names_one_pass),
 		cmocka_unit_test_setup_teardown(test_shutdown_audit, setup, teardown),
 	};
 
