@@ -20,7 +20,7 @@ SECS=${iag_bench_secs:-3}
 B=/sys/kernel/debug/iag_bench
 BU=/bin/benchutil
 nrates=$(echo $RATES | wc -w)
-plan $((3 + ROUNDS * 7 + 7 + nrates + 3 + 4 + 1))
+plan $((3 + ROUNDS * 7 + 7 + nrates + 4 + 4 + 1))
 
 res() { out "# bench $*"; echo "bench: $*"; }
 # audit and enforce say on stderr what each stop spent (records still
@@ -458,6 +458,8 @@ storm diag 10000 --json --stack-depth 0
 # The consumer's own speed: a record per event (no aggregation in the
 # kernel), as many as the tool can read.
 storm consumer 50000 --json --no-aggregate
+# The same without stacks: the encoder's own speed, no kallsyms lookups.
+storm diag 50000 --json --no-aggregate --stack-depth 0
 $BU readtime /proc/kallsyms /sys/kernel/tracing/available_filter_functions /sys/kernel/btf/vmlinux >/tmp/readtime.out
 while read -r l; do res "$l"; done </tmp/readtime.out
 
