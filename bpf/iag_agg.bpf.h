@@ -85,6 +85,32 @@ static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n
 }
 
 /*
+ * The kernel's entry code (__entry_text_start to __entry_text_end), set by
+ * userspace once attached; 0: not known. A frame in it is where a hard IRQ
+ * (or a system call) entered the kernel, and the frames below it are the
+ * code it interrupted: a storm's hard IRQs interrupt anywhere, and those
+ * frames made every repeat of one call site a key of its own.
+ */
+__u64 entry_text_start, entry_text_end;
+
+/* The frames up to the first in the entry code, that one kept; the rest zeroed. */
+static __always_inline __u32 cut_at_entry(struct iag_key_stack *ks, __u32 n)
+{
+	__u64 lo = entry_text_start, hi = entry_text_end;
+	__u32 i, cut = n;
+
+	if (!lo)
+		return n;
+	for (i = 0; i < IAG_KEY_STACK; i++) {
+		if (i >= cut)
+			ks->ip[i] = 0;
+		else if (ks->ip[i] >= lo && ks->ip[i] < hi)
+			cut = i + 1;
+	}
+	return cut;
+}
+
+/*
  * The id of the stack's top IAG_KEY_FRAMES (and the probe's own), and in
  * *@frames this CPU's copy of them; 0 if the stack could not be read.
  */
@@ -102,7 +128,7 @@ static __always_inline __u64 key_stack_id(void *ctx, struct iag_key_stack **fram
 	n = bpf_get_stack(ctx, ks->ip, size, 0);
 	if (n <= 0)
 		return 0;
-	id = hash_frames(ks, n / sizeof(__u64));
+	id = hash_frames(ks, cut_at_entry(ks, n / sizeof(__u64)));
 	*frames = ks;
 	return id;
 }

@@ -314,6 +314,12 @@ int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
 		iag_mode_name(iag_session_mode(s)));
 	fflush(stderr);
 
+	/*
+	 * Asked once attached, not before: two program loads that the
+	 * start-up need not wait for; the first records may keep whole stacks.
+	 */
+	if (iag_session_entry_text(s, &l->entry_lo, &l->entry_hi) && iag_verbose)
+		iag_info("the kernel's entry code is not known: stacks below hard IRQs stay whole");
 	l->t0 = mono_s();
 	l->stop = stop;
 	if (duration_s >= 0)

@@ -35,6 +35,8 @@ struct iag_live {
 	bool dm_tried;
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
+	/* The kernel's entry code: a stack shown ends at its first frame there. */
+	unsigned long long entry_lo, entry_hi;
 	unsigned long records;
 	unsigned long repeats;	/* events written as counts of aggregates */
 	void *agg;		/* live_agg.c: the aggregates seen (tsearch tree) */

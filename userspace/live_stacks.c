@@ -29,6 +29,22 @@ struct iag_live_stack {
 	__u64 addrs[];
 };
 
+/*
+ * The frames that may be shown: up to the first in the kernel's entry code,
+ * that one kept. Below a hard IRQ's entry is the code it interrupted, not
+ * its caller, and a storm's IRQs interrupt anywhere: every one of those
+ * frames named a new function to look up (issue 13).
+ */
+static __u32 stack_len(const struct iag_live *l, const struct iag_event *ev)
+{
+	__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
+
+	for (__u32 k = 0; k < n; k++)
+		if (ev->stack[k] >= l->entry_lo && ev->stack[k] < l->entry_hi)
+			return k + 1;
+	return n;
+}
+
 /* The BPF machinery's own frames at the top of a stack. */
 static bool is_probe_frame(struct iag_ksyms *ks, unsigned long addr)
 {
@@ -107,8 +123,7 @@ static void load_ksyms(struct iag_live *l, const struct iag_event *ev, __u32 n)
 
 __u32 iag_live_stack_frames(struct iag_live *l, const struct iag_event *ev, __u32 *first)
 {
-	__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-	__u32 i = 0;
+	__u32 n = stack_len(l, ev), i = 0;
 
 	if (n)
 		load_ksyms(l, ev, n);
@@ -138,17 +153,13 @@ static json_t *symbolize(struct iag_live *l, const struct iag_event *ev)
 	return st;
 }
 
-static __u32 stack_len(const struct iag_event *ev)
-{
-	return ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-}
 
 /* FNV-1a over the frames: the slot to start looking in. */
-static size_t slot_of(const struct iag_event *ev)
+static size_t slot_of(const struct iag_live *l, const struct iag_event *ev)
 {
 	__u64 h = 0xcbf29ce484222325ULL;
 
-	for (__u32 i = 0; i < stack_len(ev); i++)
+	for (__u32 i = 0, n = stack_len(l, ev); i < n; i++)
 		h = (h ^ ev->stack[i]) * 0x100000001b3ULL;
 	return (size_t)(h ^ (h >> 32)) & (STACKS_SLOTS - 1);
 }
@@ -156,14 +167,14 @@ static size_t slot_of(const struct iag_event *ev)
 static bool same_stack(const struct iag_live *l, const struct iag_live_stack *s,
 		       const struct iag_event *ev)
 {
-	return s->n == stack_len(ev) && s->depth == l->max_stack &&
+	return s->n == stack_len(l, ev) && s->depth == l->max_stack &&
 	       s->verbose == iag_verbose && !memcmp(s->addrs, ev->stack, s->n * sizeof(__u64));
 }
 
 /* The slot holding @ev's stack, or the empty one where it would go. */
 static struct iag_live_stack **find(struct iag_live *l, const struct iag_event *ev)
 {
-	size_t i = slot_of(ev);
+	size_t i = slot_of(l, ev);
 
 	while (l->stacks[i] && !same_stack(l, l->stacks[i], ev))
 		i = (i + 1) & (STACKS_SLOTS - 1);
@@ -179,10 +190,10 @@ static void keep(struct iag_live *l, const struct iag_event *ev, json_t *st)
 		iag_live_stacks_free(l);
 	if (!l->stacks && !(l->stacks = calloc(STACKS_SLOTS, sizeof(*l->stacks))))
 		return;
-	s = malloc(sizeof(*s) + stack_len(ev) * sizeof(__u64));
+	s = malloc(sizeof(*s) + IAG_MAX_STACK * sizeof(__u64));
 	if (!s)
 		return;
-	s->n = stack_len(ev);
+	s->n = stack_len(l, ev);
 	s->depth = l->max_stack;
 	s->verbose = iag_verbose;
 	memcpy(s->addrs, ev->stack, s->n * sizeof(__u64));
@@ -201,7 +212,7 @@ json_t *iag_live_stack_json(struct iag_live *l, const struct iag_event *ev)
 		return json_incref((*slot)->json);
 	st = symbolize(l, ev);
 	/* A stack that did not resolve may once the table is read afresh. */
-	if (st && (!l->ksyms || stack_resolves(l, ev, stack_len(ev))))
+	if (st && (!l->ksyms || stack_resolves(l, ev, stack_len(l, ev))))
 		keep(l, ev, st);
 	return st;
 }

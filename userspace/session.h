@@ -75,6 +75,14 @@ int iag_session_aggregates_fd(const struct iag_session *s);
  * into @frames (IAG_MAX_STACK entries): how many, or -errno.
  */
 int iag_session_stack(const struct iag_session *s, __u64 id, __u64 *frames);
+/*
+ * Where the kernel's entry code lies, asked of the kernel (5.16 and later),
+ * into *@lo and *@hi and into the programs, which from then on end a key
+ * stack at its first frame there (a hard IRQ's entry: below it is the
+ * interrupted code). -ENOENT where it cannot be asked: stacks stay whole.
+ */
+int iag_session_entry_text(struct iag_session *s, unsigned long long *lo,
+			   unsigned long long *hi);
 /* Records lost by userspace (short or foreign records), not by the kernel. */
 unsigned long iag_session_bad_records(const struct iag_session *s);
 

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "ksyms.h"
 #include "pins.h"
 #include "session_int.h"
 
@@ -47,6 +48,21 @@ int iag_session_counters(struct iag_session *s, struct iag_counters *c)
 int iag_session_aggregates_fd(const struct iag_session *s)
 {
 	return s->skel ? bpf_map__fd(s->skel->maps.aggregates) : -1;
+}
+
+int iag_session_entry_text(struct iag_session *s, unsigned long long *lo,
+			   unsigned long long *hi)
+{
+	unsigned long long start = 0, end = 0;
+
+	if (!s->skel || iag_ksym_lookup("__entry_text_start", &start) != 1 ||
+	    iag_ksym_lookup("__entry_text_end", &end) != 1 || start >= end)
+		return -ENOENT;
+	s->skel->bss->entry_text_end = end;
+	s->skel->bss->entry_text_start = start;	/* non-zero: the programs cut */
+	*lo = start;
+	*hi = end;
+	return 0;
 }
 
 int iag_session_stack(const struct iag_session *s, __u64 id, __u64 *frames)

@@ -261,6 +261,49 @@ static void test_ksyms_table_after_passes(void **state)
 	iag_ksyms_free(ks);
 }
 
+/*
+ * A stack ends at its first frame in the kernel's entry code: below a hard
+ * IRQ's entry is the code it interrupted, which must not be shown nor
+ * looked up (a storm's interrupted frames named a new function each time).
+ * Here plan_run plays the entry code, and _stext the interrupted code.
+ */
+static void test_stack_ends_at_entry(void **state)
+{
+	struct iag_ksyms_stats st;
+	struct iag_live l;
+	struct iag_event ev;
+	char copy[64];
+	json_t *o, *stack;
+
+	copy_file(kallsyms, copy, sizeof(copy));
+	assert_int_equal(iag_live_init(&l, NULL, true, NULL), IAG_EXIT_OK);
+	l.ksyms = iag_ksyms_load(copy);
+	l.ksyms_tried = true;
+	l.ksyms_at = 1e12;	/* no reload */
+	l.dm_tried = true;
+	l.entry_lo = 0xffffffffa0010000ULL;
+	l.entry_hi = 0xffffffffa0010100ULL;
+	fill_event(&ev);
+	ev.stack_len = 5;
+	ev.stack[4] = 0xffffffff81000010UL;	/* _stext: interrupted */
+	o = iag_live_event_json(&l, &ev);
+	stack = json_object_get(o, "stack");
+	assert_int_equal(json_array_size(stack), 2);
+	assert_string_equal(json_string_value(json_array_get(stack, 1)), "plan_run");
+	iag_ksyms_stats(l.ksyms, &st);
+	assert_int_equal(st.passes, 1);
+	json_decref(o);
+	/* Another interrupted frame: the same record, from what is known. */
+	unlink(copy);
+	ev.stack[4] = 0xffffffff81200400UL;
+	o = iag_live_event_json(&l, &ev);
+	assert_int_equal(json_array_size(json_object_get(o, "stack")), 2);
+	iag_ksyms_stats(l.ksyms, &st);
+	assert_int_equal(st.passes, 1);
+	json_decref(o);
+	iag_live_fini(&l);
+}
+
 static void test_event_json(void **state)
 {
 	struct iag_live l;
@@ -610,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_ksyms_function_once),
 		cmocka_unit_test(test_ksyms_table_after_passes),
 		cmocka_unit_test(test_event_json),
+		cmocka_unit_test(test_stack_ends_at_entry),
 		cmocka_unit_test(test_live_counts),
 		cmocka_unit_test(test_drain_reads_kallsyms_once),
 		cmocka_unit_test(test_live_repeats),
