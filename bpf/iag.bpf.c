@@ -101,6 +101,15 @@ static __always_inline void foreign(void *ctx, struct level *lv, struct i2c_adap
 	finish(ev);
 }
 
+/* A level pending longer than STALE_NS lost its end (attached mid-transfer): closed. */
+static __always_inline void drop_stale(struct level *lv)
+{
+	if (lv->depth && bpf_ktime_get_boot_ns() - lv->ev.ts_ns > STALE_NS) {
+		lv->depth = lv->pending = 0;
+		level_closed();
+	}
+}
+
 /*
  * Start a transfer level on @lv. Returns the level when it begins
  * a logical transfer (ev begun: fill it, then decide_level()), else NULL.
@@ -109,10 +118,7 @@ static __always_inline struct level *push(void *ctx, struct level *lv,
 					  struct i2c_adapter *adap, __u16 addr, __u8 kind,
 					  __u32 state, __u32 pc, __u8 irqs)
 {
-	if (lv->depth && bpf_ktime_get_boot_ns() - lv->ev.ts_ns > STALE_NS) {
-		lv->depth = lv->pending = 0;
-		level_closed();
-	}
+	drop_stale(lv);
 	if (lv->depth) {
 		lv->depth++;
 		if (on_leaf_path(lv->leaf, adap))

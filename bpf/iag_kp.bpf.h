@@ -78,23 +78,32 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 	/* Nothing open anywhere: no lookups (an ordinary transfer's path). */
 	if (levels_open)
 		lv = cx ? level_of(cx, false) : task_open(&cx);
+	if (lv)
+		drop_stale(lv);	/* a stale level is no outer one: this one is new */
+	/*
+	 * One push() for an inner level and a new one: the verifier then goes
+	 * through its inlined body once where the two paths' states agree (a
+	 * quarter of kprobe mode's verified instructions, issue 13).
+	 */
 	if (lv && lv->depth) {
 		/* An inner level: decided with the outermost one, if on its path. */
-		push(ctx, lv, adap, addr, lv->ev.kind, read_system_state(), pc, irqs_off);
-		return NULL;
+		kind = lv->ev.kind;
+		state = read_system_state();
+	} else {
+		if (!atomic_context(pc, irqs_off))
+			return NULL;	/* preemptible: nothing to watch, no push */
+		state = read_system_state();
+		if (state > SYSTEM_RUNNING && core_not_preemptible(pc, irqs_off))
+			kind = IAG_KIND_ATOMIC_XFER;
+		else if (state <= SYSTEM_RUNNING)
+			kind = IAG_KIND_ATOMIC_CONTEXT_XFER;
+		else
+			return NULL;	/* the core does not see atomic mode here */
+		lv = level_of(slot_of(pc, kind), true);
+		if (!lv)
+			return NULL;
 	}
-	if (!atomic_context(pc, irqs_off))
-		return NULL;	/* preemptible: nothing to watch, no push */
-	state = read_system_state();
-	if (state > SYSTEM_RUNNING && core_not_preemptible(pc, irqs_off))
-		kind = IAG_KIND_ATOMIC_XFER;
-	else if (state <= SYSTEM_RUNNING)
-		kind = IAG_KIND_ATOMIC_CONTEXT_XFER;
-	else
-		return NULL;	/* the core does not see atomic mode here */
-	lv = level_of(slot_of(pc, kind), true);
-	if (!lv)
-		return NULL;
+	/* An inner level: push() returns NULL (its level is decided already). */
 	lv = push(ctx, lv, adap, addr, kind, state, pc, irqs_off);
 	if (lv)
 		lv->ev.callback = kp_callback(adap, smbus, kind);
