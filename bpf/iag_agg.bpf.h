@@ -70,20 +70,6 @@ static __always_inline void inline_stack(void *ctx, struct iag_event *ev, __u32 
 		ev->stack_len = n / sizeof(__u64);
 }
 
-/* FNV-1a over the frames; never 0 (0 is "no key"). */
-static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n)
-{
-	__u64 h = 0xcbf29ce484222325ULL;
-	__u32 i;
-
-	for (i = 0; i < IAG_KEY_STACK; i++) {
-		if (i >= n)
-			break;
-		h = (h ^ ks->ip[i]) * 0x100000001b3ULL;
-	}
-	return h ? h : 1;
-}
-
 /*
  * The kernel's entry code (__entry_text_start to __entry_text_end), set by
  * userspace once attached; 0: not known. A frame in it is where a hard IRQ
@@ -93,21 +79,27 @@ static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n
  */
 __u64 entry_text_start, entry_text_end;
 
-/* The frames up to the first in the entry code, that one kept; the rest zeroed. */
-static __always_inline __u32 cut_at_entry(struct iag_key_stack *ks, __u32 n)
+/*
+ * FNV-1a over the frames, up to the first in the entry code (that one
+ * included: userspace ends the stack it shows at the same frame); never 0
+ * (0 is "no key"). The frames below it stay in the buffer. One loop, one
+ * unsigned compare for the range: a cut computed first and then hashed made
+ * the verifier walk 8,000 more instructions, two compares 3,000 (now 200).
+ */
+static __always_inline __u64 hash_frames(const struct iag_key_stack *ks, __u32 n)
 {
-	__u64 lo = entry_text_start, hi = entry_text_end;
-	__u32 i, cut = n;
+	__u64 h = 0xcbf29ce484222325ULL, lo = entry_text_start;
+	__u64 span = entry_text_end - lo;	/* 0 until known: no frame is in it */
+	__u32 i;
 
-	if (!lo)
-		return n;
 	for (i = 0; i < IAG_KEY_STACK; i++) {
-		if (i >= cut)
-			ks->ip[i] = 0;
-		else if (ks->ip[i] >= lo && ks->ip[i] < hi)
-			cut = i + 1;
+		if (i >= n)
+			break;
+		h = (h ^ ks->ip[i]) * 0x100000001b3ULL;
+		if (ks->ip[i] - lo < span)
+			break;
 	}
-	return cut;
+	return h ? h : 1;
 }
 
 /*
@@ -128,7 +120,7 @@ static __always_inline __u64 key_stack_id(void *ctx, struct iag_key_stack **fram
 	n = bpf_get_stack(ctx, ks->ip, size, 0);
 	if (n <= 0)
 		return 0;
-	id = hash_frames(ks, cut_at_entry(ks, n / sizeof(__u64)));
+	id = hash_frames(ks, n / sizeof(__u64));
 	*frames = ks;
 	return id;
 }
