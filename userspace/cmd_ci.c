@@ -68,6 +68,7 @@ struct ci_ctx {
 	struct iag_report rep;
 	struct iag_ksyms *ksyms;
 	bool ksyms_tried;
+	unsigned long long entry_lo, entry_hi;	/* the kernel's entry code */
 	int err;
 	struct ci_first *firsts;
 	size_t n_firsts;
@@ -80,6 +81,9 @@ static int to_record(struct ci_ctx *c, const struct iag_event *ev, struct iag_re
 		iag_record_free(r);
 		return -ENOMEM;
 	}
+	/* As audit shows it: not the code a hard IRQ interrupted. */
+	while (r->n_stack > iag_stack_cut_at_entry(ev->stack, r->n_stack, c->entry_lo, c->entry_hi))
+		free(r->stack[--r->n_stack]);
 	if (r->n_stack && !c->ksyms_tried) {
 		c->ksyms_tried = true;
 		c->ksyms = iag_ksyms_load(NULL);
@@ -385,6 +389,7 @@ int do_ci(int argc, char **argv)
 	r.s = iag_session_open(&r.so, &rc);
 	if (!r.s)
 		goto out;
+	iag_session_entry_text(r.s, &r.ctx.entry_lo, &r.ctx.entry_hi);
 	cmdline = command_line(r.command);
 	iag_report_init(&r.ctx.rep, cmdline ? cmdline : r.command[0]);
 	rc = run_command(&r);

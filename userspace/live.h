@@ -92,6 +92,9 @@ void iag_live_stacks_free(struct iag_live *l);
  * returned end (--stack-depth), with their symbols looked up in l->ksyms.
  */
 __u32 iag_live_stack_frames(struct iag_live *l, const struct iag_event *ev, __u32 *first);
+/* The @n frames of @stack up to the first in [@lo, @hi) (the entry code), that one kept. */
+__u32 iag_stack_cut_at_entry(const __u64 *stack, __u32 n, unsigned long long lo,
+			     unsigned long long hi);
 
 /* live_agg.c: remember the first record of an aggregate. */
 void iag_live_agg_first(struct iag_live *l, const struct iag_event *ev);

@@ -35,14 +35,19 @@ struct iag_live_stack {
  * its caller, and a storm's IRQs interrupt anywhere: every one of those
  * frames named a new function to look up (issue 13).
  */
-static __u32 stack_len(const struct iag_live *l, const struct iag_event *ev)
+__u32 iag_stack_cut_at_entry(const __u64 *stack, __u32 n, unsigned long long lo,
+			     unsigned long long hi)
 {
-	__u32 n = ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-
 	for (__u32 k = 0; k < n; k++)
-		if (ev->stack[k] >= l->entry_lo && ev->stack[k] < l->entry_hi)
+		if (stack[k] >= lo && stack[k] < hi)
 			return k + 1;
 	return n;
+}
+
+static __u32 stack_len(const struct iag_live *l, const struct iag_event *ev)
+{
+	return iag_stack_cut_at_entry(ev->stack, ev->stack_len < IAG_MAX_STACK ?
+				      ev->stack_len : IAG_MAX_STACK, l->entry_lo, l->entry_hi);
 }
 
 /* The BPF machinery's own frames at the top of a stack. */

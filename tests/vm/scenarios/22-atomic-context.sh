@@ -6,7 +6,7 @@
 # timeout: 240
 # allow-kernel: (sleeping function called from invalid context|Invalid wait context|WARNING: .*(locking|lockdep|mutex|sched)|BUG: scheduling while atomic)
 . /lib/iag/lib.sh
-plan 8
+plan 10
 
 stub=$(load_stub 0x50)
 load_iag_test || { not_ok "test module loads"; exit 1; }
@@ -25,4 +25,10 @@ for mode in tracepoint kprobe; do
 	check_eq "$mode: one of them with interrupts disabled (hard IRQ)" 1 \
 		"$(jcount $out '"kind":"atomic_context_xfer"' '"irqs_disabled":true')"
 	check_eq "$mode: nothing else reported" 2 "$(jcount $out '"verdict":')"
+	# Below the hard IRQ's entry frame is whatever code it interrupted:
+	# the stack ends at the entry (x86: asm_sysvec_apic_timer_interrupt).
+	last=$(grep '"irqs_disabled":true' $out | sed -n 's/.*"stack":\[\([^]]*\)\].*/\1/p' |
+		tr ',' '\n' | tail -1)
+	check "$mode: the hard IRQ's stack ends at its entry frame (last: $last)" \
+		sh -c "echo '$last' | grep -q '^\"asm_'"
 done
