@@ -20,7 +20,7 @@ SECS=${iag_bench_secs:-3}
 B=/sys/kernel/debug/iag_bench
 BU=/bin/benchutil
 nrates=$(echo $RATES | wc -w)
-plan $((3 + ROUNDS * 7 + 7 + nrates + 4 + 4 + 1))
+plan $((3 + ROUNDS * 9 + 7 + nrates + 4 + 4 + 1))
 
 res() { out "# bench $*"; echo "bench: $*"; }
 # audit and enforce say on stderr what each stop spent (records still
@@ -262,6 +262,9 @@ while [ $r -le "$ROUNDS" ]; do
 	loop none none
 	with floor_fentry "attached" each /bin/floor fentry
 	with floor_kprobe "attached" each /bin/floor kprobe
+	# What the stock fallback's shapes cost before any work is done.
+	with floor_fexit "attached" each /bin/floor fexit
+	with floor_kp_fentry "attached" each /bin/floor kprobe+fentry
 	with audit "attached" quiet $IAG audit --json --output /tmp/bg.out
 	grep -q "mode tracepoint" /tmp/bg.err || diag "audit did not use tracepoint mode: $(cat /tmp/bg.err)"
 	with audit_kprobe "attached" each $IAG audit --json --output /tmp/bg.out --mode kprobe

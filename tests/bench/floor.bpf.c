@@ -2,7 +2,9 @@
 /*
  * The floor of what any BPF watcher on __i2c_smbus_xfer() costs: programs
  * that do nothing. tests/bench/floor.c loads one of them (fentry by default,
- * the kprobe for reference) and keeps it attached until a signal.
+ * the kprobe for reference) or a pair (what the stock fallback's shapes
+ * cost before any work: an fexit beside the fentry, a kprobe beside it) and
+ * keeps them attached until a signal.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -18,6 +20,12 @@ int floor_fentry(void *ctx)
 
 SEC("kprobe/__i2c_smbus_xfer")
 int floor_kprobe(void *ctx)
+{
+	return 0;
+}
+
+SEC("fexit/__i2c_smbus_xfer")
+int floor_fexit(void *ctx)
 {
 	return 0;
 }

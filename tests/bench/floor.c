@@ -3,7 +3,10 @@
  * floor: attach an empty BPF program to __i2c_smbus_xfer() and wait for
  * SIGINT/SIGTERM; the benchmark's floor for "a BPF program on that hook".
  *
- *   floor [fentry|kprobe]
+ *   floor [fentry|kprobe|fexit|kprobe+fentry]
+ *
+ * fexit attaches an empty fentry and fexit pair, kprobe+fentry an empty
+ * kprobe and fentry: what the stock fallback's shapes cost before any work.
  *
  * Prints "floor: attached (fentry)" on stderr once attached; exit 0 on a
  * signal, 4 if loading or attaching failed.
@@ -34,13 +37,19 @@ static int print_warn(enum libbpf_print_level level, const char *fmt, va_list ap
 int main(int argc, char **argv)
 {
 	const char *kind = argc > 1 ? argv[1] : "fentry";
-	bool kprobe = !strcmp(kind, "kprobe");
+	/* Which programs: fentry, kprobe, fexit (with the fentry), kprobe+fentry. */
+	bool fentry = strcmp(kind, "kprobe") != 0;
+	bool kprobe = !strcmp(kind, "kprobe") || !strcmp(kind, "kprobe+fentry");
+	bool fexit = !strcmp(kind, "fexit");
+	struct bpf_program *progs[3];
+	struct bpf_link *links[3] = { 0 };
 	struct floor_bpf *skel;
-	struct bpf_link *link;
 	struct sigaction sa;
+	int n = 0, i;
 
-	if (!kprobe && strcmp(kind, "fentry")) {
-		fprintf(stderr, "usage: floor [fentry|kprobe]\n");
+	if (strcmp(kind, "fentry") && strcmp(kind, "kprobe") && !fexit &&
+	    strcmp(kind, "kprobe+fentry")) {
+		fprintf(stderr, "usage: floor [fentry|kprobe|fexit|kprobe+fentry]\n");
 		return 2;
 	}
 	libbpf_set_print(print_warn);
@@ -49,19 +58,29 @@ int main(int argc, char **argv)
 		fprintf(stderr, "floor: open failed: %s\n", strerror(errno));
 		return 4;
 	}
-	bpf_program__set_autoload(skel->progs.floor_fentry, !kprobe);
+	bpf_program__set_autoload(skel->progs.floor_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.floor_kprobe, kprobe);
+	bpf_program__set_autoload(skel->progs.floor_fexit, fexit);
+	if (kprobe)
+		progs[n++] = skel->progs.floor_kprobe;
+	if (fentry)
+		progs[n++] = skel->progs.floor_fentry;
+	if (fexit)
+		progs[n++] = skel->progs.floor_fexit;
 	if (floor_bpf__load(skel)) {
 		fprintf(stderr, "floor: load failed: %s\n", strerror(errno));
 		floor_bpf__destroy(skel);
 		return 4;
 	}
-	link = bpf_program__attach(kprobe ? skel->progs.floor_kprobe :
-				   skel->progs.floor_fentry);
-	if (!link) {
-		fprintf(stderr, "floor: attach failed: %s\n", strerror(errno));
-		floor_bpf__destroy(skel);
-		return 4;
+	for (i = 0; i < n; i++) {
+		links[i] = bpf_program__attach(progs[i]);
+		if (!links[i]) {
+			fprintf(stderr, "floor: attach failed: %s\n", strerror(errno));
+			while (i-- > 0)
+				bpf_link__destroy(links[i]);
+			floor_bpf__destroy(skel);
+			return 4;
+		}
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -71,7 +90,8 @@ int main(int argc, char **argv)
 	fflush(stderr);
 	while (!stop)
 		pause();
-	bpf_link__destroy(link);
+	for (i = 0; i < n; i++)
+		bpf_link__destroy(links[i]);
 	floor_bpf__destroy(skel);
 	return 0;
 }

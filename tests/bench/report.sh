@@ -66,9 +66,10 @@ stats() {
 read -r u_med u_min _ _ <<<"$(stats none)"
 read -r fl_med _ _ _ <<<"$(stats floor_fentry)"
 floor_ov=$(awk -v a="$fl_med" -v u="$u_med" 'BEGIN { if (a != "-" && u != "-") print a - u; else print "-" }')
-names="none floor_fentry floor_kprobe audit audit_kprobe ftrace_smbus bpftrace"
+names="none floor_fentry floor_kprobe floor_fexit floor_kp_fentry audit audit_kprobe ftrace_smbus bpftrace"
 declare -A short=(
 	[none]="untraced" [floor_fentry]="empty fentry (floor)" [floor_kprobe]="empty kprobe"
+	[floor_fexit]="empty fentry + fexit" [floor_kp_fentry]="empty kprobe + fentry"
 	[audit]="audit (tracepoint)" [audit_kprobe]="audit --mode kprobe"
 	[ftrace_smbus]="ftrace smbus events" [bpftrace]="bpftrace one-liner"
 )
@@ -76,6 +77,8 @@ declare -A label=(
 	[none]="nothing attached (untraced)"
 	[floor_fentry]="empty fentry on __i2c_smbus_xfer (floor)"
 	[floor_kprobe]="empty kprobe on __i2c_smbus_xfer (reference)"
+	[floor_fexit]="empty fentry and fexit on __i2c_smbus_xfer (a shape of the stock fallback)"
+	[floor_kp_fentry]="empty kprobe and fentry on __i2c_smbus_xfer (a shape of the stock fallback)"
 	[audit]="i2c-atomic-guard audit (tracepoint mode, patched kernel)"
 	[audit_kprobe]="i2c-atomic-guard audit --mode kprobe (stock fallback)"
 	[ftrace_smbus]="smbus:* trace events into the ftrace ring buffer"
