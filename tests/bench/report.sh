@@ -267,6 +267,9 @@ nconf=$(echo "$proof_table" | tail -n +3 | wc -l)
 nconf=$((nconf + $(B | awk '$1 == "proof" && $2 == "atomic" { print $3 }' | sort -u | wc -l)))
 g_honest=$([ -z "$unproved" ] && [ "$stop_slow" = 0 ] && [ "$stop_n" -gt 0 ] && echo 1 || echo 0)
 p_kp=$(pv none floor_fentry audit_kprobe)
+# The stock fallback's shapes with empty programs: what they cost before any work.
+shape_ov() { awk -v k="$(stats "$1" | cut -d' ' -f1)" -v u="$u_med" 'BEGIN { if (k != "-" && u != "-") print k - u; else print "-" }'; }
+kp_shapes="empty fentry + fexit $(ratio "$(shape_ov floor_fexit)" "$floor_ov")x, empty kprobe + fentry $(ratio "$(shape_ov floor_kp_fentry)" "$floor_ov")x"
 g_kp=$(le "$k_ov" "$floor_ov" 1.2)
 p_audit=$(pv audit)
 busy_rss=$(kv "$mem_busy" storm_rss_max_kb)
@@ -291,7 +294,7 @@ bench_rc=0
 goals_table="| goal | figure | verdict | proof |
 | --- | --- | --- | --- |
 | **honest figures**: every configuration proves it was attached for its whole measured loop; every tool stops within 1 s of SIGINT | $((nconf - $(echo "$unproved" | wc -w))) of $nconf configurations proved${unproved:+ (no proof:$unproved)}; the project's tools: $stop_n_own stops and every start-up run, slowest $stop_max_own ms from SIGINT to exit, $stop_slow_own over 1 s; bpftrace: $stop_n_bt stops and its start-up runs, slowest $stop_max_bt ms, $stop_slow_bt over 1 s | $(if [ "$g_honest" = 1 ]; then echo "**met**"; elif [ -n "$unproved" ]; then echo "**not met (no proof)**"; elif [ "$stop_slow_own" = 0 ]; then echo "**not met** (slow stop: bpftrace's own)"; else echo "**not met** (slow stop)"; fi) | run counts of each configuration's programs (kernel.bpf_stats_enabled) against the loop's own transfer count; see \"Proofs\" |
-| stock fallback: \`audit --mode kprobe\` adds at most 1.2 times the empty fentry's overhead | +$(f1 "$k_ov") ns vs floor +$(f1 "$floor_ov") ns ($(ratio "$k_ov" "$floor_ov")x) | $(gv "$p_kp" "$g_kp") | $(ps xfer audit_kprobe) |
+| stock fallback: \`audit --mode kprobe\` adds at most 1.2 times the empty fentry's overhead | +$(f1 "$k_ov") ns vs floor +$(f1 "$floor_ov") ns ($(ratio "$k_ov" "$floor_ov")x; the shapes alone: $kp_shapes) | $(gv "$p_kp" "$g_kp") | $(ps xfer audit_kprobe) |
 | patched kernel: \`audit\` adds at most 5% to an ordinary transfer, shown by counting | no program of audit ran in the loops' transfers; timing: +$(f1 "$a_ov") ns on $(f1 "$u_med") ns ($(awk -v a="$a_ov" -v u="$u_med" 'BEGIN { if (u + 0 > 0) printf "%.0f%%", 100 * a / u; else print "-" }'), the loop's noise) | $(gv "$p_audit" "$p_audit") | $(ps xfer audit) |
 | storms: delivered + dropped == sent, exact, at every rate | $tp_n rates, $([ "$tp_exact" = 1 ] && echo "all exact" || echo "**not exact** at some rate") | $(verdict "$([ "$tp_n" -gt 0 ] && echo "$tp_exact" || echo 0)") | the tool's summary counters against the kernel module's sent count |
 | storms: no information lost up to 50,000 violation events/s | $( [ "$tp_lost" = 0 ] && echo "nothing dropped" || echo "drops at $tp_lost of $tp_n rates; first: $first_drop" ) | $(verdict "$([ "$tp_n" -gt 0 ] && [ "$tp_lost" = 0 ] && echo 1 || echo 0)") | as above |
