@@ -439,11 +439,12 @@ void iag_probe_kernel(struct iag_probe *p, unsigned int what)
 		probe_tracepoints(p, &bn);
 		id = find_in(&bn, HOOK, BTF_KIND_FUNC, &where);
 		p->hook = id > 0;
-		if (p->hook) {
+		/* Only enforcing asks (and status): a debugfs file audit need not read. */
+		if (p->hook && (what & IAG_PROBE_FMOD_RET)) {
 			r = file_has_word("/sys/kernel/debug/error_injection/list", HOOK);
 			p->hook_errinj = r;
 			/* A module function's BTF id needs its BTF object: libbpf's own load checks that. */
-			if ((what & IAG_PROBE_FMOD_RET) && where == btf)
+			if (where == btf)
 				p->fmod_ret = try_tracing(id, BPF_MODIFY_RETURN, p->fmod_ret_err,
 							  sizeof(p->fmod_ret_err)) == TRY_OK;
 		}

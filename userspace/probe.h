@@ -56,7 +56,8 @@ void iag_probe_tp_summary(struct iag_probe *p);
 bool iag_probe_has_tracepoint(const struct iag_probe *p, const char *name);
 
 /* What iag_probe_kernel() finds out besides the basics (BTF, tracepoints, hook). */
-#define IAG_PROBE_FMOD_RET	1U	/* whether an fmod_ret program loads on the hook */
+#define IAG_PROBE_FMOD_RET	1U	/* whether an fmod_ret program loads on the hook, and
+					 * whether it is on the error-injection list */
 #define IAG_PROBE_KPROBE	2U	/* kprobe mode's: system_state, trampolines (always
 					 * without the second series' tracepoints) */
 #define IAG_PROBE_TRACEABLE	4U	/* with KPROBE: the ftrace lists too (status) */
