@@ -49,11 +49,6 @@ int iag_live_init(struct iag_live *l, const char *output, bool json,
 	return IAG_EXIT_OK;
 }
 
-static __u32 stack_len_of(const struct iag_event *ev)
-{
-	return ev->stack_len < IAG_MAX_STACK ? ev->stack_len : IAG_MAX_STACK;
-}
-
 /* What is not known of an event made from its aggregate's key. */
 static void forget_unknown(struct iag_record *r)
 {
@@ -75,7 +70,7 @@ json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
 	json_t *o = NULL, *stack = NULL;
 
 	if (iag_record_from_event_fields(&r, ev) ||
-	    (stack_len_of(ev) && !(stack = iag_live_stack_json(l, ev))))
+	    (ev->stack_len && !(stack = iag_live_stack_json(l, ev))))
 		goto out;
 	iag_live_fill_device(l, &r);
 	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
