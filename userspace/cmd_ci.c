@@ -77,12 +77,15 @@ struct ci_ctx {
 /* A record with its stack symbolized; -ENOMEM. */
 static int to_record(struct ci_ctx *c, const struct iag_event *ev, struct iag_record *r)
 {
+	__u32 n;
+
 	if (iag_record_from_event(r, ev)) {
 		iag_record_free(r);
 		return -ENOMEM;
 	}
 	/* As audit shows it: not the code a hard IRQ interrupted. */
-	while (r->n_stack > iag_stack_cut_at_entry(ev->stack, r->n_stack, c->entry_lo, c->entry_hi))
+	n = iag_stack_cut_at_entry(ev->stack, r->n_stack, c->entry_lo, c->entry_hi);
+	while (r->n_stack > n)
 		free(r->stack[--r->n_stack]);
 	if (r->n_stack && !c->ksyms_tried) {
 		c->ksyms_tried = true;

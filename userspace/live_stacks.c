@@ -158,36 +158,35 @@ static json_t *symbolize(struct iag_live *l, const struct iag_event *ev)
 	return st;
 }
 
-
-/* FNV-1a over the frames: the slot to start looking in. */
-static size_t slot_of(const struct iag_live *l, const struct iag_event *ev)
+/* FNV-1a over the @n frames: the slot to start looking in. */
+static size_t slot_of(const struct iag_event *ev, __u32 n)
 {
 	__u64 h = 0xcbf29ce484222325ULL;
 
-	for (__u32 i = 0, n = stack_len(l, ev); i < n; i++)
+	for (__u32 i = 0; i < n; i++)
 		h = (h ^ ev->stack[i]) * 0x100000001b3ULL;
 	return (size_t)(h ^ (h >> 32)) & (STACKS_SLOTS - 1);
 }
 
 static bool same_stack(const struct iag_live *l, const struct iag_live_stack *s,
-		       const struct iag_event *ev)
+		       const struct iag_event *ev, __u32 n)
 {
-	return s->n == stack_len(l, ev) && s->depth == l->max_stack &&
-	       s->verbose == iag_verbose && !memcmp(s->addrs, ev->stack, s->n * sizeof(__u64));
+	return s->n == n && s->depth == l->max_stack && s->verbose == iag_verbose &&
+	       !memcmp(s->addrs, ev->stack, n * sizeof(__u64));
 }
 
-/* The slot holding @ev's stack, or the empty one where it would go. */
-static struct iag_live_stack **find(struct iag_live *l, const struct iag_event *ev)
+/* The slot holding @ev's @n frames, or the empty one where they would go. */
+static struct iag_live_stack **find(struct iag_live *l, const struct iag_event *ev, __u32 n)
 {
-	size_t i = slot_of(l, ev);
+	size_t i = slot_of(ev, n);
 
-	while (l->stacks[i] && !same_stack(l, l->stacks[i], ev))
+	while (l->stacks[i] && !same_stack(l, l->stacks[i], ev, n))
 		i = (i + 1) & (STACKS_SLOTS - 1);
 	return &l->stacks[i];
 }
 
-/* Remember @st as @ev's stack (not kept when out of memory: built again). */
-static void keep(struct iag_live *l, const struct iag_event *ev, json_t *st)
+/* Remember @st as @ev's @n frames (not kept when out of memory: built again). */
+static void keep(struct iag_live *l, const struct iag_event *ev, __u32 n, json_t *st)
 {
 	struct iag_live_stack *s, **slot;
 
@@ -195,30 +194,31 @@ static void keep(struct iag_live *l, const struct iag_event *ev, json_t *st)
 		iag_live_stacks_free(l);
 	if (!l->stacks && !(l->stacks = calloc(STACKS_SLOTS, sizeof(*l->stacks))))
 		return;
-	s = malloc(sizeof(*s) + IAG_MAX_STACK * sizeof(__u64));
+	s = malloc(sizeof(*s) + n * sizeof(__u64));
 	if (!s)
 		return;
-	s->n = stack_len(l, ev);
+	s->n = n;
 	s->depth = l->max_stack;
 	s->verbose = iag_verbose;
 	memcpy(s->addrs, ev->stack, s->n * sizeof(__u64));
 	s->json = json_incref(st);
-	slot = find(l, ev);
+	slot = find(l, ev, n);
 	*slot = s;
 	l->n_stacks++;
 }
 
 json_t *iag_live_stack_json(struct iag_live *l, const struct iag_event *ev)
 {
-	struct iag_live_stack **slot = l->stacks ? find(l, ev) : NULL;
+	__u32 n = stack_len(l, ev);
+	struct iag_live_stack **slot = l->stacks ? find(l, ev, n) : NULL;
 	json_t *st;
 
 	if (slot && *slot)
 		return json_incref((*slot)->json);
 	st = symbolize(l, ev);
 	/* A stack that did not resolve may once the table is read afresh. */
-	if (st && (!l->ksyms || stack_resolves(l, ev, stack_len(l, ev))))
-		keep(l, ev, st);
+	if (st && (!l->ksyms || stack_resolves(l, ev, n)))
+		keep(l, ev, n, st);
 	return st;
 }
 
