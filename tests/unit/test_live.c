@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <jansson.h>
 
@@ -131,6 +130,16 @@ static void fill_event(struct iag_event *ev)
 	ev->stack[2] = 0xffffffff81100005UL;	/* __i2c_smbus_xfer */
 	ev->stack[3] = 0xffffffffa0010020UL;	/* plan_run [iag_test] */
 	memcpy(ev->comm, "in\xff" "it", 6);	/* not UTF-8 */
+}
+
+/* JSON output to @out (NULL: stdout), symbols from @ksyms, no sysfs, never reloaded. */
+static void live_with_ksyms(struct iag_live *l, const char *out, const char *ksyms)
+{
+	assert_int_equal(iag_live_init(l, out, true, NULL), IAG_EXIT_OK);
+	l->ksyms = iag_ksyms_load(ksyms);
+	l->ksyms_tried = true;
+	l->ksyms_at = 1e12;	/* no reload */
+	l->dm_tried = true;	/* no sysfs here */
 }
 
 /* A copy of @from, named into @to (a test may remove it). */
@@ -276,11 +285,7 @@ static void test_stack_ends_at_entry(void **state)
 	json_t *o, *stack;
 
 	copy_file(kallsyms, copy, sizeof(copy));
-	assert_int_equal(iag_live_init(&l, NULL, true, NULL), IAG_EXIT_OK);
-	l.ksyms = iag_ksyms_load(copy);
-	l.ksyms_tried = true;
-	l.ksyms_at = 1e12;	/* no reload */
-	l.dm_tried = true;
+	live_with_ksyms(&l, NULL, copy);
 	l.entry_lo = 0xffffffffa0010000ULL;
 	l.entry_hi = 0xffffffffa0010100ULL;
 	fill_event(&ev);
@@ -308,16 +313,10 @@ static void test_event_json(void **state)
 {
 	struct iag_live l;
 	struct iag_event ev;
-	struct timespec ts;
 	json_t *o, *stack;
 	char *s;
 
-	assert_int_equal(iag_live_init(&l, NULL, true, NULL), IAG_EXIT_OK);
-	l.ksyms = iag_ksyms_load(kallsyms);
-	l.ksyms_tried = true;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	l.ksyms_at = ts.tv_sec + ts.tv_nsec / 1e9 + 3600;	/* no reload */
-	l.dm_tried = true;	/* no sysfs here */
+	live_with_ksyms(&l, NULL, kallsyms);
 	fill_event(&ev);
 	o = iag_live_event_json(&l, &ev);
 	assert_non_null(o);
@@ -417,11 +416,7 @@ static void test_drain_reads_kallsyms_once(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	copy_file(kallsyms, copy, sizeof(copy));
-	assert_int_equal(iag_live_init(&l, path, true, NULL), IAG_EXIT_OK);
-	l.ksyms = iag_ksyms_load(copy);
-	l.ksyms_tried = true;
-	l.ksyms_at = 1e12;	/* no reload */
-	l.dm_tried = true;
+	live_with_ksyms(&l, path, copy);
 	l.stop = &signalled;
 	fill_event(&ev);
 	for (int i = 0; i < 40; i++) {	/* a stack not seen before each time */
