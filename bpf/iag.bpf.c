@@ -38,6 +38,8 @@ const volatile __u32 stack_depth = 16;		/* frames per violation */
 const volatile bool aggregate = true;
 /* Frames of the probe machinery on top (bpf_prog_*, bpf_trace_run*): also taken. */
 const volatile __u32 stack_extra = 0;
+/* Count open levels in levels_open (kprobe mode's hot path reads it). */
+const volatile bool track_levels_open = true;
 
 #include "iag_preempt.bpf.h"
 #include "iag_state.bpf.h"
@@ -111,12 +113,14 @@ static __always_inline void drop_stale(struct level *lv)
 }
 
 /*
- * Start a transfer level on @lv. Returns the level when it begins
- * a logical transfer (ev begun: fill it, then decide_level()), else NULL.
+ * Start a transfer level on @lv for adapter @adap, number @nr (read by the
+ * caller: a tracepoint's adapter is a BTF pointer, read directly, a kprobe's
+ * is not). Returns the level when it begins a logical transfer (ev begun:
+ * fill it, then decide_level()), else NULL.
  */
 static __always_inline struct level *push(void *ctx, struct level *lv,
-					  struct i2c_adapter *adap, __u16 addr, __u8 kind,
-					  __u32 state, __u32 pc, __u8 irqs)
+					  struct i2c_adapter *adap, int nr, __u16 addr,
+					  __u8 kind, __u32 state, __u32 pc, __u8 irqs)
 {
 	drop_stale(lv);
 	if (lv->depth) {
@@ -132,7 +136,7 @@ static __always_inline struct level *push(void *ctx, struct level *lv,
 	lv->pending = 1;
 	lv->leaf = (__u64)adap;
 	lv->refuse_mask = 0;
-	begin(&lv->ev, kind, BPF_CORE_READ(adap, nr), addr, state, pc, irqs);
+	begin(&lv->ev, kind, nr, addr, state, pc, irqs);
 	return lv;
 }
 
@@ -154,7 +158,7 @@ static __always_inline void end_level(int ret)
 	__u32 cx;
 	struct level *lv;
 
-	if (!levels_open)
+	if (track_levels_open && !levels_open)
 		return;		/* nothing to end: the hot path of kprobe mode */
 	lv = open_level(&cx);
 	if (!lv)

@@ -76,7 +76,7 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 	__u8 kind;
 
 	/* Nothing open anywhere: no lookups (an ordinary transfer's path). */
-	if (levels_open)
+	if (levels_open)	/* track_levels_open: set in kprobe mode */
 		lv = cx ? level_of(cx, false) : task_open(&cx);
 	if (lv)
 		drop_stale(lv);	/* a stale level is no outer one: this one is new */
@@ -104,7 +104,7 @@ static __always_inline struct level *kp_push_as(void *ctx, struct i2c_adapter *a
 			return NULL;
 	}
 	/* An inner level: push() returns NULL (its level is decided already). */
-	lv = push(ctx, lv, adap, addr, kind, state, pc, irqs_off);
+	lv = push(ctx, lv, adap, BPF_CORE_READ(adap, nr), addr, kind, state, pc, irqs_off);
 	if (lv)
 		lv->ev.callback = kp_callback(adap, smbus, kind);
 	return lv;

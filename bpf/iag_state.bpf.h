@@ -116,22 +116,26 @@ struct {
 } info SEC(".maps");
 
 /*
- * Logical transfers open now, on any CPU or task. Zero on the hot path of
- * kprobe mode (an ordinary transfer: preemptible, nothing open), where it
- * spares the per-task and per-CPU lookups of every transfer (issue 13).
- * A level lost without its end (an LRU eviction) leaves it too high: only
- * slower, never wrong.
+ * Logical transfers open now, on any CPU or task, counted in kprobe mode
+ * only (track_levels_open). Zero on its hot path (an ordinary transfer:
+ * preemptible, nothing open), where it spares the per-task and per-CPU
+ * lookups of every transfer (issue 13). A level lost without its end (an
+ * LRU eviction) leaves it too high: only slower, never wrong. Tracepoint
+ * mode sees only transfers that are watched, and does not pay for the two
+ * atomic operations per transfer.
  */
 __u64 levels_open;
 
 static __always_inline void level_opened(void)
 {
-	__sync_fetch_and_add(&levels_open, 1);
+	if (track_levels_open)
+		__sync_fetch_and_add(&levels_open, 1);
 }
 
 static __always_inline void level_closed(void)
 {
-	__sync_fetch_and_add(&levels_open, -1);
+	if (track_levels_open)
+		__sync_fetch_and_add(&levels_open, -1);
 }
 
 /* The value a task's first transfer starts from. */
@@ -161,13 +165,15 @@ static __always_inline __u32 slot_of(__u32 pc, __u8 kind)
 /* The level of slot @cx (slot_of()) of the current task or CPU. */
 static __always_inline struct level *level_of(__u32 cx, bool create)
 {
-	__u64 task = bpf_get_current_task();
 	struct level *lv;
+	__u64 task;
 
 	if (cx) {
 		cx &= IAG_N_CTX - 1;
 		return bpf_map_lookup_elem(&irq_levels, &cx);
 	}
+	/* Not asked for before: an interrupt's or atomic mode's slot needs no task. */
+	task = bpf_get_current_task();
 	lv = bpf_map_lookup_elem(&task_levels, &task);
 	if (lv || !create)
 		return lv;

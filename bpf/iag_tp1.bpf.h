@@ -27,8 +27,8 @@ static __always_inline struct level *tp_push(void *ctx, struct i2c_adapter *adap
 
 	if (!lv)
 		return NULL;
-	lv = push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, read_system_state(), pc,
-		  irqs_from_count(pc, true));
+	lv = push(ctx, lv, adap, adap->nr, addr, IAG_KIND_ATOMIC_XFER, read_system_state(),
+		  pc, irqs_from_count(pc, true));
 	if (lv)
 		set_cb(&lv->ev, cb);
 	return lv;

@@ -22,7 +22,7 @@ static __always_inline struct level *tp2_push(void *ctx, struct i2c_adapter *ada
 
 	if (!lv)
 		return NULL;
-	lv = push(ctx, lv, adap, addr, IAG_KIND_ATOMIC_XFER, state, pc, irqs_off);
+	lv = push(ctx, lv, adap, adap->nr, addr, IAG_KIND_ATOMIC_XFER, state, pc, irqs_off);
 	if (lv)
 		set_cb(&lv->ev, cb);
 	return lv;

@@ -157,6 +157,8 @@ static int session_load(struct iag_session *s, const struct iag_session_opts *op
 		s->skel->rodata->system_state_addr = pr->system_state_addr;
 	/* tp_btf stacks start in bpf_prog_* and bpf_trace_run*: userspace drops them. */
 	s->skel->rodata->stack_extra = s->mode == IAG_MODE_TRACEPOINT ? 3 : 0;
+	/* Only kprobe mode's hot path asks whether any level is open. */
+	s->skel->rodata->track_levels_open = s->mode == IAG_MODE_KPROBE;
 
 	s->skel->rodata->aggregate = !opts->no_aggregate;
 	rb_bytes = pow2_at_least((opts->ringbuf_kb ? opts->ringbuf_kb : 64) * 1024);
