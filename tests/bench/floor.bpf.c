@@ -29,3 +29,10 @@ int floor_fexit(void *ctx)
 {
 	return 0;
 }
+
+/* The end of the transfer from the stock smbus_result tracepoint. */
+SEC("tp_btf/smbus_result")
+int floor_tp_result(void *ctx)
+{
+	return 0;
+}

@@ -3,10 +3,12 @@
  * floor: attach an empty BPF program to __i2c_smbus_xfer() and wait for
  * SIGINT/SIGTERM; the benchmark's floor for "a BPF program on that hook".
  *
- *   floor [fentry|kprobe|fexit|kprobe+fentry]
+ *   floor [fentry|kprobe|fexit|kprobe+fentry|kprobe+tp]
  *
  * fexit attaches an empty fentry and fexit pair, kprobe+fentry an empty
- * kprobe and fentry: what the stock fallback's shapes cost before any work.
+ * kprobe and fentry, kprobe+tp an empty kprobe and an empty program on the
+ * stock smbus_result tracepoint: what the stock fallback's shapes cost
+ * before any work.
  *
  * Prints "floor: attached (fentry)" on stderr once attached; exit 0 on a
  * signal, 4 if loading or attaching failed.
@@ -37,9 +39,13 @@ static int print_warn(enum libbpf_print_level level, const char *fmt, va_list ap
 int main(int argc, char **argv)
 {
 	const char *kind = argc > 1 ? argv[1] : "fentry";
-	/* Which programs: fentry, kprobe, fexit (with the fentry), kprobe+fentry. */
-	bool fentry = strcmp(kind, "kprobe") != 0;
-	bool kprobe = !strcmp(kind, "kprobe") || !strcmp(kind, "kprobe+fentry");
+	/*
+	 * Which programs: fentry, kprobe, fexit (with the fentry),
+	 * kprobe+fentry, kprobe+tp (the kprobe and the smbus_result tracepoint).
+	 */
+	bool tp = !strcmp(kind, "kprobe+tp");
+	bool fentry = strcmp(kind, "kprobe") != 0 && !tp;
+	bool kprobe = !strcmp(kind, "kprobe") || !strcmp(kind, "kprobe+fentry") || tp;
 	bool fexit = !strcmp(kind, "fexit");
 	struct bpf_program *progs[3];
 	struct bpf_link *links[3] = { 0 };
@@ -48,8 +54,8 @@ int main(int argc, char **argv)
 	int n = 0, i;
 
 	if (strcmp(kind, "fentry") && strcmp(kind, "kprobe") && !fexit &&
-	    strcmp(kind, "kprobe+fentry")) {
-		fprintf(stderr, "usage: floor [fentry|kprobe|fexit|kprobe+fentry]\n");
+	    strcmp(kind, "kprobe+fentry") && !tp) {
+		fprintf(stderr, "usage: floor [fentry|kprobe|fexit|kprobe+fentry|kprobe+tp]\n");
 		return 2;
 	}
 	libbpf_set_print(print_warn);
@@ -61,12 +67,15 @@ int main(int argc, char **argv)
 	bpf_program__set_autoload(skel->progs.floor_fentry, fentry);
 	bpf_program__set_autoload(skel->progs.floor_kprobe, kprobe);
 	bpf_program__set_autoload(skel->progs.floor_fexit, fexit);
+	bpf_program__set_autoload(skel->progs.floor_tp_result, tp);
 	if (kprobe)
 		progs[n++] = skel->progs.floor_kprobe;
 	if (fentry)
 		progs[n++] = skel->progs.floor_fentry;
 	if (fexit)
 		progs[n++] = skel->progs.floor_fexit;
+	if (tp)
+		progs[n++] = skel->progs.floor_tp_result;
 	if (floor_bpf__load(skel)) {
 		fprintf(stderr, "floor: load failed: %s\n", strerror(errno));
 		floor_bpf__destroy(skel);

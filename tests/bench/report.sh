@@ -50,11 +50,14 @@ proof_text() {
 }
 is_proved() { [ "$(proof_sum "$1" "$2" | cut -f1)" = proved ]; }
 
-# stats NAME: median min max over every round of NAME (all rounds merged),
-# only for a configuration that proved every loop.
+# stats [KIND] NAME: median min max and count over every round of NAME's
+# loops of KIND (xfer, the default, or atomic; all passes merged), only for
+# a configuration that proved every loop.
 stats() {
-	is_proved xfer "$1" || { echo "- - - 0"; return; }
-	B | awk -v n="$1" '$1 == "xfer" && $2 == n {
+	local k=xfer
+	[ $# = 2 ] && { k=$1; shift; }
+	is_proved "$k" "$1" || { echo "- - - 0"; return; }
+	B | awk -v k="$k" -v n="$1" '$1 == k && $2 == n {
 			for (i = 3; i <= NF; i++) if ($i ~ /^rounds_ns=/) {
 				split(substr($i, 11), v, ","); for (j in v) print v[j] } }' |
 		sort -g | awk '{ a[NR] = $1 } END {
@@ -66,10 +69,11 @@ stats() {
 read -r u_med u_min _ _ <<<"$(stats none)"
 read -r fl_med _ _ _ <<<"$(stats floor_fentry)"
 floor_ov=$(awk -v a="$fl_med" -v u="$u_med" 'BEGIN { if (a != "-" && u != "-") print a - u; else print "-" }')
-names="none floor_fentry floor_kprobe floor_fexit floor_kp_fentry audit audit_kprobe ftrace_smbus bpftrace"
+names="none floor_fentry floor_kprobe floor_fexit floor_kp_fentry floor_kp_tp audit audit_kprobe ftrace_smbus bpftrace"
 declare -A short=(
 	[none]="untraced" [floor_fentry]="empty fentry (floor)" [floor_kprobe]="empty kprobe"
 	[floor_fexit]="empty fentry + fexit" [floor_kp_fentry]="empty kprobe + fentry"
+	[floor_kp_tp]="empty kprobe + smbus_result tp"
 	[audit]="audit (tracepoint)" [audit_kprobe]="audit --mode kprobe"
 	[ftrace_smbus]="ftrace smbus events" [bpftrace]="bpftrace one-liner"
 )
@@ -79,6 +83,7 @@ declare -A label=(
 	[floor_kprobe]="empty kprobe on __i2c_smbus_xfer (reference)"
 	[floor_fexit]="empty fentry and fexit on __i2c_smbus_xfer (a shape of the stock fallback)"
 	[floor_kp_fentry]="empty kprobe and fentry on __i2c_smbus_xfer (a shape of the stock fallback)"
+	[floor_kp_tp]="empty kprobe on __i2c_smbus_xfer and empty program on the stock smbus_result tracepoint (a shape the stock fallback could take)"
 	[audit]="i2c-atomic-guard audit (tracepoint mode, patched kernel)"
 	[audit_kprobe]="i2c-atomic-guard audit --mode kprobe (stock fallback)"
 	[ftrace_smbus]="smbus:* trace events into the ftrace ring buffer"
@@ -112,8 +117,12 @@ count_per=$(kv "$xline" count)
 reps_per=$(kv "$xline" reps)
 
 # Atomic mode.
-a0=$(kv "$(B | awk '$1 == "atomic" && $2 == "none"' | head -1)" median_ns)
-is_proved atomic none || a0=
+read -r a0 _ _ _ <<<"$(stats atomic none)"
+[ "$a0" = - ] && a0=
+# asum NAME KEY: KEY added up over NAME's suspend loops (empty: none has it).
+asum() { B | awk -v n="$1" -v k="$2" '$1 == "atomic" && $2 == n {
+	for (i = 3; i <= NF; i++) if (index($i, k "=") == 1 && substr($i, length(k) + 2) != "") {
+		s += substr($i, length(k) + 2); seen = 1 } } END { if (seen) print s }'; }
 atomic_table="| configuration (syscore suspend, pm_test=core) | ns per transfer (median) | spread (min - max) | ratio to nothing attached | records dropped | proof |
 | --- | ---: | ---: | ---: | ---: | --- |"
 declare -A alabel=(
@@ -125,10 +134,9 @@ declare -A alabel=(
 	[enforce_allowed]="enforce, policy allows the client"
 	[bpftrace_violations]="bpftrace \`tracepoint:i2c_atomic:i2c_atomic_smbus_xfer { @[args->adapter_nr, args->addr, kstack] = count(); }\` (audit_violations' job: every transfer counted by device and stack)"
 )
-declare -A aratio
+declare -A aratio amed
 for n in none audit_allowed audit_violations audit_violations_d4 audit_kprobe_allowed enforce_allowed bpftrace_violations; do
-	l=$(B | awk -v n="$n" '$1 == "atomic" && $2 == n' | head -1)
-	if [ -z "$l" ]; then
+	if [ -z "$(B | awk -v n="$n" '$1 == "atomic" && $2 == n' | head -1)" ]; then
 		atomic_table+=$'\n'"| ${alabel[$n]} | not measured | | | | |"
 		continue
 	fi
@@ -137,15 +145,18 @@ for n in none audit_allowed audit_violations audit_violations_d4 audit_kprobe_al
 		atomic_table+=$'\n'"| ${alabel[$n]} | **FAILED** (no proof, no figure) | | | | $(proof_text atomic "$n") |"
 		continue
 	fi
-	med=$(kv "$l" median_ns)
+	read -r med mn mx _ <<<"$(stats atomic "$n")"
+	amed[$n]=$med
 	r=$(awk -v m="$med" -v z="${a0:-0}" 'BEGIN { if (z > 0) printf "%.2f", m / z; else print "-" }')
 	aratio[$n]=$r
-	d=$(kv "$l" dropped)
-	[ -n "$(kv "$l" counted)" ] && d="none: counted $(kv "$l" counted) of $(kv "$l" transfers) in $(kv "$l" keys) keys"
-	atomic_table+=$'\n'"| ${alabel[$n]} | $med | $(kv "$l" min_ns) - $(kv "$l" max_ns) | $r | ${d:--} | $(proof_text atomic "$n") |"
+	d=$(asum "$n" dropped)
+	[ -n "$(asum "$n" counted)" ] &&
+		d="none: counted $(asum "$n" counted) of $(asum "$n" transfers) in $(asum "$n" keys) keys"
+	atomic_table+=$'\n'"| ${alabel[$n]} | $(f1 "$med") | $(f1 "$mn") - $(f1 "$mx") | $r | ${d:--} | $(proof_text atomic "$n") |"
 done
 atomic_count=$(kv "$(B | awk '$1 == "atomic"' | head -1)" count)
 atomic_reps=$(kv "$(B | awk '$1 == "atomic"' | head -1)" reps)
+atomic_passes=$(B | awk '$1 == "atomic" && $2 == "none"' | wc -l)
 
 # Stopping: every tool the guest started, SIGINT to its end.
 # Stops of the project's tools and of bpftrace, apart (the 1 s rule covers
@@ -269,7 +280,7 @@ g_honest=$([ -z "$unproved" ] && [ "$stop_slow" = 0 ] && [ "$stop_n" -gt 0 ] && 
 p_kp=$(pv none floor_fentry audit_kprobe)
 # The stock fallback's shapes with empty programs: what they cost before any work.
 shape_ov() { awk -v k="$(stats "$1" | cut -d' ' -f1)" -v u="$u_med" 'BEGIN { if (k != "-" && u != "-") print k - u; else print "-" }'; }
-kp_shapes="empty fentry + fexit $(ratio "$(shape_ov floor_fexit)" "$floor_ov")x, empty kprobe + fentry $(ratio "$(shape_ov floor_kp_fentry)" "$floor_ov")x"
+kp_shapes="empty fentry + fexit $(ratio "$(shape_ov floor_fexit)" "$floor_ov")x, empty kprobe + fentry $(ratio "$(shape_ov floor_kp_fentry)" "$floor_ov")x, empty kprobe + smbus_result tracepoint $(ratio "$(shape_ov floor_kp_tp)" "$floor_ov")x"
 g_kp=$(le "$k_ov" "$floor_ov" 1.2)
 p_audit=$(pv audit)
 busy_rss=$(kv "$mem_busy" storm_rss_max_kb)
@@ -281,13 +292,15 @@ a_ok() { is_proved atomic none && is_proved atomic "$1" && echo 1 || echo 0; }
 # The side-by-side goal: bpftrace counted every transfer of the violation
 # loop by device and stack (the counts of the maps it printed at exit).
 bt_atomic=$(B | awk '$1 == "atomic" && $2 == "bpftrace_violations"' | head -1)
-bt_job=$([ -n "$bt_atomic" ] && [ "$(kv "$bt_atomic" counted)" = "$(kv "$bt_atomic" transfers)" ] && echo 1 || echo 0)
+bt_counted=$(asum bpftrace_violations counted)
+bt_xfers=$(asum bpftrace_violations transfers)
+bt_job=$([ -n "$bt_atomic" ] && [ -n "$bt_counted" ] && [ "$bt_counted" = "$bt_xfers" ] && echo 1 || echo 0)
 side_by_side() {
 	if [ -z "$bt_atomic" ]; then
 		echo "not measured (bpftrace did not run in the VM)"
 		return
 	fi
-	echo "atomic mode, every transfer a violation: audit ${aratio[audit_violations]:--}x nothing attached, bpftrace ${aratio[bpftrace_violations]:--}x; audit / bpftrace = $(ratio "$(kv "$(B | awk '$1 == "atomic" && $2 == "audit_violations"' | head -1)" median_ns)" "$(kv "$bt_atomic" median_ns)"); bpftrace counted $(kv "$bt_atomic" counted) of $(kv "$bt_atomic" transfers) transfers in $(kv "$bt_atomic" keys) keys (audit dropped $(kv "$(B | awk '$1 == "atomic" && $2 == "audit_violations"' | head -1)" dropped) records)"
+	echo "atomic mode, every transfer a violation: audit ${aratio[audit_violations]:--}x nothing attached, bpftrace ${aratio[bpftrace_violations]:--}x; audit / bpftrace = $(ratio "${amed[audit_violations]:-}" "${amed[bpftrace_violations]:-}"); bpftrace counted $bt_counted of $bt_xfers transfers in $(asum bpftrace_violations keys) keys over $atomic_passes loops (audit dropped $(asum audit_violations dropped) records)"
 }
 bench_rc=0
 [ "$g_honest" = 1 ] || bench_rc=1
@@ -399,7 +412,10 @@ bpftrace in the VM: $( [ "$bt_runs" = 1 ] && echo "runs." || echo "**does not ru
 
 The same loop inside a syscore suspend callback (\`echo core >
 /sys/power/pm_test; echo mem > /sys/power/state\`: system_state SUSPEND,
-interrupts off): $atomic_reps rounds of $atomic_count transfers per configuration.
+interrupts off): $atomic_reps rounds of $atomic_count transfers per suspend, one
+suspend per configuration in each of $atomic_passes interleaved passes (after one
+suspend not measured); medians, minima and maxima are over all rounds of
+all passes.
 
 $atomic_table
 
