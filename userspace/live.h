@@ -83,9 +83,12 @@ void iag_live_devcache_free(struct iag_live *l);
 
 /*
  * live_stacks.c: the JSON "stack" of @ev (new reference; NULL on ENOMEM),
- * symbolized once per distinct stack; the stacks kept, freed.
+ * symbolized once per distinct stack; with @text, also its encoding
+ * (JSON_COMPACT) when the stack is kept (else NULL), valid until the next
+ * call; the stacks kept, freed.
  */
-json_t *iag_live_stack_json(struct iag_live *l, const struct iag_event *ev);
+json_t *iag_live_stack_json(struct iag_live *l, const struct iag_event *ev,
+			    const char **text, size_t *text_len);
 void iag_live_stacks_free(struct iag_live *l);
 /*
  * The frames of @ev to show, from *@first (below the probe's own) to the

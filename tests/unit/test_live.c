@@ -25,6 +25,7 @@
 #include "record.h"
 #include "ksyms.h"
 #include "live.h"
+#include "live_fixture.h"
 #include "probe.h"
 #include "session.h"
 #include "util.h"
@@ -33,22 +34,15 @@ static char kallsyms[64];
 
 static int setup(void **state)
 {
-	FILE *f;
-
 	strcpy(kallsyms, "/tmp/iag-kallsyms-XXXXXX");
-	f = fdopen(mkstemp(kallsyms), "w");
-	if (!f)
-		return -1;
-	fputs("ffffffff81000000 T _stext\n"
-	      "ffffffff81100000 T __i2c_smbus_xfer\n"
-	      "ffffffff81100400 T i2c_smbus_xfer\n"
-	      "ffffffff81100800 d some_data\n"
-	      "ffffffff81200000 T bpf_trace_run2\n"
-	      "ffffffffa0000000 t bpf_prog_0123456789abcdef_tp_xfer\t[bpf]\n"
-	      "ffffffffa0010000 t plan_run\t[iag_test]\n"
-	      "0000000000000000 T hidden_by_kptr_restrict\n", f);
-	fclose(f);
-	return 0;
+	return fx_temp_file(kallsyms, "ffffffff81000000 T _stext\n"
+			    "ffffffff81100000 T __i2c_smbus_xfer\n"
+			    "ffffffff81100400 T i2c_smbus_xfer\n"
+			    "ffffffff81100800 d some_data\n"
+			    "ffffffff81200000 T bpf_trace_run2\n"
+			    "ffffffffa0000000 t bpf_prog_0123456789abcdef_tp_xfer\t[bpf]\n"
+			    "ffffffffa0010000 t plan_run\t[iag_test]\n"
+			    "0000000000000000 T hidden_by_kptr_restrict\n");
 }
 
 static int teardown(void **state)
@@ -130,16 +124,6 @@ static void fill_event(struct iag_event *ev)
 	ev->stack[2] = 0xffffffff81100005UL;	/* __i2c_smbus_xfer */
 	ev->stack[3] = 0xffffffffa0010020UL;	/* plan_run [iag_test] */
 	memcpy(ev->comm, "in\xff" "it", 6);	/* not UTF-8 */
-}
-
-/* JSON output to @out (NULL: stdout), symbols from @ksyms, no sysfs, never reloaded. */
-static void live_with_ksyms(struct iag_live *l, const char *out, const char *ksyms)
-{
-	assert_int_equal(iag_live_init(l, out, true, NULL), IAG_EXIT_OK);
-	l->ksyms = iag_ksyms_load(ksyms);
-	l->ksyms_tried = true;
-	l->ksyms_at = 1e12;	/* no reload */
-	l->dm_tried = true;	/* no sysfs here */
 }
 
 /* A copy of @from, named into @to (a test may remove it). */
