@@ -13,6 +13,8 @@ B() { sed -n 's/^# bench //p' "$res"; }
 kv() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
 f1() { awk -v x="$1" 'BEGIN { if (x == "" || x == "-") print "-"; else printf "%.1f", x }'; }
 calc() { awk "BEGIN { print $* }"; }
+# ratio A B: A / B to two decimals, or - when either is not a figure.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && a != "-" && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 
 # proof_sum KIND NAME: the proofs of every loop of NAME (bench.sh's
 # proof_of), tab-separated: status (proved, FAILED or none), loops proved,
@@ -117,14 +119,14 @@ count_per=$(kv "$xline" count)
 reps_per=$(kv "$xline" reps)
 
 # Atomic mode.
-read -r a0 _ _ _ <<<"$(stats atomic none)"
-[ "$a0" = - ] && a0=
+read -r a0 a0_min _ _ <<<"$(stats atomic none)"
+[ "$a0" = - ] && a0= a0_min=
 # asum NAME KEY: KEY added up over NAME's suspend loops (empty: none has it).
 asum() { B | awk -v n="$1" -v k="$2" '$1 == "atomic" && $2 == n {
 	for (i = 3; i <= NF; i++) if (index($i, k "=") == 1 && substr($i, length(k) + 2) != "") {
 		s += substr($i, length(k) + 2); seen = 1 } } END { if (seen) print s }'; }
-atomic_table="| configuration (syscore suspend, pm_test=core) | ns per transfer (median) | spread (min - max) | ratio to nothing attached | records dropped | proof |
-| --- | ---: | ---: | ---: | ---: | --- |"
+atomic_table="| configuration (syscore suspend, pm_test=core) | ns per transfer (median) | spread (min - max) | ratio to nothing attached | ratio, min vs min | records dropped | proof |
+| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 declare -A alabel=(
 	[none]="nothing attached"
 	[floor_atomic_pair]="empty programs on i2c_atomic_smbus_xfer (counting) and i2c_atomic_result: the floor of any watcher of both events"
@@ -138,12 +140,12 @@ declare -A alabel=(
 declare -A aratio amed
 for n in none floor_atomic_pair audit_allowed audit_violations audit_violations_d4 audit_kprobe_allowed enforce_allowed bpftrace_violations; do
 	if [ -z "$(B | awk -v n="$n" '$1 == "atomic" && $2 == n' | head -1)" ]; then
-		atomic_table+=$'\n'"| ${alabel[$n]} | not measured | | | | |"
+		atomic_table+=$'\n'"| ${alabel[$n]} | not measured | | | | | |"
 		continue
 	fi
 	if ! is_proved atomic "$n"; then
 		unproved+=" atomic:$n"
-		atomic_table+=$'\n'"| ${alabel[$n]} | **FAILED** (no proof, no figure) | | | | $(proof_text atomic "$n") |"
+		atomic_table+=$'\n'"| ${alabel[$n]} | **FAILED** (no proof, no figure) | | | | | $(proof_text atomic "$n") |"
 		continue
 	fi
 	read -r med mn mx _ <<<"$(stats atomic "$n")"
@@ -153,7 +155,9 @@ for n in none floor_atomic_pair audit_allowed audit_violations audit_violations_
 	d=$(asum "$n" dropped)
 	[ -n "$(asum "$n" counted)" ] &&
 		d="none: counted $(asum "$n" counted) of $(asum "$n" transfers) in $(asum "$n" keys) keys"
-	atomic_table+=$'\n'"| ${alabel[$n]} | $(f1 "$med") | $(f1 "$mn") - $(f1 "$mx") | $r | ${d:--} | $(proof_text atomic "$n") |"
+	# The fastest rounds vary less between runs than the medians do.
+	rmin=$(ratio "$mn" "${a0_min:-}")
+	atomic_table+=$'\n'"| ${alabel[$n]} | $(f1 "$med") | $(f1 "$mn") - $(f1 "$mx") | $r | $rmin | ${d:--} | $(proof_text atomic "$n") |"
 done
 atomic_count=$(kv "$(B | awk '$1 == "atomic"' | head -1)" count)
 atomic_reps=$(kv "$(B | awk '$1 == "atomic"' | head -1)" reps)
@@ -269,7 +273,6 @@ ps() {
 }
 # le A B [F]: 1 when both are figures and A <= F * B (F default 1).
 le() { awk -v a="$1" -v b="$2" -v f="${3:-1}" 'BEGIN { print (a != "" && a != "-" && b != "" && b != "-" && a + 0 <= f * b) ? 1 : 0 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && a != "-" && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
 
 a_med=$(stats audit | cut -d' ' -f1)
 k_med=$(stats audit_kprobe | cut -d' ' -f1)
