@@ -63,20 +63,24 @@ static void forget_unknown(struct iag_record *r)
 	r->smbus_protocol = -1;
 }
 
+/* The members of a record that its writer may have encoded once. */
+enum { SPLICE_HEAD, SPLICE_STACK, SPLICE_MAX };
+
 /*
- * The record of @ev (@rep: its repeats). With @stack_text, a kept stack is
- * left out: "stack" is null, and *@stack_text is its encoding, for the
- * writer to put in that null's place.
+ * The record of @ev (@rep: its repeats). With @sp, its head and a kept
+ * stack are left out ("kind":null, "stack":null): @sp has their encoding,
+ * for the writer to put in their place.
  */
 static json_t *record_json(struct iag_live *l, const struct iag_event *ev,
-			   const struct iag_repeat *rep, const char **stack_text,
-			   size_t *len)
+			   const struct iag_repeat *rep, struct iag_splice *sp)
 {
 	struct iag_record r;
 	json_t *o = NULL, *stack = NULL;
+	const char **text = sp ? &sp[SPLICE_STACK].text : NULL;
 
 	if (iag_record_from_event_fields(&r, ev) ||
-	    (ev->stack_len && !(stack = iag_live_stack_json(l, ev, stack_text, len))))
+	    (ev->stack_len &&
+	     !(stack = iag_live_stack_json(l, ev, text, sp ? &sp[SPLICE_STACK].len : NULL))))
 		goto out;
 	iag_live_fill_device(l, &r);
 	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
@@ -95,9 +99,11 @@ static json_t *record_json(struct iag_live *l, const struct iag_event *ev,
 		if (rep->first_lost)
 			forget_unknown(&r);
 	}
-	o = iag_record_to_json(&r);
+	if (sp)
+		sp[SPLICE_HEAD].text = iag_live_head_text(l, &r, &sp[SPLICE_HEAD].len);
+	o = iag_record_to_json_head(&r, !sp || !sp[SPLICE_HEAD].text);
 	/* The stack, shared with the other records of the same one. */
-	if (o && stack && json_object_set_new_nocheck(o, "stack", stack_text && *stack_text ?
+	if (o && stack && json_object_set_new_nocheck(o, "stack", text && *text ?
 						      json_null() : json_incref(stack))) {
 		json_decref(o);
 		o = NULL;
@@ -111,7 +117,7 @@ out:
 json_t *iag_live_record_json(struct iag_live *l, const struct iag_event *ev,
 			     const struct iag_repeat *rep)
 {
-	return record_json(l, ev, rep, NULL, NULL);
+	return record_json(l, ev, rep, NULL);
 }
 
 json_t *iag_live_event_json(struct iag_live *l, const struct iag_event *ev)
@@ -194,56 +200,13 @@ static void print_repeat(struct iag_live *l, const struct iag_repeat *rep)
 		rep->first_lost ? " (their first record was lost: ring buffer full)" : "");
 }
 
-/* A record's "stack" that the writer replaces with the stack's own encoding. */
-#define STACK_MARK	",\"stack\":null"
-
-/*
- * Write @s (@n bytes: a record's encoding) and a newline, with @stack in
- * place of the null of its STACK_MARK. Only the record's key can match: in
- * jansson's encoding the quotes inside a string are escaped (\"), and a
- * string's closing quote is never followed by a letter.
- */
-static void put_spliced(FILE *out, const char *s, size_t n, const char *stack, size_t len)
-{
-	const char *at = stack ? memmem(s, n, STACK_MARK, strlen(STACK_MARK)) : NULL;
-	size_t head = at ? (size_t)(at - s) + strlen(STACK_MARK) - strlen("null") : n;
-
-	fwrite(s, 1, head, out);
-	if (at) {
-		fwrite(stack, 1, len, out);
-		fwrite(s + head + strlen("null"), 1, n - head - strlen("null"), out);
-	}
-	putc('\n', out);
-}
-
-/*
- * One JSON Lines record: encoded into a buffer kept for the next one (no
- * allocation per record), then written; a record bigger than the
- * buffer the usual way. @stack is jansson's encoding of the record's
- * stack, made once per distinct stack (live_stacks.c): encoding its frames
- * again for every record was 40% of what a record cost (issue 13).
- */
-static void write_json(FILE *out, const json_t *o, const char *stack, size_t len)
-{
-	static char buf[16384];
-	size_t n = json_dumpb(o, buf, sizeof(buf), JSON_COMPACT);
-	char *s = buf;
-
-	if (n > sizeof(buf)) {
-		s = json_dumps(o, JSON_COMPACT);
-		n = s ? strlen(s) : 0;
-	}
-	if (n)
-		put_spliced(out, s, n, stack, len);
-	if (s != buf)
-		free(s);
-}
-
 int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 		   const struct iag_repeat *rep)
 {
-	const char *stack = NULL;
-	size_t len = 0;
+	struct iag_splice sp[SPLICE_MAX] = {
+		[SPLICE_HEAD] = { .mark = "\"kind\":null" },
+		[SPLICE_STACK] = { .mark = "\"stack\":null" },
+	};
 	json_t *o = NULL;
 
 	tally(l, ev, rep ? rep->count : 1);
@@ -253,12 +216,12 @@ int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 		l->records++;
 	/* The journal is sent the whole record. */
 	if (l->journal || (l->out && l->json))
-		o = record_json(l, ev, rep, l->journal ? NULL : &stack, &len);
+		o = record_json(l, ev, rep, l->journal ? NULL : sp);
 	if (l->journal && (!o || iag_journal_send_record(o)))
 		iag_warn("a journal entry was not sent");
 	if (l->out && l->json) {
 		if (o)
-			write_json(l->out, o, stack, len);
+			iag_live_write_json(l->out, o, sp, SPLICE_MAX);
 	} else if (l->out) {
 		print_row(l, ev);
 		if (rep)
@@ -476,6 +439,7 @@ void iag_live_fini(struct iag_live *l)
 	iag_live_agg_free(l);
 	iag_live_devcache_free(l);
 	iag_live_stacks_free(l);
+	iag_live_head_free(l);
 	if (l->dm)
 		iag_devmodel_close(l->dm);
 	l->dm = NULL;

@@ -33,6 +33,9 @@ struct iag_live {
 	struct iag_live_stack **stacks;	/* live_stacks.c: stacks symbolized */
 	size_t n_stacks;
 	bool dm_tried;
+	struct iag_record *head;	/* live_splice.c: the head kept, its fields */
+	char *head_text;		/* and its encoding */
+	size_t head_len;
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
 	/* The kernel's entry code: a stack shown ends at its first frame there. */
@@ -82,10 +85,31 @@ void iag_live_devices_changed(struct iag_live *l);
 void iag_live_devcache_free(struct iag_live *l);
 
 /*
+ * live_splice.c: a record written with members encoded once: @sp's texts
+ * (iag_json_members(): "K":...), each in the place of the record's member
+ * @mark ("\"K\":null"), in the record's order; a text NULL is not used.
+ */
+struct iag_splice {
+	const char *mark;
+	const char *text;
+	size_t len;
+};
+void iag_live_write_json(FILE *out, const json_t *o, const struct iag_splice *sp,
+			 size_t n_sp);
+/* The members of @o, encoded (JSON_COMPACT, no braces), *@len bytes; NULL on ENOMEM. */
+char *iag_json_members(const json_t *o, size_t *len);
+/*
+ * The members of @r's head (iag_record_head_json()) encoded, made again
+ * only when it changes; valid until the next call. NULL on ENOMEM.
+ */
+const char *iag_live_head_text(struct iag_live *l, const struct iag_record *r, size_t *len);
+void iag_live_head_free(struct iag_live *l);
+
+/*
  * live_stacks.c: the JSON "stack" of @ev (new reference; NULL on ENOMEM),
- * symbolized once per distinct stack; with @text, also its encoding
- * (JSON_COMPACT) when the stack is kept (else NULL), valid until the next
- * call; the stacks kept, freed.
+ * symbolized once per distinct stack; with @text, also its member
+ * ("stack":[...], iag_json_members()) when the stack is kept (else NULL),
+ * valid until the next call; the stacks kept, freed.
  */
 json_t *iag_live_stack_json(struct iag_live *l, const struct iag_event *ev,
 			    const char **text, size_t *text_len);

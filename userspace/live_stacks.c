@@ -27,7 +27,7 @@ struct iag_live_stack {
 	unsigned int depth;		/* the --stack-depth it was cut to */
 	bool verbose;			/* with offsets (-v) */
 	json_t *json;			/* what the record's "stack" says */
-	char *text;			/* json encoded (NULL: out of memory) */
+	char *text;			/* "stack":json (NULL: out of memory) */
 	size_t text_len;
 	__u64 addrs[];
 };
@@ -197,6 +197,7 @@ static struct iag_live_stack *keep(struct iag_live *l, const struct iag_event *e
 				   __u32 n, json_t *st)
 {
 	struct iag_live_stack *s, **slot;
+	json_t *member;
 
 	if (l->n_stacks >= STACKS_MAX)
 		iag_live_stacks_free(l);
@@ -210,8 +211,9 @@ static struct iag_live_stack *keep(struct iag_live *l, const struct iag_event *e
 	s->verbose = iag_verbose;
 	memcpy(s->addrs, ev->stack, s->n * sizeof(__u64));
 	s->json = json_incref(st);
-	s->text = json_dumps(st, JSON_COMPACT);
-	s->text_len = s->text ? strlen(s->text) : 0;
+	member = json_pack("{sO}", "stack", st);
+	s->text = iag_json_members(member, &s->text_len);
+	json_decref(member);
 	slot = find(l, ev, n);
 	*slot = s;
 	l->n_stacks++;

@@ -252,19 +252,15 @@ static json_t *stack_json(const struct iag_record *r)
 	return st;
 }
 
-json_t *iag_record_to_json(const struct iag_record *r)
+/* What iag_record_head_json() says of @r into @o (what same_head() in live_splice.c compares). */
+static void head_json(json_t *o, const struct iag_record *r)
 {
-	json_t *o = json_object(), *path;
+	json_t *path = json_array();
 
-	if (!o)
-		return NULL;
-	if (r->has_ts)
-		set(o, "ts_ns", json_integer((json_int_t)r->ts_ns));
 	set(o, "kind", iag_json_str(iag_kind_name(r->kind) ?
 				    iag_kind_name(r->kind) : "unknown"));
 	set(o, "verdict", iag_json_str(iag_verdict_name(r->verdict)));
 	set(o, "adapter", int_or_null(r->adapter));
-	path = json_array();
 	for (size_t i = 0; path && i < r->path_len; i++)
 		json_array_append_new(path, json_integer(r->adapter_path[i]));
 	set(o, "adapter_path", path);
@@ -276,6 +272,29 @@ json_t *iag_record_to_json(const struct iag_record *r)
 					iag_callback_name(r->callback) :
 					"unknown"));
 	set(o, "system_state", iag_json_str(iag_state_name(r->system_state)));
+}
+
+json_t *iag_record_head_json(const struct iag_record *r)
+{
+	json_t *o = json_object();
+
+	if (o)
+		head_json(o, r);
+	return o;
+}
+
+json_t *iag_record_to_json_head(const struct iag_record *r, bool head)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	if (r->has_ts)
+		set(o, "ts_ns", json_integer((json_int_t)r->ts_ns));
+	if (head)
+		head_json(o, r);
+	else
+		set(o, "kind", json_null());
 	set(o, "irqs_disabled", r->irqs_disabled < 0 ? json_null() :
 			       json_boolean(r->irqs_disabled));
 	set(o, "preempt_count", int_or_null(r->preempt_count));
@@ -313,6 +332,11 @@ json_t *iag_record_to_json(const struct iag_record *r)
 	if (r->first_record_lost)
 		set(o, "first_record_lost", json_true());
 	return o;
+}
+
+json_t *iag_record_to_json(const struct iag_record *r)
+{
+	return iag_record_to_json_head(r, true);
 }
 
 void iag_record_default_device(struct iag_record *r)

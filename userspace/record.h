@@ -103,6 +103,15 @@ int iag_record_from_event_fields(struct iag_record *r, const struct iag_event *e
 /* Encode (new reference; NULL on ENOMEM). */
 json_t *iag_record_to_json(const struct iag_record *r);
 /*
+ * The record's members from "kind" to "system_state" (its head: the same
+ * for a storm's records), from kind, verdict, adapter, adapter_path, addr,
+ * device, driver, sysfs, callback and system_state; live_splice.c encodes
+ * them once while those stay the same.
+ */
+json_t *iag_record_head_json(const struct iag_record *r);
+/* The record, with its head (@head) or "kind":null in its place. */
+json_t *iag_record_to_json_head(const struct iag_record *r, bool head);
+/*
  * Decode one JSON object. Returns 0, 1 for a summary record (skipped by
  * callers), or -EINVAL with @err set ("field 'addr' must be an integer").
  */

@@ -3,8 +3,10 @@
  * A live JSON Lines record as written (iag_live_write) against the same
  * record built whole (iag_live_record_json, encoded by jansson): the writer
  * puts a stack's encoding, made once per distinct stack, in the place of
- * the record's "stack":null; the line must be the same bytes, with and
- * without stacks, with offsets (-v) or not, and parse back equal.
+ * the record's "stack":null, and its head's (kind to system_state), made
+ * once while it stays the same, in the place of "kind":null; the line must
+ * be the same bytes, with and without stacks, with offsets (-v) or not, as
+ * the head changes, and parse back equal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -87,7 +89,7 @@ static void check_written(struct iag_live *l, const struct iag_event *ev,
 	free(line);
 }
 
-/* @ev's stack is kept with its encoding, which is that of its JSON array. */
+/* @ev's stack is kept with its encoding: "stack": and that of its JSON array. */
 static void check_kept(struct iag_live *l, const struct iag_event *ev, size_t frames)
 {
 	const char *text = NULL;
@@ -98,8 +100,9 @@ static void check_kept(struct iag_live *l, const struct iag_event *ev, size_t fr
 	assert_int_equal(json_array_size(st), frames);
 	assert_non_null(text);
 	assert_non_null(s);
-	assert_int_equal(len, strlen(s));
-	assert_memory_equal(text, s, len);
+	assert_int_equal(len, strlen("\"stack\":") + strlen(s));
+	assert_memory_equal(text, "\"stack\":", strlen("\"stack\":"));
+	assert_memory_equal(text + strlen("\"stack\":"), s, strlen(s));
 	free(s);
 	json_decref(st);
 }
@@ -138,10 +141,47 @@ static void test_spliced_stack(void **state)
 	iag_live_fini(&l);
 }
 
+/* A head kept (kind to system_state) is made again when any of it changes. */
+static void test_spliced_head(void **state)
+{
+	struct iag_repeat lost = { .count = 3, .first_ns = 1, .last_ns = 2, .first_lost = true };
+	struct iag_live l;
+	struct iag_event ev;
+
+	live_with_ksyms(&l, NULL, ksyms_file);
+	storm_event(&ev, "kworker/0:1");
+	check_written(&l, &ev, NULL);
+	ev.ts_ns++;
+	ev.pid = 7;
+	check_written(&l, &ev, &lost);	/* the same head, other members */
+	ev.addr = 0x49;
+	check_written(&l, &ev, NULL);
+	ev.adapter = 5;
+	check_written(&l, &ev, NULL);
+	ev.path_len = 2;
+	ev.adapter_path[1] = 0;
+	check_written(&l, &ev, NULL);
+	ev.adapter_path[1] = 1;
+	check_written(&l, &ev, NULL);
+	ev.verdict = IAG_VERDICT_DENIED;
+	check_written(&l, &ev, NULL);
+	ev.callback = IAG_CB_SMBUS_XFER_ATOMIC;
+	check_written(&l, &ev, NULL);
+	ev.system_state = IAG_STATE_POWER_OFF;
+	check_written(&l, &ev, NULL);
+	ev.kind = IAG_KIND_BUS_STUCK;
+	ev.stack_len = 0;
+	check_written(&l, &ev, NULL);
+	ev.kind = IAG_KIND_ATOMIC_XFER;
+	check_written(&l, &ev, NULL);
+	iag_live_fini(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spliced_stack),
+		cmocka_unit_test(test_spliced_head),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
