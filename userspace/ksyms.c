@@ -49,7 +49,10 @@ struct iag_ksyms {
 	struct ksym_table *table;	/* after KSYMS_PASSES passes */
 	bool table_now;			/* the next new address reads it */
 	const volatile int *stop;	/* set: a pass gives up, the table instead */
-	double ms;			/* reading the file, in all */
+	double ms;			/* reading the file (or asking), in all */
+	bool ask_kernel;		/* the running kernel's: ksyms_bpf.c first */
+	struct ksym_names_bpf *bpf;	/* loaded at the first batch */
+	unsigned int asked;		/* batches the kernel named */
 };
 
 static double now_ms(void)
@@ -60,12 +63,12 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-struct iag_ksyms *iag_ksyms_load(const char *path)
+struct iag_ksyms *iag_ksyms_load(const char *file)
 {
+	const char *path = file ? file : "/proc/kallsyms";
 	struct iag_ksyms *ks;
 	FILE *f;
 
-	path = path ? path : "/proc/kallsyms";
 	/* Fail now, as the caller expects, if the file cannot be read at all. */
 	f = fopen(path, "re");
 	if (!f)
@@ -77,6 +80,7 @@ struct iag_ksyms *iag_ksyms_load(const char *path)
 		errno = ENOMEM;
 		return NULL;
 	}
+	ks->ask_kernel = !file;	/* the running kernel's, not a file given */
 	return ks;
 }
 
@@ -198,7 +202,18 @@ static int cmp_pending(const void *a, const void *b)
 	return x->query < y->query ? -1 : x->query > y->query;
 }
 
-/* One pass over the file for @n addresses not in the cache. */
+/* The running kernel names @p itself (ksyms_bpf.c), where it can. */
+static bool ask_kernel(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
+{
+	if (ks->ask_kernel && !ks->bpf && !(ks->bpf = ksym_bpf_open()))
+		ks->ask_kernel = false;
+	if (!ks->ask_kernel || ksym_bpf_lookup(ks->bpf, p, n))
+		return false;
+	ks->asked++;
+	return true;
+}
+
+/* One pass over the file (or a question to the kernel) for @n addresses not in the cache. */
 static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 {
 	double t0 = now_ms();
@@ -207,6 +222,8 @@ static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 	qsort(p, n, sizeof(*p), cmp_pending);
 	if (ks->stop && *ks->stop)
 		ks->table_now = true;
+	if (!ks->table && ask_kernel(ks, p, n))
+		goto known;
 	if (!ks->table && (ks->table_now || ks->passes >= KSYMS_PASSES))
 		ks->table = ksym_table_load(ks->path);
 	if (ks->table) {
@@ -228,6 +245,7 @@ static int resolve_batch(struct iag_ksyms *ks, struct ksym_pending *p, size_t n)
 		ends_from_above(p, n);
 		ks->passes++;
 	}
+known:
 	ks->ms += now_ms() - t0;
 	if (ks->n + n > KSYMS_CACHE_MAX)
 		clear_cache(ks);
@@ -327,6 +345,7 @@ void iag_ksyms_stats(const struct iag_ksyms *ks, struct iag_ksyms_stats *st)
 	if (!ks)
 		return;
 	st->passes = ks->passes;
+	st->asked = ks->asked;
 	st->table = ks->table;
 	st->ms = ks->ms;
 }
@@ -337,6 +356,7 @@ void iag_ksyms_free(struct iag_ksyms *ks)
 		return;
 	clear_cache(ks);
 	ksym_table_free(ks->table);
+	ksym_bpf_close(ks->bpf);
 	free(ks->path);
 	free(ks);
 }

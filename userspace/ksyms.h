@@ -17,10 +17,11 @@ struct iag_ksyms;
 /*
  * Symbols of @path (NULL: /proc/kallsyms), read on demand: only the
  * addresses asked for are looked up, and remembered. NULL with errno set if
- * the file cannot be read.
+ * the file cannot be read. With NULL, the running kernel is asked first
+ * (ksyms_bpf.c), the file only where it cannot answer.
  */
 struct iag_ksyms *iag_ksyms_load(const char *path);
-/* Look up the @n addresses of a stack in one pass over the file. */
+/* Look up the @n addresses of a stack in one pass over the file (or question). */
 int iag_ksyms_resolve(struct iag_ksyms *ks, const unsigned long long *addrs, size_t n);
 /* The symbol at or below @addr, or NULL (looked up now if not yet). */
 const struct iag_ksym *iag_ksyms_find(struct iag_ksyms *ks, unsigned long addr);
@@ -58,8 +59,9 @@ void iag_ksyms_watch(struct iag_ksyms *ks, const volatile int *stop);
 /* What the lookups have cost so far (for -v: a stop must stay short). */
 struct iag_ksyms_stats {
 	unsigned int passes;	/* over the file, one per batch of new addresses */
+	unsigned int asked;	/* batches the kernel named instead (ksyms_bpf.c) */
 	bool table;		/* the whole table was read */
-	double ms;		/* spent reading and parsing the file */
+	double ms;		/* spent reading and parsing the file, or asking */
 };
 void iag_ksyms_stats(const struct iag_ksyms *ks, struct iag_ksyms_stats *st);
 

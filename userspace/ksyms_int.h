@@ -4,6 +4,7 @@
 #define IAG_KSYMS_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * One address of a lookup: the best symbol found so far (addr 0: none), and
@@ -47,5 +48,14 @@ struct ksym_table *ksym_table_load(const char *path);
 /* Fill @p (its query set) from the table. */
 void ksym_table_lookup(const struct ksym_table *t, struct ksym_pending *p);
 void ksym_table_free(struct ksym_table *t);
+
+/* ksyms_bpf.c: the kernel's own names; NULL where it cannot be asked. */
+struct ksym_names_bpf;
+struct ksym_names_bpf *ksym_bpf_open(void);
+void ksym_bpf_close(struct ksym_names_bpf *s);
+/* Fill @p (@n queries set, sorted or not): 0, or -errno (then ask the file). */
+int ksym_bpf_lookup(struct ksym_names_bpf *s, struct ksym_pending *p, size_t n);
+/* @p from one "%pS" answer for @p->query: "name+0x1c/0x80 [module]". */
+bool ksym_parse_pS(const char *s, struct ksym_pending *p);
 
 #endif

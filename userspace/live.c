@@ -292,9 +292,10 @@ static void drain(struct iag_live *l, struct iag_session *s)
 	if (b.passes < a.passes || b.ms < a.ms)
 		a = (struct iag_ksyms_stats){ 0 };	/* reloaded meanwhile */
 	iag_info("stop: %lu queued records written in %.1f ms; kallsyms: %u passes, "
-		 "%.1f ms (whole table %s; before the stop: %u passes, %.1f ms)",
+		 "%.1f ms (whole table %s; before the stop: %u passes, %.1f ms; "
+		 "the kernel asked %u times in all)",
 		 l->records - n, (mono_s() - t0) * 1e3, b.passes - a.passes,
-		 b.ms - a.ms, b.table ? "read" : "not read", a.passes, a.ms);
+		 b.ms - a.ms, b.table ? "read" : "not read", a.passes, a.ms, b.asked);
 }
 
 int iag_live_loop(struct iag_live *l, struct iag_session *s, const char *cmd,
