@@ -33,9 +33,8 @@ struct iag_live {
 	struct iag_live_stack **stacks;	/* live_stacks.c: stacks symbolized */
 	size_t n_stacks;
 	bool dm_tried;
-	struct iag_record *head;	/* live_splice.c: the head kept, its fields */
-	char *head_text;		/* and its encoding */
-	size_t head_len;
+	struct iag_live_head *heads;	/* live_splice.c: heads encoded */
+	unsigned int next_head;		/* the one to replace next */
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
 	/* The kernel's entry code: a stack shown ends at its first frame there. */
@@ -99,8 +98,8 @@ void iag_live_write_json(FILE *out, const json_t *o, const struct iag_splice *sp
 /* The members of @o, encoded (JSON_COMPACT, no braces), *@len bytes; NULL on ENOMEM. */
 char *iag_json_members(const json_t *o, size_t *len);
 /*
- * The members of @r's head (iag_record_head_json()) encoded, made again
- * only when it changes; valid until the next call. NULL on ENOMEM.
+ * The members of @r's head (iag_record_head_json()) encoded, kept for a
+ * few distinct heads (devices); valid until the next call. NULL on ENOMEM.
  */
 const char *iag_live_head_text(struct iag_live *l, const struct iag_record *r, size_t *len);
 void iag_live_head_free(struct iag_live *l);

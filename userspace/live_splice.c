@@ -93,47 +93,67 @@ static bool same_head(const struct iag_record *a, const struct iag_record *b)
 	       a->callback == b->callback && a->system_state == b->system_state;
 }
 
-/* Keep @r's head (its fields and its encoding); false when out of memory. */
-static bool keep_head(struct iag_live *l, const struct iag_record *r)
+/* Heads kept: a storm's few devices (beyond that, replaced in turn). */
+#define HEADS_MAX	8
+
+struct iag_live_head {
+	struct iag_record rec;	/* what same_head() compares */
+	char *text;		/* its members, encoded; NULL: slot unused */
+	size_t len;
+};
+
+static void head_clear(struct iag_live_head *h)
 {
-	struct iag_record *h = calloc(1, sizeof(*h));
+	iag_record_free(&h->rec);
+	free(h->text);
+	h->text = NULL;
+	h->len = 0;
+}
+
+/* Keep @r's head in @h (its fields and its encoding); false when out of memory. */
+static bool keep_head(struct iag_live_head *h, const struct iag_record *r)
+{
 	json_t *o = iag_record_head_json(r);
 
-	if (h) {
-		/* Only what same_head() compares (and frees: the names). */
-		*h = (struct iag_record){ .kind = r->kind, .verdict = r->verdict,
-					  .adapter = r->adapter, .addr = r->addr,
-					  .callback = r->callback,
-					  .system_state = r->system_state };
-		iag_record_take_device(h, r);	/* device, driver, sysfs, path */
-	}
-	l->head = h;
-	l->head_text = iag_json_members(o, &l->head_len);
+	/* Only what same_head() compares (and frees: the names). */
+	h->rec = (struct iag_record){ .kind = r->kind, .verdict = r->verdict,
+				      .adapter = r->adapter, .addr = r->addr,
+				      .callback = r->callback, .system_state = r->system_state };
+	iag_record_take_device(&h->rec, r);	/* device, driver, sysfs, path */
+	h->text = iag_json_members(o, &h->len);
 	json_decref(o);
 	/* A copy that failed (no memory) is not the same. */
-	if (!h || !same_head(h, r) || !l->head_text)
-		iag_live_head_free(l);
-	return l->head_text;
+	if (!h->text || !same_head(&h->rec, r)) {
+		head_clear(h);
+		return false;
+	}
+	return true;
 }
 
 const char *iag_live_head_text(struct iag_live *l, const struct iag_record *r, size_t *len)
 {
-	if (!l->head || !same_head(l->head, r)) {
-		iag_live_head_free(l);
-		if (!keep_head(l, r))
+	struct iag_live_head *h = NULL;
+
+	if (!l->heads && !(l->heads = calloc(HEADS_MAX, sizeof(*l->heads))))
+		return NULL;
+	for (unsigned int i = 0; i < HEADS_MAX && !h; i++)
+		if (l->heads[i].text && same_head(&l->heads[i].rec, r))
+			h = &l->heads[i];
+	if (!h) {
+		h = &l->heads[l->next_head++ % HEADS_MAX];
+		head_clear(h);
+		if (!keep_head(h, r))
 			return NULL;
 	}
-	*len = l->head_len;
-	return l->head_text;
+	*len = h->len;
+	return h->text;
 }
 
 void iag_live_head_free(struct iag_live *l)
 {
-	if (l->head)
-		iag_record_free(l->head);
-	free(l->head);
-	free(l->head_text);
-	l->head = NULL;
-	l->head_text = NULL;
-	l->head_len = 0;
+	for (unsigned int i = 0; l->heads && i < HEADS_MAX; i++)
+		head_clear(&l->heads[i]);
+	free(l->heads);
+	l->heads = NULL;
+	l->next_head = 0;
 }

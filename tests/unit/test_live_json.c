@@ -174,6 +174,11 @@ static void test_spliced_head(void **state)
 	check_written(&l, &ev, NULL);
 	ev.kind = IAG_KIND_ATOMIC_XFER;
 	check_written(&l, &ev, NULL);
+	/* Devices in turn: two, then more than the heads kept. */
+	for (int i = 0; i < 40; i++) {
+		ev.addr = 0x10 + (i < 10 ? i % 2 : i % 11);
+		check_written(&l, &ev, NULL);
+	}
 	iag_live_fini(&l);
 }
 
