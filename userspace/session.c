@@ -545,6 +545,9 @@ void iag_session_close(struct iag_session *s)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ring_buffer__free(s->rb);
+	/* Tracepoint links go in a few ms each: a thread apiece would cost more. */
+	if (s->skel && s->mode == IAG_MODE_KPROBE)
+		iag_session_detach(s);
 	iag_bpf__destroy(s->skel);
 	/* Part of the time a stop takes (it must stay under a second). */
 	if (iag_stop_times())

@@ -21,4 +21,6 @@ struct iag_session {
 	unsigned long bad_records;
 };
 
+void iag_session_detach(struct iag_session *s);
+
 #endif

@@ -8,7 +8,7 @@
 # group: tool
 # timeout: 300
 . /lib/iag/lib.sh
-plan 4
+plan 6
 
 # Programs still loaded, after at most 5 s (links are released by a work item).
 nprogs() {
@@ -58,3 +58,23 @@ for cmd in audit enforce; do
 	check_eq "$cmd: it wrote its summary and left nothing loaded" "1 0" \
 		"$(jcount /tmp/$cmd.jsonl '"kind":"summary"') $(nprogs)"
 done
+# kprobe mode's links are released from a thread each (session_detach.c):
+# the stop still ends the command and leaves nothing loaded.
+$IAG audit --mode kprobe --json --output /tmp/kp.jsonl 2>/tmp/kp.err &
+pid=$!
+if wait_for /tmp/kp.err attached 600; then
+	kill -INT $pid
+	if stopped_within $pid 300; then
+		ok "audit --mode kprobe: SIGINT once attached ends it"
+	else
+		not_ok "audit --mode kprobe: SIGINT once attached ends it" "still running 30 s later"
+		kill -KILL $pid
+	fi
+else
+	not_ok "audit --mode kprobe: SIGINT once attached ends it" "$(cat /tmp/kp.err)"
+	kill -INT $pid
+fi
+wait $pid
+cat /tmp/kp.err
+check_eq "audit --mode kprobe: it wrote its summary and left nothing loaded" "1 0" \
+	"$(jcount /tmp/kp.jsonl '"kind":"summary"') $(nprogs)"
