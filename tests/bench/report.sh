@@ -457,8 +457,11 @@ Highest rate with zero drops: ${best_zero} events/s generated.
 First drops: ${first_drop:-none up to the highest rate tried}.
 
 Where the consumer's time goes (same storm, other output options; with
-\`--no-aggregate\` every event is a record of its own, so the records per
-second are the consumer's own speed):
+\`--no-aggregate\` every event is a record of its own, and what is
+dropped was not read in time). The records per second are the consumer's
+speed on a VM whose two vCPUs it shares with the storm's hard IRQs (each
+with its stack walk) and with the counting sink at the FIFO's far end:
+nothing is pinned.
 
 $diag_table
 
