@@ -140,9 +140,14 @@ check-debug:
 demo: all kernel
 	@tests/vm/demo.sh
 
-bench: all
+bench: all $(BUILD)/bench/consumer
 	@$(MAKE) kernel KERNEL_FLAVOR=bench
 	@tests/bench/run.sh
+
+# The consumer's instructions per record, counted on the host (run.sh).
+$(BUILD)/bench/consumer: tests/bench/consumer.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 fuzz: $(BUILD)/.deps-ok
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)

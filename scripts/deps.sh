@@ -7,7 +7,7 @@ PKGS="make gcc clang llvm libbpf-dev bpftool pkg-config libelf-dev zlib1g-dev
 libzstd-dev libyaml-dev libjansson-dev libcmocka-dev linux-source-6.12 linux-source-6.1
 libsmartcols-dev
 xz-utils flex bison bc kmod libssl-dev dwarves cpio busybox-static
-qemu-system-x86 gnuplot-nox graphviz libclang-rt-14-dev rsync
+qemu-system-x86 gnuplot-nox graphviz libclang-rt-14-dev rsync valgrind
 python3-ply python3-git bpftrace
 libsystemd-dev debhelper dpkg-dev lintian debootstrap systemd man-db
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm

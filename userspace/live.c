@@ -64,12 +64,12 @@ static void forget_unknown(struct iag_record *r)
 }
 
 /* The members of a record that its writer may have encoded once. */
-enum { SPLICE_HEAD, SPLICE_STACK, SPLICE_MAX };
+enum { SPLICE_HEAD, SPLICE_STACK, SPLICE_TAIL, SPLICE_MAX };
 
 /*
- * The record of @ev (@rep: its repeats). With @sp, its head and a kept
- * stack are left out ("kind":null, "stack":null): @sp has their encoding,
- * for the writer to put in their place.
+ * The record of @ev (@rep: its repeats). With @sp, its head, a kept stack
+ * and its tail are left out ("kind":null, "stack":null, "flags":null): @sp
+ * has their encoding, for the writer to put in their place.
  */
 static json_t *record_json(struct iag_live *l, const struct iag_event *ev,
 			   const struct iag_repeat *rep, struct iag_splice *sp)
@@ -99,9 +99,8 @@ static json_t *record_json(struct iag_live *l, const struct iag_event *ev,
 		if (rep->first_lost)
 			forget_unknown(&r);
 	}
-	if (sp)
-		sp[SPLICE_HEAD].text = iag_live_head_text(l, &r, &sp[SPLICE_HEAD].len);
-	o = iag_record_to_json_head(&r, !sp || !sp[SPLICE_HEAD].text);
+	o = iag_record_to_json_head(&r, !sp || !iag_live_head_text(l, &r, &sp[SPLICE_HEAD],
+								    &sp[SPLICE_TAIL]));
 	/* The stack, shared with the other records of the same one. */
 	if (o && stack && json_object_set_new_nocheck(o, "stack", text && *text ?
 						      json_null() : json_incref(stack))) {
@@ -206,6 +205,7 @@ int iag_live_write(struct iag_live *l, const struct iag_event *ev,
 	struct iag_splice sp[SPLICE_MAX] = {
 		[SPLICE_HEAD] = { .mark = "\"kind\":null" },
 		[SPLICE_STACK] = { .mark = "\"stack\":null" },
+		[SPLICE_TAIL] = { .mark = "\"flags\":null" },
 	};
 	json_t *o = NULL;
 

@@ -98,10 +98,13 @@ void iag_live_write_json(FILE *out, const json_t *o, const struct iag_splice *sp
 /* The members of @o, encoded (JSON_COMPACT, no braces), *@len bytes; NULL on ENOMEM. */
 char *iag_json_members(const json_t *o, size_t *len);
 /*
- * The members of @r's head (iag_record_head_json()) encoded, kept for a
- * few distinct heads (devices); valid until the next call. NULL on ENOMEM.
+ * The members of @r's head and tail (iag_record_head_json(), _tail_json())
+ * encoded into @head's and @tail's text (the tail's NULL where @r has
+ * none), kept for a few distinct heads (devices); valid until the next
+ * call. False on ENOMEM.
  */
-const char *iag_live_head_text(struct iag_live *l, const struct iag_record *r, size_t *len);
+bool iag_live_head_text(struct iag_live *l, const struct iag_record *r,
+			struct iag_splice *head, struct iag_splice *tail);
 void iag_live_head_free(struct iag_live *l);
 
 /*

@@ -272,6 +272,52 @@ static void head_json(json_t *o, const struct iag_record *r)
 					iag_callback_name(r->callback) :
 					"unknown"));
 	set(o, "system_state", iag_json_str(iag_state_name(r->system_state)));
+	set(o, "irqs_disabled", r->irqs_disabled < 0 ? json_null() :
+			       json_boolean(r->irqs_disabled));
+	set(o, "preempt_count", int_or_null(r->preempt_count));
+	set(o, "ret", r->has_ret ? json_integer(r->ret) : json_null());
+	set(o, "rule", int_or_null(r->rule));
+	if (r->rule_text)
+		set(o, "rule_text", iag_json_str(r->rule_text));
+}
+
+/* What iag_record_tail_json() says of @r into @o: the transfer, or the bus. */
+static void tail_json(json_t *o, const struct iag_record *r)
+{
+	if (r->flags >= 0)
+		set(o, "flags", json_integer(r->flags));
+	if (r->smbus_protocol >= 0) {
+		set(o, "smbus_protocol", json_integer(r->smbus_protocol));
+		set(o, "smbus_command", int_or_null(r->smbus_command));
+		if (r->smbus_read >= 0)
+			set(o, "smbus_read", json_boolean(r->smbus_read));
+	}
+	if (r->msg_count >= 0)
+		set(o, "msg_count", json_integer(r->msg_count));
+	if (iag_kind_is_bus(r->kind)) {
+		set(o, "scl", json_integer(r->scl));
+		set(o, "sda", json_integer(r->sda));
+	}
+	if (r->kind == IAG_KIND_BUS_STUCK)
+		set(o, "recovery", iag_json_str(iag_recovery_name(r->recovery) ?
+						iag_recovery_name(r->recovery) : "unknown"));
+	if (r->kind == IAG_KIND_BUS_RECOVERY)
+		set(o, "pulses", int_or_null(r->pulses));
+}
+
+bool iag_record_has_tail(const struct iag_record *r)
+{
+	return r->flags >= 0 || r->smbus_protocol >= 0 || r->msg_count >= 0 ||
+	       iag_kind_is_bus(r->kind);
+}
+
+json_t *iag_record_tail_json(const struct iag_record *r)
+{
+	json_t *o = json_object();
+
+	if (o)
+		tail_json(o, r);
+	return o;
 }
 
 json_t *iag_record_head_json(const struct iag_record *r)
@@ -295,35 +341,13 @@ json_t *iag_record_to_json_head(const struct iag_record *r, bool head)
 		head_json(o, r);
 	else
 		set(o, "kind", json_null());
-	set(o, "irqs_disabled", r->irqs_disabled < 0 ? json_null() :
-			       json_boolean(r->irqs_disabled));
-	set(o, "preempt_count", int_or_null(r->preempt_count));
-	set(o, "ret", r->has_ret ? json_integer(r->ret) : json_null());
-	set(o, "rule", int_or_null(r->rule));
-	if (r->rule_text)
-		set(o, "rule_text", iag_json_str(r->rule_text));
 	set(o, "stack", stack_json(r));
 	set(o, "comm", iag_json_str(r->comm));
 	set(o, "pid", int_or_null(r->pid));
-	if (r->flags >= 0)
-		set(o, "flags", json_integer(r->flags));
-	if (r->smbus_protocol >= 0) {
-		set(o, "smbus_protocol", json_integer(r->smbus_protocol));
-		set(o, "smbus_command", int_or_null(r->smbus_command));
-		if (r->smbus_read >= 0)
-			set(o, "smbus_read", json_boolean(r->smbus_read));
-	}
-	if (r->msg_count >= 0)
-		set(o, "msg_count", json_integer(r->msg_count));
-	if (iag_kind_is_bus(r->kind)) {
-		set(o, "scl", json_integer(r->scl));
-		set(o, "sda", json_integer(r->sda));
-	}
-	if (r->kind == IAG_KIND_BUS_STUCK)
-		set(o, "recovery", iag_json_str(iag_recovery_name(r->recovery) ?
-						iag_recovery_name(r->recovery) : "unknown"));
-	if (r->kind == IAG_KIND_BUS_RECOVERY)
-		set(o, "pulses", int_or_null(r->pulses));
+	if (head)
+		tail_json(o, r);
+	else if (iag_record_has_tail(r))
+		set(o, "flags", json_null());
 	if (r->count != 1 || r->last_ts_ns) {
 		set(o, "count", json_integer((json_int_t)r->count));
 		set(o, "first_ts_ns", json_integer((json_int_t)r->first_ts_ns));

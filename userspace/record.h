@@ -103,13 +103,21 @@ int iag_record_from_event_fields(struct iag_record *r, const struct iag_event *e
 /* Encode (new reference; NULL on ENOMEM). */
 json_t *iag_record_to_json(const struct iag_record *r);
 /*
- * The record's members from "kind" to "system_state" (its head: the same
- * for a storm's records), from kind, verdict, adapter, adapter_path, addr,
- * device, driver, sysfs, callback and system_state; live_splice.c encodes
- * them once while those stay the same.
+ * The record's members that stay the same for a storm's records, encoded
+ * once by live_splice.c while they do: its head, from "kind" to
+ * "rule_text" (kind, verdict, adapter, adapter_path, addr, device,
+ * driver, sysfs, callback, system_state, irqs_disabled, preempt_count,
+ * ret, rule, rule_text), and its tail, from "flags" to "pulses" (the
+ * transfer's flags, SMBus protocol, command and direction, messages, and a
+ * bus record's lines, recovery and pulses), which a record may not have.
  */
 json_t *iag_record_head_json(const struct iag_record *r);
-/* The record, with its head (@head) or "kind":null in its place. */
+json_t *iag_record_tail_json(const struct iag_record *r);
+bool iag_record_has_tail(const struct iag_record *r);
+/*
+ * The record, with its head and tail (@head), or with "kind":null in the
+ * head's place and "flags":null in the tail's (where it has one).
+ */
 json_t *iag_record_to_json_head(const struct iag_record *r, bool head);
 /*
  * Decode one JSON object. Returns 0, 1 for a summary record (skipped by

@@ -70,6 +70,22 @@ $CC -O2 -Wall -Wextra -I"$out" -static -o "$out/floor" "$top/tests/bench/floor.c
 	-lbpf -lelf -lz -lzstd
 $CC -O2 -Wall -Wextra -static -o "$out/benchutil" "$top/tests/bench/benchutil.c"
 
+# ---- the consumer's instructions per record, on the host ----
+# callgrind counts instructions, not seconds: the same figure whatever else
+# the host does. Two runs, 1000 and 3000 records: their difference over
+# 2000 is one record's cost, start-up and exit cancelled out.
+consumer_instr=
+if command -v valgrind >/dev/null && [ -x "$top/build/bench/consumer" ]; then
+	say "counting the consumer's instructions per record (callgrind)"
+	cg_ir() {
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+			"$top/build/bench/consumer" "$1" 2>&1 |
+			sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+	}
+	ir1=$(cg_ir 1000) ir3=$(cg_ir 3000)
+	[ -n "$ir1" ] && [ -n "$ir3" ] && consumer_instr=$(((ir3 - ir1) / 2000))
+fi
+
 # ---- test modules (iag_bench.ko) for this kernel ----
 say "building the test modules for the $flavor kernel"
 KDIR=$ktree "$top/tests/kmod/build.sh" "$flavor" >/dev/null
@@ -126,6 +142,7 @@ cat "$out/bench.ktap" >&2
 printf '%s=%q\n' cmdline "$cmdline" flavor "$flavor" ktree "$ktree" append "$append" \
 	bpftrace_note "$bpftrace_note" vm_rc "$vm_rc" vm_secs "$vm_secs" \
 	load_before "$load_before" load_after "$load_after" t_start "$t_start" \
+	consumer_instr "$consumer_instr" \
 	t_done "$(date +%s)" >"$out/run.env"
 fi
 res=$logdir/bench.results.log

@@ -24,6 +24,7 @@
 #include "event_fixture.h"
 #include "live.h"
 #include "live_fixture.h"
+#include "policy.h"
 #include "util.h"
 
 static char ksyms_file[64];
@@ -182,11 +183,74 @@ static void test_spliced_head(void **state)
 	iag_live_fini(&l);
 }
 
+/*
+ * The rest of a kept head (irqs_disabled to rule_text) and its tail (flags
+ * to pulses): a record that differs in any one member only is written
+ * with its own, never with the kept encoding of the record before.
+ */
+static void test_spliced_tail(void **state)
+{
+	struct iag_rule rules[2] = {
+		{ .id = 0, .sel = IAG_SEL_I2C, .value = "3-0048" },
+		{ .id = 1, .sel = IAG_SEL_ADAPTER, .value = "3" },
+	};
+	struct iag_policy pol = { .rules = rules, .n_rules = 2 };
+	struct iag_live l;
+	struct iag_event ev;
+
+	live_with_ksyms(&l, NULL, ksyms_file);
+	storm_event(&ev, "irq/9-storm");
+	check_written(&l, &ev, NULL);
+	ev.irqs_disabled = 0;
+	check_written(&l, &ev, NULL);
+	ev.irqs_disabled = 2;		/* unknown: null */
+	check_written(&l, &ev, NULL);
+	ev.preempt_count = 0x10000;
+	check_written(&l, &ev, NULL);
+	ev.ret = -110;
+	check_written(&l, &ev, NULL);
+	l.pol = &pol;
+	ev.rule_id = 0;
+	check_written(&l, &ev, NULL);
+	ev.rule_id = 1;			/* another rule's text */
+	check_written(&l, &ev, NULL);
+	l.pol = NULL;
+	check_written(&l, &ev, NULL);	/* the same rule id, no text */
+	ev.rule_id = IAG_NO_RULE;
+	ev.flags = 0x10;		/* I2C_M_TEN's neighbour: any number */
+	check_written(&l, &ev, NULL);
+	ev.msg_count = 1;
+	check_written(&l, &ev, NULL);
+	ev.is_smbus = 1;
+	ev.smbus_protocol = 2;
+	check_written(&l, &ev, NULL);
+	ev.smbus_command = 0x7f;
+	check_written(&l, &ev, NULL);
+	ev.smbus_read = 1;
+	check_written(&l, &ev, NULL);
+	ev.kind = IAG_KIND_BUS_STUCK;
+	ev.stack_len = 0;
+	ev.scl = 1;
+	ev.sda = 0;
+	check_written(&l, &ev, NULL);
+	ev.sda = -1;
+	check_written(&l, &ev, NULL);
+	ev.recovery = 1;
+	check_written(&l, &ev, NULL);
+	ev.kind = IAG_KIND_BUS_RECOVERY;
+	ev.pulses = 9;
+	check_written(&l, &ev, NULL);
+	ev.pulses = 3;
+	check_written(&l, &ev, NULL);
+	iag_live_fini(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spliced_stack),
 		cmocka_unit_test(test_spliced_head),
+		cmocka_unit_test(test_spliced_tail),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
