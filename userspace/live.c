@@ -66,6 +66,29 @@ static void forget_unknown(struct iag_record *r)
 /* The members of a record that its writer may have encoded once. */
 enum { SPLICE_HEAD, SPLICE_STACK, SPLICE_TAIL, SPLICE_MAX };
 
+/* @r's names (device, rule) and repeats (@rep), on top of @ev's fields. */
+static void fill_record(struct iag_live *l, struct iag_record *r, const struct iag_event *ev,
+			const struct iag_repeat *rep)
+{
+	iag_live_fill_device(l, r);
+	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
+		const struct iag_rule *rule = &l->pol->rules[ev->rule_id];
+
+		if (asprintf(&r->rule_text, "%s: %s", iag_selector_name(rule->sel),
+			     rule->value ? rule->value : "") < 0)
+			r->rule_text = NULL;
+	}
+	if (rep) {
+		r->count = rep->count;
+		r->ts_ns = rep->last_ns;
+		r->first_ts_ns = rep->first_ns;
+		r->last_ts_ns = rep->last_ns;
+		r->first_record_lost = rep->first_lost;
+		if (rep->first_lost)
+			forget_unknown(r);
+	}
+}
+
 /*
  * The record of @ev (@rep: its repeats). With @sp, its head, a kept stack
  * and its tail are left out ("kind":null, "stack":null, "flags":null): @sp
@@ -77,30 +100,19 @@ static json_t *record_json(struct iag_live *l, const struct iag_event *ev,
 	struct iag_record r;
 	json_t *o = NULL, *stack = NULL;
 	const char **text = sp ? &sp[SPLICE_STACK].text : NULL;
+	bool kept;
 
 	if (iag_record_from_event_fields(&r, ev) ||
 	    (ev->stack_len &&
 	     !(stack = iag_live_stack_json(l, ev, text, sp ? &sp[SPLICE_STACK].len : NULL))))
 		goto out;
-	iag_live_fill_device(l, &r);
-	if (l->pol && ev->rule_id != IAG_NO_RULE && ev->rule_id < l->pol->n_rules) {
-		const struct iag_rule *rule = &l->pol->rules[ev->rule_id];
-
-		if (asprintf(&r.rule_text, "%s: %s", iag_selector_name(rule->sel),
-			     rule->value ? rule->value : "") < 0)
-			r.rule_text = NULL;
+	fill_record(l, &r, ev, rep);
+	kept = sp && iag_live_head_text(l, &r, &sp[SPLICE_HEAD], &sp[SPLICE_TAIL]);
+	if (kept && (!stack || *text)) {
+		o = iag_live_rest_json(l, &r, stack != NULL);
+		goto out;
 	}
-	if (rep) {
-		r.count = rep->count;
-		r.ts_ns = rep->last_ns;
-		r.first_ts_ns = rep->first_ns;
-		r.last_ts_ns = rep->last_ns;
-		r.first_record_lost = rep->first_lost;
-		if (rep->first_lost)
-			forget_unknown(&r);
-	}
-	o = iag_record_to_json_head(&r, !sp || !iag_live_head_text(l, &r, &sp[SPLICE_HEAD],
-								    &sp[SPLICE_TAIL]));
+	o = iag_record_to_json_head(&r, !kept);
 	/* The stack, shared with the other records of the same one. */
 	if (o && stack && json_object_set_new_nocheck(o, "stack", text && *text ?
 						      json_null() : json_incref(stack))) {

@@ -35,6 +35,7 @@ struct iag_live {
 	bool dm_tried;
 	struct iag_live_head *heads;	/* live_splice.c: heads encoded */
 	unsigned int next_head;		/* the one to replace next */
+	json_t **shapes;	/* live_splice.c: the rest of a record, by shape */
 	double t0;		/* CLOCK_MONOTONIC at attach */
 	unsigned int max_stack;	/* frames kept per record (--stack-depth) */
 	/* The kernel's entry code: a stack shown ends at its first frame there. */
@@ -106,6 +107,14 @@ char *iag_json_members(const json_t *o, size_t *len);
 bool iag_live_head_text(struct iag_live *l, const struct iag_record *r,
 			struct iag_splice *head, struct iag_splice *tail);
 void iag_live_head_free(struct iag_live *l);
+/*
+ * The rest of @r, whose head and tail are kept and whose stack is kept
+ * (@stack_kept) or absent: what iag_record_to_json_head(@r, false) gives,
+ * with "stack":null where a kept stack goes. Made once for each shape of
+ * record and given @r's own members (time, task, count) after that: a new
+ * reference, NULL on ENOMEM.
+ */
+json_t *iag_live_rest_json(struct iag_live *l, const struct iag_record *r, bool stack_kept);
 
 /*
  * live_stacks.c: the JSON "stack" of @ev (new reference; NULL on ENOMEM),

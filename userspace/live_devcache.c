@@ -68,7 +68,8 @@ void iag_live_fill_device(struct iag_live *l, struct iag_record *r)
 		l->dm_tried = true;
 		l->dm = iag_devmodel_open("/sys");
 	}
-	d = l->dm && r->adapter >= 0 && r->addr >= 0 ? entry(l, r) : NULL;
+	/* Without a sysfs too: the default name ("0-0048") is made once. */
+	d = r->adapter >= 0 && r->addr >= 0 ? entry(l, r) : NULL;
 	if (!d) {
 		iag_record_fill_device(r, l->dm);
 		return;

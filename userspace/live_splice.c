@@ -5,7 +5,8 @@
  * encoding the same stack, device and transfer for each of them again was
  * most of what a record cost its consumer (issue 13; tests/bench/consumer.c
  * counts it: 32,786 instructions per record, 17,515 with the head's
- * members up to "rule_text" and the tail kept too). jansson still encodes
+ * members up to "rule_text" and the tail kept too, 13,217 with the rest
+ * of the record's object kept as well). jansson still encodes
  * every part: the record with "K":null where a kept part goes, and each
  * kept part once, as members (JSON_EMBED: an object without its braces,
  * "K":...), which take that member's place as it is written.
@@ -177,8 +178,49 @@ bool iag_live_head_text(struct iag_live *l, const struct iag_record *r,
 	return true;
 }
 
+/* What decides which members the rest of a record has. */
+enum { SHAPE_TS = 1, SHAPE_STACK = 2, SHAPE_TAIL = 4, SHAPE_COUNT = 8, SHAPE_LOST = 16,
+       SHAPES = 32 };
+
+static unsigned int shape_of(const struct iag_record *r, bool stack_kept)
+{
+	return (r->has_ts ? SHAPE_TS : 0) | (stack_kept ? SHAPE_STACK : 0) |
+	       (iag_record_has_tail(r) ? SHAPE_TAIL : 0) |
+	       (r->count != 1 || r->last_ts_ns ? SHAPE_COUNT : 0) |
+	       (r->first_record_lost ? SHAPE_LOST : 0);
+}
+
+/*
+ * Building a record's object and freeing it cost more than encoding it
+ * (issue 13): the object of each shape is kept, and a record only puts its
+ * own values into it.
+ */
+json_t *iag_live_rest_json(struct iag_live *l, const struct iag_record *r, bool stack_kept)
+{
+	unsigned int k = shape_of(r, stack_kept);
+	json_t *o;
+
+	if (!l->shapes && !(l->shapes = calloc(SHAPES, sizeof(*l->shapes))))
+		return NULL;
+	if (l->shapes[k]) {
+		iag_record_json_own(l->shapes[k], r);
+		return json_incref(l->shapes[k]);
+	}
+	o = iag_record_to_json_head(r, false);
+	if (o && stack_kept && json_object_set_new_nocheck(o, "stack", json_null())) {
+		json_decref(o);
+		o = NULL;
+	}
+	l->shapes[k] = o;
+	return json_incref(o);
+}
+
 void iag_live_head_free(struct iag_live *l)
 {
+	for (unsigned int i = 0; l->shapes && i < SHAPES; i++)
+		json_decref(l->shapes[i]);
+	free(l->shapes);
+	l->shapes = NULL;
 	for (unsigned int i = 0; l->heads && i < HEADS_MAX; i++)
 		head_clear(&l->heads[i]);
 	free(l->heads);

@@ -329,33 +329,59 @@ json_t *iag_record_head_json(const struct iag_record *r)
 	return o;
 }
 
+/* The members that are each record's own: its time... */
+static void set_ts(json_t *o, const struct iag_record *r)
+{
+	if (r->has_ts)
+		set(o, "ts_ns", json_integer((json_int_t)r->ts_ns));
+}
+
+/* ...its task... */
+static void set_task(json_t *o, const struct iag_record *r)
+{
+	set(o, "comm", iag_json_str(r->comm));
+	set(o, "pid", int_or_null(r->pid));
+}
+
+/* ...and the repeats it stands for. */
+static void set_count(json_t *o, const struct iag_record *r)
+{
+	if (r->count != 1 || r->last_ts_ns) {
+		set(o, "count", json_integer((json_int_t)r->count));
+		set(o, "first_ts_ns", json_integer((json_int_t)r->first_ts_ns));
+		set(o, "last_ts_ns", json_integer((json_int_t)r->last_ts_ns));
+	}
+}
+
 json_t *iag_record_to_json_head(const struct iag_record *r, bool head)
 {
 	json_t *o = json_object();
 
 	if (!o)
 		return NULL;
-	if (r->has_ts)
-		set(o, "ts_ns", json_integer((json_int_t)r->ts_ns));
+	set_ts(o, r);
 	if (head)
 		head_json(o, r);
 	else
 		set(o, "kind", json_null());
 	set(o, "stack", stack_json(r));
-	set(o, "comm", iag_json_str(r->comm));
-	set(o, "pid", int_or_null(r->pid));
+	set_task(o, r);
 	if (head)
 		tail_json(o, r);
 	else if (iag_record_has_tail(r))
 		set(o, "flags", json_null());
-	if (r->count != 1 || r->last_ts_ns) {
-		set(o, "count", json_integer((json_int_t)r->count));
-		set(o, "first_ts_ns", json_integer((json_int_t)r->first_ts_ns));
-		set(o, "last_ts_ns", json_integer((json_int_t)r->last_ts_ns));
-	}
+	set_count(o, r);
 	if (r->first_record_lost)
 		set(o, "first_record_lost", json_true());
 	return o;
+}
+
+void iag_record_json_own(json_t *o, const struct iag_record *r)
+{
+	/* Members already there keep their place: jansson replaces the value. */
+	set_ts(o, r);
+	set_task(o, r);
+	set_count(o, r);
 }
 
 json_t *iag_record_to_json(const struct iag_record *r)

@@ -120,6 +120,12 @@ bool iag_record_has_tail(const struct iag_record *r);
  */
 json_t *iag_record_to_json_head(const struct iag_record *r, bool head);
 /*
+ * Into @o, made by iag_record_to_json_head() for a record of the same
+ * shape (the same members present), @r's own members: time, comm, pid and
+ * count. Its other members are left as they are.
+ */
+void iag_record_json_own(json_t *o, const struct iag_record *r);
+/*
  * Decode one JSON object. Returns 0, 1 for a summary record (skipped by
  * callers), or -EINVAL with @err set ("field 'addr' must be an integer").
  */

@@ -245,12 +245,40 @@ static void test_spliced_tail(void **state)
 	iag_live_fini(&l);
 }
 
+/*
+ * The rest of a record (time, task, count around the kept parts) is kept
+ * as an object of its shape: records of the same shapes in turn each get
+ * their own values, never those of the record before.
+ */
+static void test_spliced_shapes(void **state)
+{
+	struct iag_repeat rep = { .count = 5, .first_ns = 10, .last_ns = 20 };
+	struct iag_repeat lost = { .count = 2, .first_ns = 30, .last_ns = 40, .first_lost = true };
+	struct iag_live l;
+	struct iag_event ev;
+
+	live_with_ksyms(&l, NULL, ksyms_file);
+	storm_event(&ev, "swapper/0");
+	for (int i = 0; i < 12; i++) {
+		ev.ts_ns += 1000;
+		ev.pid = 100 + i;
+		ev.comm[0] = 'a' + i;
+		ev.stack_len = i % 4 == 3 ? 0 : 4;
+		rep.count++;
+		rep.last_ns += 7;
+		lost.first_ns += 3;
+		check_written(&l, &ev, i % 3 == 0 ? NULL : i % 3 == 1 ? &rep : &lost);
+	}
+	iag_live_fini(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spliced_stack),
 		cmocka_unit_test(test_spliced_head),
 		cmocka_unit_test(test_spliced_tail),
+		cmocka_unit_test(test_spliced_shapes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
