@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../unit/event_fixture.h"
 #include "ksyms.h"
 #include "live.h"
 #include "util.h"
@@ -30,18 +31,11 @@ static const char ksyms_text[] =
 /* The storm's violation, as the BPF program sends it. */
 static void storm_event(struct iag_event *ev)
 {
-	memset(ev, 0, sizeof(*ev));
-	ev->abi_version = IAG_ABI_VERSION;
-	ev->kind = IAG_KIND_ATOMIC_CONTEXT_XFER;
+	fx_event(ev, IAG_KIND_ATOMIC_CONTEXT_XFER, 0, 0x48);
 	ev->verdict = IAG_VERDICT_VIOLATION;
 	ev->callback = IAG_CB_NONE;
 	ev->system_state = IAG_STATE_RUNNING;
-	ev->adapter = 0;
-	ev->addr = 0x48;
-	ev->rule_id = IAG_NO_RULE;
-	ev->irqs_disabled = 1;
 	ev->preempt_count = 0x10000;
-	ev->path_len = 1;
 	ev->is_smbus = 1;
 	ev->smbus_protocol = 2;
 	ev->smbus_read = 1;
