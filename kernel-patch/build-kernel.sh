@@ -61,7 +61,7 @@ system=()
 case $flavor in
 test) fragments=("$here/config.fragment" "${system[@]}") ;;
 bench | debug) fragments=("$here/config.fragment" "${system[@]}" "$here/config-$flavor.fragment") ;;
-stock) fragments=("$here/config.fragment") ;;
+stock) fragments=("$here/config.fragment" "${system[@]}") ;;
 arm64)
 	fragments=("$here/config-arm64.fragment")
 	targets="Image modules" image=arch/arm64/boot/Image default_steps=2400
@@ -144,20 +144,44 @@ common_prefix() {
 	echo "$k"
 }
 
+# usable TREE: a complete tree of the same source, with its series recorded.
+usable() {
+	[ -n "$1" ] && [ "$1" != "$tree" ] && [ -f "$1/.complete" ] &&
+		[ -f "$1/.iag-applied/series" ] &&
+		[ "$(cat "$1/.iag-applied/source")" = "$source_id" ]
+}
+
+# stock is the test configuration without the series: a first stock build
+# (a cold cache) starts from a copy of the test tree, which make check has
+# just built, and rebuilds only what the series touches (about a tenth of
+# a fresh build), rather than untarring and building it all again.
+seed_flavor=
+[ "$flavor" = stock ] && seed_flavor=test
+
 # reuse_previous: turn the flavor's last complete tree into $tree: move it,
 # reverse the recorded patches after the part both series share (newest
 # first), apply the rest of the new series. Only the files those patches
 # touch change (a patch re-applied would give its files new times, and
-# include/linux/i2c.h recompiles much), so make recompiles little. Any
-# failure returns 1 and the caller starts from a fresh untar.
+# include/linux/i2c.h recompiles much), so make recompiles little. Without
+# one with the same fragments, a copy of the seed flavor's tree where its
+# fragments are the same. Any failure returns 1 and the caller starts from
+# a fresh untar.
 reuse_previous() {
-	local prev p k i
-	prev=$(readlink -f "$cache/kernel-$flavor-current" 2>/dev/null) || return 1
-	[ -n "$prev" ] && [ "$prev" != "$tree" ] && [ -f "$prev/.complete" ] || return 1
-	[ -f "$prev/.iag-applied/series" ] || return 1
-	[ "$(cat "$prev/.iag-applied/source")" = "$source_id" ] || return 1
-	echo "build-kernel: starting from the previous $flavor tree $(basename "$prev")" >&2
-	mv "$prev" "$tree" || return 1
+	local prev seed p k i
+	prev=$(readlink -f "$cache/kernel-$flavor-current" 2>/dev/null) || prev=
+	seed=$(readlink -f "$cache/kernel-$seed_flavor-current" 2>/dev/null) || seed=
+	if [ -n "$seed_flavor" ] && usable "$seed" &&
+		[ "$(cat "$seed/.iag-applied/fragments")" = "$fragments_text" ] &&
+		! { usable "$prev" &&
+			[ "$(cat "$prev/.iag-applied/fragments")" = "$fragments_text" ]; }; then
+		echo "build-kernel: starting from a copy of the $seed_flavor tree $(basename "$seed")" >&2
+		rm -rf "$tree"
+		cp -a "$seed" "$tree" || return 1
+	else
+		usable "$prev" || return 1
+		echo "build-kernel: starting from the previous $flavor tree $(basename "$prev")" >&2
+		mv "$prev" "$tree" || return 1
+	fi
 	rm -f "$tree/.complete"
 	k=$(common_prefix)
 	echo "build-kernel: the first $k patches are unchanged: kept" >&2
