@@ -151,6 +151,11 @@ usable() {
 		[ "$(cat "$1/.iag-applied/source")" = "$source_id" ]
 }
 
+# same_config TREE: usable, and made with the fragments asked for now.
+same_config() {
+	usable "$1" && [ "$(cat "$1/.iag-applied/fragments")" = "$fragments_text" ]
+}
+
 # stock is the test configuration without the series: a first stock build
 # (a cold cache) starts from a copy of the test tree, which make check has
 # just built, and rebuilds only what the series touches (about a tenth of
@@ -169,11 +174,9 @@ seed_flavor=
 reuse_previous() {
 	local prev seed p k i
 	prev=$(readlink -f "$cache/kernel-$flavor-current" 2>/dev/null) || prev=
-	seed=$(readlink -f "$cache/kernel-$seed_flavor-current" 2>/dev/null) || seed=
-	if [ -n "$seed_flavor" ] && usable "$seed" &&
-		[ "$(cat "$seed/.iag-applied/fragments")" = "$fragments_text" ] &&
-		! { usable "$prev" &&
-			[ "$(cat "$prev/.iag-applied/fragments")" = "$fragments_text" ]; }; then
+	seed=
+	[ -n "$seed_flavor" ] && { seed=$(readlink -f "$cache/kernel-$seed_flavor-current" 2>/dev/null) || seed=; }
+	if ! same_config "$prev" && same_config "$seed"; then
 		echo "build-kernel: starting from a copy of the $seed_flavor tree $(basename "$seed")" >&2
 		rm -rf "$tree"
 		cp -a "$seed" "$tree" || return 1
